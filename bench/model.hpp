@@ -1,0 +1,133 @@
+// bench/model.hpp — the model contract.
+//
+// A *model* is a way to run concurrent threads: one kernel thread each (1:1), fibers on one
+// kernel thread (N:1), fibers over M kernel workers (M:N), or a peer library. Every workload in
+// bench/workloads/ is written once, as a template over a type M that satisfies `model`, and runs
+// unchanged on each of them. A model is a type with static members only: its "world" (workers,
+// scheduler) is entered with M::run and is reachable from inside through thread-local state.
+//
+// Adding a model: write an adapter in bench/models/<name>.hpp that satisfies this concept, add
+// it to `all_models` in bench/registry.hpp, and make tests/conformance pass for it.
+#pragma once
+
+#include <chrono>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace threadlab {
+
+// capability — what a workload may require of a model. The runner skips a (workload, model)
+// pair whose model lacks a required capability, and the report says which one and why.
+enum class capability : std::uint32_t {
+  none = 0,
+  // Threads run in parallel on several cores.
+  multicore = 1u << 0,
+  // A thread may block until *another thread of the model* acts (channel pop, join of a thread
+  // that itself waits, condition wait), with any number of threads, without deadlocking. A fixed
+  // pool of kernel threads lacks it: once every worker blocks, nothing runs the waker.
+  waits_on_threads = 1u << 1,
+  // 100,000 threads alive at once is cheap (small stacks, no kernel task each).
+  many_threads = 1u << 2,
+  // A blocking system call blocks only the calling thread, not its siblings.
+  blocking_syscalls = 1u << 3,
+};
+
+constexpr capability operator|(capability a, capability b) {
+  return static_cast<capability>(static_cast<std::uint32_t>(a) | static_cast<std::uint32_t>(b));
+}
+constexpr capability operator&(capability a, capability b) {
+  return static_cast<capability>(static_cast<std::uint32_t>(a) & static_cast<std::uint32_t>(b));
+}
+// has(set, c) — true when every bit of c is in set.
+constexpr bool has(capability set, capability c) { return (set & c) == c; }
+// missing(have, need) — the capabilities in need that have lacks.
+constexpr capability missing(capability have, capability need) {
+  return static_cast<capability>(static_cast<std::uint32_t>(need) &
+                                 ~static_cast<std::uint32_t>(have));
+}
+// describe(c) — "multicore, waits_on_threads" for the report.
+std::string describe(capability c);
+
+// run_options — how a model's world is set up for one run.
+struct run_options {
+  // Kernel workers for pool and M:N models; 0 means std::thread::hardware_concurrency().
+  // Models with no workers (kernel, green) ignore it.
+  unsigned workers = 0;
+  // Stack size in bytes for each thread; 0 means the model's own default (each adapter says
+  // which in M::configuration).
+  std::size_t stack_size = 0;
+};
+
+// resolved_workers(o) — o.workers with 0 replaced by the core count (at least 1).
+unsigned resolved_workers(const run_options& o);
+
+namespace detail {
+// A representative callable, used only to state the concept's requirements.
+struct probe_fn {
+  void operator()() const {}
+};
+}  // namespace detail
+
+// model — what a model offers. Every requirement below is something a workload may rely on.
+template <class M>
+concept model = requires(const run_options& opts, typename M::thread& t,
+                         typename M::mutex& mu, typename M::condition_variable& cv,
+                         std::unique_lock<typename M::mutex>& lock,
+                         typename M::template channel<int>& ch, std::chrono::nanoseconds d) {
+  // M::name — a short stable id used on the command line and in result files ("kernel").
+  { M::name } -> std::convertible_to<std::string_view>;
+  // M::description — one line for `threadlab list`.
+  { M::description } -> std::convertible_to<std::string_view>;
+  // M::capabilities — what workloads may rely on; see `capability`.
+  { M::capabilities } -> std::convertible_to<capability>;
+  // M::thread_limit — how many threads of this model a workload may keep alive at once in a
+  // default run. Workloads that would exceed it run at a smaller, documented size and mark
+  // their result as scaled.
+  { M::thread_limit } -> std::convertible_to<std::uint64_t>;
+  // M::configuration(opts) — the model's effective setup for the report: workers, stack size
+  // and allocator, scheduling policy. A comparison is fair only when each model is at its best,
+  // so the reader must see how each one was configured.
+  { M::configuration(opts) } -> std::convertible_to<std::string>;
+  // M::run(opts, body) — start the model's world, run body() as a thread of the model, wait
+  // for it and for every thread it spawned, and shut down. An exception escaping body is
+  // rethrown by run. Calls to run do not nest; spawn/yield/sleep_for/primitives are used only
+  // from inside body or from threads it spawned.
+  M::run(opts, detail::probe_fn{});
+  // M::spawn(fn) — create a thread of the model running fn() and return its handle. The thread
+  // may start before spawn returns. An exception escaping fn is captured and rethrown by join.
+  { M::spawn(detail::probe_fn{}) } -> std::same_as<typename M::thread>;
+  // thread::join() — wait until the thread has finished; every effect of the thread
+  // happens-before join returns. Each thread is joined exactly once, before its handle is
+  // destroyed. Handles are movable.
+  t.join();
+  requires std::movable<typename M::thread>;
+  // M::yield() — let other ready threads of the model run.
+  M::yield();
+  // M::sleep_for(d) — block the calling thread (not its kernel worker) for at least d.
+  M::sleep_for(d);
+  // mutex / condition_variable — block the calling thread of the model, not its kernel
+  // worker. The mutex meets the Lockable requirements (works with std::unique_lock); wait
+  // follows std::condition_variable's semantics, spurious wake-ups included.
+  mu.lock();
+  mu.unlock();
+  { mu.try_lock() } -> std::same_as<bool>;
+  cv.wait(lock);
+  cv.notify_one();
+  cv.notify_all();
+  // channel<T>(capacity) — a bounded multi-producer multi-consumer FIFO, capacity >= 1.
+  //   push(v): blocks while full; returns false (dropping v) once the channel is closed.
+  //   pop():   blocks while empty and open; after close it still drains what was pushed,
+  //            then returns std::nullopt.
+  //   close(): wakes every blocked push and pop. Items from one producer arrive in order.
+  requires std::constructible_from<typename M::template channel<int>, std::size_t>;
+  { ch.push(1) } -> std::same_as<bool>;
+  { ch.pop() } -> std::same_as<std::optional<int>>;
+  ch.close();
+};
+
+}  // namespace threadlab

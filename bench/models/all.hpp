@@ -1,0 +1,16 @@
+// bench/models/all.hpp — every model the harness knows. Adding a model: include its adapter
+// and add it to the list. The conformance suite and the registry both use this list.
+#pragma once
+
+#include "../type_list.hpp"
+#include "boost_fiber_ws.hpp"
+#include "green.hpp"
+#include "kernel.hpp"
+#include "kernel_pool.hpp"
+
+namespace threadlab {
+
+using all_models = type_list<models::kernel, models::kernel_pool, models::green,
+                             models::boost_fiber_ws>;
+
+}  // namespace threadlab

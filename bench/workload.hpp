@@ -1,0 +1,73 @@
+// bench/workload.hpp — what a workload is, and what one run of it returns.
+//
+// A workload is a struct with static members (see bench/workloads/skynet.hpp for a full one):
+//
+//   struct my_workload {
+//     static constexpr std::string_view name = "my_workload";
+//     static constexpr std::string_view description = "one line for `threadlab list`";
+//     static constexpr capability requires_caps = capability::waits_on_threads;
+//     static constexpr std::uint64_t default_size = 10'000;
+//     template <model M> static sample run(const run_options& opts, std::uint64_t size);
+//   };
+//
+// run() enters the model with M::run, does the work `size` times (or at the scale `size`
+// names), times the part that matters with a monotonic clock, checks its own result (throwing
+// `wrong_result` when it is wrong: a wrong sum is an error, never a number) and returns the
+// metrics of that one repetition. The runner does warm-up, repetitions and statistics.
+//
+// Adding a workload: one file in bench/workloads/, one line in `all_workloads` (registry.hpp).
+#pragma once
+
+#include <chrono>
+#include <concepts>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model.hpp"
+
+namespace threadlab {
+
+// metric_value — one measured figure of one repetition.
+struct metric_value {
+  std::string name;              // "ns_per_leaf"
+  std::string unit;              // "ns", "ops/s", "x", "bytes"
+  double value = 0;
+  bool lower_is_better = true;   // false for throughput and speedup
+};
+
+// sample — the outcome of one repetition of one workload on one model. The first metric is
+// the headline figure the summary table shows.
+struct sample {
+  std::vector<metric_value> metrics;
+  std::uint64_t size = 0;        // the size actually run
+  bool scaled = false;           // true when the model's thread_limit forced a smaller size
+  std::string note;              // e.g. "scaled to 10,000 leaves: 1:1 cannot hold 1,111,111 threads"
+  std::string check;             // what was checked, e.g. "sum = 499999500000"
+};
+
+// wrong_result — a workload computed a wrong answer. The runner reports it as an error.
+class wrong_result : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// workload — the static shape every workload has.
+template <class W>
+concept workload = requires {
+  { W::name } -> std::convertible_to<std::string_view>;
+  { W::description } -> std::convertible_to<std::string_view>;
+  { W::requires_caps } -> std::convertible_to<capability>;
+  { W::default_size } -> std::convertible_to<std::uint64_t>;
+};
+
+// Timing helpers shared by workloads.
+using bench_clock = std::chrono::steady_clock;
+
+inline double elapsed_ns(bench_clock::time_point from, bench_clock::time_point to) {
+  return static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(to - from).count());
+}
+
+}  // namespace threadlab

@@ -1,0 +1,21 @@
+// bench/workloads/all.hpp — every workload the harness knows, in the order reports list them.
+// Adding a workload: write bench/workloads/<name>.hpp, include it here, add it to the list.
+#pragma once
+
+#include "../type_list.hpp"
+#include "mutex.hpp"
+#include "parallel_compute.hpp"
+#include "pingpong.hpp"
+#include "pipeline.hpp"
+#include "ring.hpp"
+#include "skynet.hpp"
+#include "spawn_join.hpp"
+#include "yield.hpp"
+
+namespace threadlab {
+
+using all_workloads =
+    type_list<workloads::spawn_join, workloads::pingpong, workloads::yield, workloads::skynet,
+              workloads::ring, workloads::pipeline, workloads::mutex, workloads::parallel_compute>;
+
+}  // namespace threadlab
