@@ -3,6 +3,7 @@
 #pragma once
 
 #include "../type_list.hpp"
+#include "context_switch.hpp"
 #include "mutex.hpp"
 #include "parallel_compute.hpp"
 #include "pingpong.hpp"
@@ -17,5 +18,10 @@ namespace threadlab {
 using all_workloads =
     type_list<workloads::spawn_join, workloads::pingpong, workloads::yield, workloads::skynet,
               workloads::ring, workloads::pipeline, workloads::mutex, workloads::parallel_compute>;
+
+// Baselines are measured beside the models in the same run, with no model: the floor a model
+// can approach (a bare Boost.Context switch). Shape: like a workload, but
+// `static sample run(std::uint64_t size)` takes no model.
+using all_baselines = type_list<workloads::context_switch>;
 
 }  // namespace threadlab

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# scripts/deps.sh — install what threadlab needs from Debian 12 packages, if anything is missing.
+# As root it runs apt-get; otherwise it prints the `sudo apt-get install …` line and exits 1.
+# Usage: scripts/deps.sh [--tests]   (--tests adds what the test suites need)
+set -euo pipefail
+
+packages=(g++ make cmake git pkg-config
+          libboost-context-dev libboost-fiber-dev libfmt-dev libcli11-dev nlohmann-json3-dev)
+if [[ "${1:-}" == "--tests" ]]; then
+  packages+=(doctest-dev)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed; then
+    missing+=("$p")
+  fi
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+if [[ $(id -u) -eq 0 ]]; then
+  echo "threadlab: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "threadlab: missing packages; run:" >&2
+  echo "  sudo apt-get install ${missing[*]}" >&2
+  exit 1
+fi
