@@ -1,0 +1,104 @@
+// bench/models/kernel.hpp — the 1:1 model: every thread of the model is its own kernel thread.
+//
+// Adapts kernel_threads (the module) to the contract in bench/model.hpp. Nothing is scheduled
+// in user space: spawn is pthread_create, join is pthread_join, yield is sched_yield, and every
+// primitive blocks in the kernel on a futex. The baseline the user-space models are measured
+// against: preemptive, uses every core, a blocking system call blocks only its caller — and it
+// pays microseconds and a kernel task per thread.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+
+#include "../model.hpp"
+#include "kernel_threads/channel.hpp"
+#include "kernel_threads/runtime.hpp"
+#include "kernel_threads/sync.hpp"
+#include "kernel_threads/thread.hpp"
+
+namespace threadlab::models {
+
+// kernel — one kernel thread per thread of the model (1:1).
+struct kernel {
+  static constexpr std::string_view name = "kernel";
+  static constexpr std::string_view description =
+      "1:1 - one kernel thread per thread (pthread_create; the kernel schedules)";
+  // Not many_threads: each thread is a kernel task with its own reserved stack.
+  static constexpr capability capabilities =
+      capability::multicore | capability::waits_on_threads | capability::blocking_syscalls;
+  // thread_limit — 10,000 kernel threads stay well under threads-max and RLIMIT_NPROC on a
+  // stock system and reserve 80 GiB of address space (not memory: untouched stack pages are
+  // never committed). Chosen, not measured: the memory workload measures the real ceiling.
+  static constexpr std::uint64_t thread_limit = 10'000;
+
+  // configuration(opts) — stack size and the one-kernel-thread-per-thread policy.
+  static std::string configuration(const run_options& opts) {
+    const std::size_t stack = opts.stack_size != 0 ? opts.stack_size : kernel_threads::default_stack_size();
+    std::string text = "one kernel thread per thread; stack ";
+    text += std::to_string(stack / 1024);
+    text += opts.stack_size != 0 ? " KiB (requested)"
+                                 : " KiB (glibc default reserve = soft RLIMIT_STACK, 8 MiB stock)";
+    text += ", committed on touch; scheduled by the kernel (CFS); workers ignored";
+    return text;
+  }
+
+  // run(opts, body) — runs body on a fresh kernel thread named "kernel-main" and waits for it.
+  // Threads spawned from body inherit that name (the kernel copies it on clone); naming each
+  // one would add a system call to every spawn that spawn_join measures.
+  template <class F>
+  static void run(const run_options& opts, F&& body) {
+    stack_size_ = opts.stack_size;  // before any thread of this run exists: see stack_size_
+    struct reset {
+      ~reset() { stack_size_ = 0; }
+    } reset_on_exit;
+    kernel_threads::run(kernel_threads::thread_options{.stack_size = opts.stack_size,
+                                                       .name = "kernel-main"},
+                        std::forward<F>(body));
+  }
+
+  // thread — a joinable kernel thread; join() rethrows what escaped fn.
+  class thread {
+   public:
+    thread() = default;
+    explicit thread(kernel_threads::thread t) : thread_(std::move(t)) {}
+    // join() — waits for the thread; rethrows its exception. Precondition: not yet joined.
+    void join() { thread_.join(); }
+
+   private:
+    kernel_threads::thread thread_;
+  };
+
+  // spawn(fn) — a new kernel thread running fn(), with run's stack size. Throws
+  // kernel_threads::creation_error (naming the limit hit) when the kernel refuses.
+  template <class F>
+  static thread spawn(F&& fn) {
+    return thread(kernel_threads::thread(
+        kernel_threads::thread_options{.stack_size = stack_size_, .name = {}}, std::forward<F>(fn)));
+  }
+
+  // yield() — sched_yield(2): the kernel may run another ready task on this CPU.
+  static void yield() { std::this_thread::yield(); }
+  // sleep_for(d) — nanosleep(2): the kernel thread leaves the run queue for at least d.
+  static void sleep_for(std::chrono::nanoseconds d) { std::this_thread::sleep_for(d); }
+
+  using mutex = kernel_threads::mutex;
+  using condition_variable = kernel_threads::condition_variable;
+  template <class T>
+  using channel = kernel_threads::channel<T>;
+
+ private:
+  // stack_size_ — opts.stack_size of the current run (0: glibc's default). Written by run()
+  // before it creates the run's first thread and reset after joining it; read by spawn() on
+  // threads of the run. pthread_create and pthread_join order those accesses, so a plain
+  // variable is race-free given that runs do not nest or overlap (bench/model.hpp).
+  static inline std::size_t stack_size_ = 0;
+};
+
+static_assert(threadlab::model<kernel>);
+
+}  // namespace threadlab::models

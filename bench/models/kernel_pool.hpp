@@ -1,0 +1,122 @@
+// bench/models/kernel_pool.hpp — the peer "kernel thread pool": threads of the model are tasks
+// on a fixed pool of kernel threads.
+//
+// What a careful C++ programmer writes instead of one kernel thread per task: opts.workers
+// kernel threads created once, and spawn = submit a closure. Creation is cheap (a queue push);
+// but a task occupies its worker until it returns, blocking included.
+//
+// Deadlock warning: a task that blocks on another task (joins it, pops a channel that task
+// fills, waits on a condition it sets) holds its worker while waiting. Once every worker is
+// held that way, no worker is left to run the task they wait for, and the run deadlocks. That is
+// why this model lacks capability::waits_on_threads, and the runner skips workloads that need
+// it (skynet, pingpong, ...). body itself runs on the caller's kernel thread, outside the pool,
+// so body may wait on tasks.
+#pragma once
+
+#include <cassert>
+#include <chrono>
+#include <cstdint>
+#include <future>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <type_traits>
+#include <utility>
+
+#include "../model.hpp"
+#include "kernel_threads/channel.hpp"
+#include "kernel_threads/sync.hpp"
+#include "kernel_threads/thread.hpp"
+#include "kernel_threads/thread_pool.hpp"
+
+namespace threadlab::models {
+
+// kernel_pool — threads of the model are tasks on a fixed pool of kernel threads.
+struct kernel_pool {
+  static constexpr std::string_view name = "kernel_pool";
+  static constexpr std::string_view description =
+      "kernel thread pool - spawned threads are tasks on a fixed set of kernel workers";
+  // No waits_on_threads: with every worker blocked on another task, nothing runs the waker.
+  // No many_threads: queued tasks are cheap, but a blocked task holds a whole kernel thread.
+  static constexpr capability capabilities = capability::multicore | capability::blocking_syscalls;
+  // thread_limit — queued tasks cost one small allocation each; 10,000 matches `kernel` so
+  // both 1:1 variants run the same sizes. Chosen, not measured.
+  static constexpr std::uint64_t thread_limit = 10'000;
+
+  // configuration(opts) — the worker count, stack size and queue policy.
+  static std::string configuration(const run_options& opts) {
+    const std::size_t stack = opts.stack_size != 0 ? opts.stack_size : kernel_threads::default_stack_size();
+    std::string text = std::to_string(workers_for(opts));
+    text += " kernel workers, one FIFO queue (mutex + condition variable); stack ";
+    text += std::to_string(stack / 1024);
+    text += opts.stack_size != 0 ? " KiB (requested)" : " KiB (glibc default)";
+    text += "; body runs on the caller's thread";
+    return text;
+  }
+
+  // run(opts, body) — creates the pool, runs body on the calling kernel thread, then shuts the
+  // pool down in drain mode (every queued task runs first). Rethrows what escaped body.
+  template <class F>
+  static void run(const run_options& opts, F&& body) {
+    kernel_threads::thread_pool pool(
+        workers_for(opts),
+        kernel_threads::pool_options{.worker = {.stack_size = opts.stack_size, .name = "kpool"}});
+    pool_ = &pool;  // submit() orders this write before every task's read (pool's mutex)
+    struct reset {
+      kernel_threads::thread_pool& pool;
+      ~reset() {
+        pool.shutdown(kernel_threads::shutdown_mode::drain);
+        pool_ = nullptr;  // after the workers are joined: no task reads it any more
+      }
+    } shutdown_on_exit{pool};
+    std::forward<F>(body)();
+  }
+
+  // thread — the future of a task; join() waits for it and rethrows what escaped fn.
+  class thread {
+   public:
+    thread() = default;
+    explicit thread(std::future<void> done) : done_(std::move(done)) {}
+    // join() — waits for the task; rethrows its exception. Precondition: not yet joined.
+    // From a task, this holds the caller's worker while waiting (see the deadlock warning).
+    void join() { done_.get(); }
+
+   private:
+    std::future<void> done_;
+  };
+
+  // spawn(fn) — queues fn() on the pool (fn's result, if any, is discarded).
+  // Precondition: called inside run(), from body or from a task.
+  template <class F>
+  static thread spawn(F&& fn) {
+    assert(pool_ != nullptr && "kernel_pool::spawn: called outside kernel_pool::run");
+    return thread(pool_->submit(
+        [task = std::decay_t<F>(std::forward<F>(fn))]() mutable { static_cast<void>(task()); }));
+  }
+
+  // yield() — sched_yield(2); the worker stays with this task.
+  static void yield() { std::this_thread::yield(); }
+  // sleep_for(d) — nanosleep(2); the worker sleeps with the task (it cannot run another).
+  static void sleep_for(std::chrono::nanoseconds d) { std::this_thread::sleep_for(d); }
+
+  using mutex = kernel_threads::mutex;
+  using condition_variable = kernel_threads::condition_variable;
+  template <class T>
+  using channel = kernel_threads::channel<T>;
+
+ private:
+  // workers_for(opts) — threadlab::resolved_workers(opts), computed here so that this header
+  // does not need the harness's definition: opts.workers, or the core count (at least 1).
+  static unsigned workers_for(const run_options& opts) {
+    if (opts.workers != 0) return opts.workers;
+    const unsigned cores = std::thread::hardware_concurrency();
+    return cores != 0 ? cores : 1;
+  }
+
+  // pool_ — the pool of the current run; nullptr outside run(). Runs do not nest or overlap.
+  static inline kernel_threads::thread_pool* pool_ = nullptr;
+};
+
+static_assert(threadlab::model<kernel_pool>);
+
+}  // namespace threadlab::models

@@ -1,0 +1,90 @@
+// bench/workloads/mutex.hpp — contention on one model mutex.
+//
+// What it shows: what a critical section costs when several threads want the same lock: the
+// lock's fast path, its hand-off when contended, and how the model parks a thread that must
+// wait (a futex sleep for kernel threads, a fiber switch for the others).
+//
+// How: T = max(4, 2 * workers) threads each lock M::mutex, increment a plain shared counter
+// and unlock, `size / T` times. Twice as many threads as workers keeps every worker busy and
+// some thread always waiting.
+//
+// Timed: from before the first spawn to after the last join.
+// Checked: the counter equals T * (size / T) exactly. The counter is not atomic, so a mutex
+// that lets two threads in at once loses increments and fails the check.
+// Reported: ns_per_lock (headline: time per critical section), locks_per_s.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "../model.hpp"
+#include "../workload.hpp"
+#include "support.hpp"
+
+namespace threadlab::workloads {
+
+struct mutex {
+  static constexpr std::string_view name = "mutex";
+  static constexpr std::string_view description =
+      "2 x workers threads (at least 4) increment one counter under M::mutex: ns per lock";
+  static constexpr capability requires_caps = capability::none;
+  static constexpr std::uint64_t default_size = 200'000;
+  static constexpr std::uint64_t min_threads = 4;
+
+  // run<M>(opts, size) — size critical sections in all (rounded down to a multiple of the
+  // thread count). Precondition: size >= the thread count.
+  template <model M>
+  static sample run(const run_options& opts, std::uint64_t size) {
+    const std::uint64_t wanted = std::max<std::uint64_t>(min_threads, 2ull * resolved_workers(opts));
+    const std::uint64_t limit = M::thread_limit > 1 ? M::thread_limit - 1 : 1;
+    const std::uint64_t threads = std::min(wanted, limit);
+    const std::uint64_t per_thread = size / threads;
+    if (per_thread == 0) {
+      throw std::invalid_argument("mutex: size must be at least the thread count (" +
+                                  std::to_string(threads) + ")");
+    }
+    const std::uint64_t sections = per_thread * threads;
+
+    std::uint64_t counter = 0;  // written only under `lock` below
+    double total_ns = 0;
+
+    M::run(opts, [&] {
+      typename M::mutex lock;
+      support::thread_group<M> group(threads);
+      const auto start = bench_clock::now();
+      for (std::uint64_t t = 0; t < threads; ++t) {
+        group.spawn([&] {
+          for (std::uint64_t i = 0; i < per_thread; ++i) {
+            std::lock_guard<typename M::mutex> hold(lock);
+            ++counter;
+          }
+        });
+      }
+      group.join_all();
+      total_ns = elapsed_ns(start, bench_clock::now());
+    });
+
+    support::expect_equal("mutex: counter", sections, counter);
+
+    sample s;
+    s.size = sections;
+    s.metrics = {
+        support::metric("ns_per_lock", "ns", support::per_unit(total_ns, sections)),
+        support::metric("locks_per_s", "locks/s", support::per_second(sections, total_ns), false),
+    };
+    s.check = "counter = " + support::grouped(sections) + " (" + std::to_string(threads) +
+              " threads x " + support::grouped(per_thread) + ")";
+    if (threads < wanted) {
+      s.scaled = true;
+      s.note = std::to_string(threads) + " threads instead of " + std::to_string(wanted) +
+               ": thread_limit " + support::grouped(M::thread_limit);
+    }
+    return s;
+  }
+};
+
+}  // namespace threadlab::workloads

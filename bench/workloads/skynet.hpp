@@ -1,0 +1,137 @@
+// bench/workloads/skynet.hpp — the skynet benchmark: a tree of a million threads.
+//
+// What it shows: how a model copes with very many short-lived threads that wait for each
+// other. Every node spawns 10 children and joins them; a leaf returns its index; each node
+// sums its children's results. With the default 1,000,000 leaves the tree has 1,111,110
+// spawned threads (10 + 100 + ... + 1,000,000), plus the body as the root.
+//
+// How: node(first, leaves) with leaves == 1 returns `first`; otherwise it spawns 10 children
+// node(first + i * leaves / 10, leaves / 10), each writing its result into slot i of an array
+// on the parent's stack, joins all 10, and returns the sum of the slots. join() makes the
+// child's write visible to the parent (the contract: every effect of a thread happens-before
+// join returns).
+//
+// Scaling: a model whose thread_limit cannot hold the whole tree (a 1:1 model, whose threads
+// may all be alive at once) runs the largest power of 10 whose tree fits, marks the result
+// scaled, and says so in the note. ns_per_leaf stays comparable across sizes.
+//
+// Timed: the whole tree, from the root's first spawn to its last join.
+// Checked: the root's sum is leaves * (leaves - 1) / 2 (499,999,500,000 for 1,000,000).
+// Reported: ns_per_leaf (headline), total_ms, threads_per_s, threads (spawned, a count).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "../model.hpp"
+#include "../workload.hpp"
+#include "support.hpp"
+
+namespace threadlab::workloads {
+
+struct skynet {
+  static constexpr std::string_view name = "skynet";
+  static constexpr std::string_view description =
+      "a tree of threads, 10 children per node, leaves summed via join: ns per leaf";
+  static constexpr capability requires_caps = capability::waits_on_threads;
+  static constexpr std::uint64_t default_size = 1'000'000;
+  static constexpr std::uint64_t fan_out = 10;
+
+  // is_power_of_ten(n) — true for 1, 10, 100, ...
+  static constexpr bool is_power_of_ten(std::uint64_t n) {
+    if (n == 0) return false;
+    while (n % fan_out == 0) n /= fan_out;
+    return n == 1;
+  }
+
+  // spawned_threads(leaves) — threads a tree with `leaves` leaves spawns, the root excluded:
+  // 10 + 100 + ... + leaves. Precondition: is_power_of_ten(leaves).
+  static constexpr std::uint64_t spawned_threads(std::uint64_t leaves) {
+    std::uint64_t total = 0;
+    for (std::uint64_t level = leaves; level > 1; level /= fan_out) total += level;
+    return total;
+  }
+
+  // fitting_leaves(leaves, limit) — the largest power of 10 not above `leaves` whose tree,
+  // root included, has at most `limit` threads (at least 1: a lone root).
+  // Precondition: is_power_of_ten(leaves).
+  static constexpr std::uint64_t fitting_leaves(std::uint64_t leaves, std::uint64_t limit) {
+    while (leaves > 1 && spawned_threads(leaves) + 1 > limit) leaves /= fan_out;
+    return leaves;
+  }
+
+  // run<M>(opts, size) — builds and sums a tree with `size` leaves (or fewer, see Scaling).
+  // Precondition: size is a power of 10; otherwise throws std::invalid_argument.
+  template <model M>
+  static sample run(const run_options& opts, std::uint64_t size) {
+    if (!is_power_of_ten(size)) {
+      throw std::invalid_argument("skynet: size must be a power of 10 (1, 10, 100, ...), got " +
+                                  std::to_string(size));
+    }
+    const std::uint64_t leaves = fitting_leaves(size, M::thread_limit);
+    std::uint64_t sum = 0;
+    double total_ns = 0;
+
+    M::run(opts, [&] {
+      const auto start = bench_clock::now();
+      sum = node<M>(0, leaves);
+      total_ns = elapsed_ns(start, bench_clock::now());
+    });
+
+    const std::uint64_t expected = leaves * (leaves - 1) / 2;
+    support::expect_equal("skynet: sum of leaf indices", expected, sum);
+
+    const std::uint64_t threads = spawned_threads(leaves);
+    sample s;
+    s.size = leaves;
+    s.metrics = {
+        support::metric("ns_per_leaf", "ns", support::per_unit(total_ns, leaves)),
+        support::metric("total_ms", "ms", total_ns / 1e6),
+        support::metric("threads_per_s", "threads/s", support::per_second(threads, total_ns),
+                        false),
+        support::metric("threads", "threads", static_cast<double>(threads)),
+    };
+    s.check = "sum = " + support::grouped(expected);
+    if (leaves != size) {
+      s.scaled = true;
+      s.note = "scaled to " + support::grouped(leaves) + " leaves: thread_limit " +
+               support::grouped(M::thread_limit) + " cannot hold " +
+               support::grouped(spawned_threads(size) + 1) + " threads";
+    }
+    return s;
+  }
+
+ private:
+  // node<M>(first, leaves) — the sum of first .. first + leaves - 1, computed by a subtree.
+  // Precondition: called on a thread of M; leaves is a power of 10.
+  template <model M>
+  static std::uint64_t node(std::uint64_t first, std::uint64_t leaves) {
+    if (leaves == 1) return first;
+    const std::uint64_t child_leaves = leaves / fan_out;
+    std::array<std::uint64_t, fan_out> results{};
+    support::fixed_thread_group<M, fan_out> children;
+    for (std::uint64_t i = 0; i < fan_out; ++i) {
+      std::uint64_t* slot = &results[i];
+      const std::uint64_t child_first = first + i * child_leaves;
+      children.spawn([slot, child_first, child_leaves] {
+        *slot = node<M>(child_first, child_leaves);
+      });
+    }
+    children.join_all();
+    std::uint64_t sum = 0;
+    for (std::uint64_t r : results) sum += r;
+    return sum;
+  }
+};
+
+// The tree's arithmetic, checked where it is written.
+static_assert(skynet::spawned_threads(1'000'000) == 1'111'110);
+static_assert(skynet::fitting_leaves(1'000'000, 10'000) == 1'000);
+static_assert(skynet::fitting_leaves(1'000'000, 1'111'111) == 1'000'000);
+static_assert(skynet::is_power_of_ten(1) && skynet::is_power_of_ten(1'000'000) &&
+              !skynet::is_power_of_ten(20) && !skynet::is_power_of_ten(0));
+
+}  // namespace threadlab::workloads

@@ -1,0 +1,200 @@
+// bench/workloads/support.hpp — small helpers every workload shares: building metrics, writing
+// numbers for notes, joining a group of threads safely, and checking a result.
+//
+// Nothing here is timed: workloads call these before or after their timed region. The one
+// exception is thread_group::spawn, whose cost is the model's own spawn plus a push_back into
+// storage reserved beforehand (no allocation when the caller reserved enough).
+#pragma once
+
+#include <array>
+#include <cassert>
+#include <cstdint>
+#include <exception>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "../model.hpp"
+#include "../workload.hpp"
+
+namespace threadlab::workloads::support {
+
+// metric(name, unit, value, lower_is_better) — one metric_value, spelled in one line.
+inline metric_value metric(std::string name, std::string unit, double value,
+                           bool lower_is_better = true) {
+  return metric_value{std::move(name), std::move(unit), value, lower_is_better};
+}
+
+// grouped(n) — n with thousands separators ("1,111,111"), for notes and check strings.
+inline std::string grouped(std::uint64_t n) {
+  std::string digits = std::to_string(n);
+  std::string out;
+  out.reserve(digits.size() + digits.size() / 3);
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i != 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
+}
+
+// fail(what, expected, actual) — throws wrong_result("<what>: expected E, got A"). Callers join
+// every thread they spawned before calling it (the model contract requires each thread to be
+// joined).
+[[noreturn]] inline void fail(std::string_view what, std::uint64_t expected,
+                              std::uint64_t actual) {
+  throw wrong_result(std::string(what) + ": expected " + std::to_string(expected) + ", got " +
+                     std::to_string(actual));
+}
+
+// expect_equal(what, expected, actual) — fail(...) unless expected == actual.
+inline void expect_equal(std::string_view what, std::uint64_t expected, std::uint64_t actual) {
+  if (expected != actual) fail(what, expected, actual);
+}
+
+// per_unit(total_ns, units) — total_ns / units, or 0 when there are no units.
+inline double per_unit(double total_ns, std::uint64_t units) {
+  return units == 0 ? 0.0 : total_ns / static_cast<double>(units);
+}
+
+// per_second(units, total_ns) — units per second, or 0 when no time was measured.
+inline double per_second(std::uint64_t units, double total_ns) {
+  return total_ns <= 0 ? 0.0 : static_cast<double>(units) * 1e9 / total_ns;
+}
+
+// at_exit<F> — runs an action once: at run_now(), or when destroyed if run_now() was not called.
+// Workloads use it to close their channels on every path out, declared *after* their
+// thread_group so that on an exception the channels close before the group joins (the blocked
+// threads then return instead of waiting forever).
+template <class F>
+class at_exit {
+ public:
+  explicit at_exit(F action) : action_(std::move(action)) {}
+  at_exit(const at_exit&) = delete;
+  at_exit& operator=(const at_exit&) = delete;
+  ~at_exit() { run_now(); }
+
+  // run_now() — runs the action unless it already ran.
+  void run_now() {
+    if (!done_) {
+      done_ = true;
+      action_();
+    }
+  }
+
+ private:
+  F action_;
+  bool done_ = false;
+};
+
+// thread_group<M> — the threads one workload spawned, joined together.
+//
+// join_all() joins every thread in spawn order, even when one of them rethrows, and then
+// rethrows the first exception. If the group is destroyed without join_all() (an exception left
+// the workload early), the destructor joins what is left and drops their exceptions. A workload
+// whose threads may be blocked on a channel must close that channel before the group is
+// destroyed on such a path, or the destructor would wait forever.
+//
+// Precondition: used by one thread of the model (the one that spawns), never shared.
+template <model M>
+class thread_group {
+ public:
+  // thread_group(expected) — reserves room for `expected` handles, so that spawn does not
+  // allocate in a timed loop.
+  explicit thread_group(std::size_t expected = 0) { threads_.reserve(expected); }
+
+  thread_group(const thread_group&) = delete;
+  thread_group& operator=(const thread_group&) = delete;
+
+  ~thread_group() {
+    for (auto& t : threads_) {
+      try {
+        t.join();
+      } catch (...) {
+        // Dropped: an exception is already on its way out of the workload.
+      }
+    }
+  }
+
+  // spawn(fn) — M::spawn(fn), remembered for join_all.
+  template <class F>
+  void spawn(F&& fn) {
+    threads_.push_back(M::spawn(std::forward<F>(fn)));
+  }
+
+  // size() — how many threads are waiting to be joined.
+  std::size_t size() const { return threads_.size(); }
+
+  // join_all() — joins every thread, then rethrows the first exception any of them threw.
+  // Afterwards the group is empty and may spawn again (its storage is kept).
+  void join_all() {
+    std::exception_ptr first;
+    for (auto& t : threads_) {
+      try {
+        t.join();
+      } catch (...) {
+        if (!first) first = std::current_exception();
+      }
+    }
+    threads_.clear();
+    if (first) std::rethrow_exception(first);
+  }
+
+ private:
+  std::vector<typename M::thread> threads_;
+};
+
+// fixed_thread_group<M, N> — like thread_group, for at most N threads, with its handles in the
+// object itself: no allocation at all, for workloads that make one group per thread (skynet).
+//
+// Precondition: used by one thread of the model, never shared; at most N spawns between joins.
+template <model M, std::size_t N>
+class fixed_thread_group {
+ public:
+  fixed_thread_group() = default;
+  fixed_thread_group(const fixed_thread_group&) = delete;
+  fixed_thread_group& operator=(const fixed_thread_group&) = delete;
+
+  ~fixed_thread_group() {
+    for (std::size_t i = 0; i < count_; ++i) {
+      try {
+        threads_[i]->join();
+      } catch (...) {
+        // Dropped: an exception is already on its way out of the workload.
+      }
+    }
+  }
+
+  // spawn(fn) — M::spawn(fn), remembered for join_all. Precondition: size() < N.
+  template <class F>
+  void spawn(F&& fn) {
+    assert(count_ < N && "fixed_thread_group: more than N threads");
+    threads_[count_].emplace(M::spawn(std::forward<F>(fn)));
+    ++count_;
+  }
+
+  // size() — how many threads are waiting to be joined.
+  std::size_t size() const { return count_; }
+
+  // join_all() — joins every thread, then rethrows the first exception any of them threw.
+  void join_all() {
+    std::exception_ptr first;
+    for (std::size_t i = 0; i < count_; ++i) {
+      try {
+        threads_[i]->join();
+      } catch (...) {
+        if (!first) first = std::current_exception();
+      }
+      threads_[i].reset();
+    }
+    count_ = 0;
+    if (first) std::rethrow_exception(first);
+  }
+
+ private:
+  std::array<std::optional<typename M::thread>, N> threads_;
+  std::size_t count_ = 0;
+};
+
+}  // namespace threadlab::workloads::support

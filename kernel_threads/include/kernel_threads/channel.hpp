@@ -1,0 +1,93 @@
+// kernel_threads/channel.hpp — a bounded multi-producer multi-consumer FIFO for kernel threads.
+//
+// The textbook monitor: one mutex, a queue, and two condition variables — `not_full_` for
+// blocked producers, `not_empty_` for blocked consumers. A blocked push or pop sleeps in the
+// kernel (futex) and costs a kernel wake-up to resume: this is what the pingpong and pipeline
+// workloads measure for the 1:1 model.
+//
+// Guarantees, in user terms (exactly bench/model.hpp's channel contract):
+//   - push(v) blocks while the channel is full; returns false, dropping v, once it is closed.
+//   - pop() blocks while the channel is empty and open; after close() it still returns what was
+//     pushed before, then std::nullopt.
+//   - close() wakes every blocked push and pop. Closing twice is harmless.
+//   - Items from one producer arrive in the order pushed; everything a producer did before a
+//     successful push happens-before the pop that returns that item.
+//   - Every pushed item is popped at most once; none is lost while someone keeps popping.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <utility>
+
+namespace kernel_threads {
+
+// channel<T> — see above. T must be move-constructible. Not copyable or movable (threads block
+// on its members); it must outlive every call made on it.
+template <class T>
+class channel {
+ public:
+  // channel(capacity) — an open, empty channel holding at most `capacity` items.
+  // Precondition: capacity >= 1 (else std::invalid_argument).
+  explicit channel(std::size_t capacity) : capacity_(capacity) {
+    if (capacity == 0) throw std::invalid_argument("kernel_threads::channel: capacity must be >= 1");
+  }
+
+  channel(const channel&) = delete;
+  channel& operator=(const channel&) = delete;
+
+  // push(value) — appends value, blocking while full. Returns false (value dropped) if the
+  // channel is closed, whether before the call or while it waited.
+  bool push(T value) {
+    {
+      std::unique_lock lock(mutex_);
+      not_full_.wait(lock, [this] { return closed_ || items_.size() < capacity_; });
+      if (closed_) return false;
+      items_.push_back(std::move(value));
+    }
+    // Notify after unlocking: the woken consumer can take the lock at once.
+    not_empty_.notify_one();
+    return true;
+  }
+
+  // pop() — removes the oldest item, blocking while empty and open. Returns std::nullopt once
+  // the channel is closed and drained.
+  std::optional<T> pop() {
+    std::optional<T> item;
+    {
+      std::unique_lock lock(mutex_);
+      not_empty_.wait(lock, [this] { return closed_ || !items_.empty(); });
+      if (items_.empty()) return std::nullopt;  // closed and drained
+      item.emplace(std::move(items_.front()));
+      items_.pop_front();
+    }
+    not_full_.notify_one();
+    return item;
+  }
+
+  // close() — refuses further pushes and wakes every blocked push and pop. Idempotent.
+  void close() {
+    {
+      const std::lock_guard lock(mutex_);
+      closed_ = true;
+    }
+    not_full_.notify_all();
+    not_empty_.notify_all();
+  }
+
+  // capacity() — the bound given at construction.
+  [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
+
+ private:
+  const std::size_t capacity_;
+  std::mutex mutex_;                   // guards items_ and closed_
+  std::condition_variable not_full_;   // producers wait here: room or closed
+  std::condition_variable not_empty_;  // consumers wait here: an item or closed
+  std::deque<T> items_;                // written under mutex_; size() <= capacity_
+  bool closed_ = false;                // written under mutex_; never goes back to false
+};
+
+}  // namespace kernel_threads

@@ -1,0 +1,191 @@
+// tests/workloads_smoke/workload_checks_test.cpp — each workload's own check can fail, and a
+// failing workload still joins every thread it spawned.
+//
+// The broken models here are models::green (one kernel thread, cooperative, deterministic)
+// with one part replaced: a spawn that runs the thread twice or not at all, a channel that
+// corrupts one item, a spawn that fails like EAGAIN. A workload must report each as an error
+// (wrong_result, or the model's own exception), never as a number, and never hang.
+#include <doctest/doctest.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+
+#include "bench/model.hpp"
+#include "bench/models/green.hpp"
+#include "bench/workload.hpp"
+#include "bench/workloads/all.hpp"
+#include "bench/workloads/support.hpp"
+
+namespace {
+
+using namespace threadlab;
+
+// spawn_twice — every thread runs its function twice in a row.
+struct spawn_twice : models::green {
+  static constexpr std::string_view name = "spawn_twice";
+  template <class F>
+  static thread spawn(F&& fn) {
+    return models::green::spawn([f = std::decay_t<F>(std::forward<F>(fn))]() mutable {
+      f();
+      f();
+    });
+  }
+};
+
+// drop_every_7th — every 7th spawned thread never runs its function (it exits at once).
+struct drop_every_7th : models::green {
+  static constexpr std::string_view name = "drop_every_7th";
+  static inline std::uint64_t spawned = 0;  // green runs on one kernel thread: no race
+  template <class F>
+  static thread spawn(F&& fn) {
+    if (++spawned % 7 == 0) return models::green::spawn([] {});
+    return models::green::spawn(std::forward<F>(fn));
+  }
+};
+
+// corrupting_channel<T> — a green channel whose 50th pop returns the item plus one.
+template <class T>
+class corrupting_channel : public models::green::channel<T> {
+ public:
+  using models::green::channel<T>::channel;
+  std::optional<T> pop() {
+    std::optional<T> item = models::green::channel<T>::pop();
+    if (item && ++pops_ == 50) *item += 1;
+    return item;
+  }
+
+ private:
+  std::uint64_t pops_ = 0;
+};
+
+struct corrupt_channel : models::green {
+  static constexpr std::string_view name = "corrupt_channel";
+  template <class T>
+  using channel = corrupting_channel<T>;
+};
+
+// failing_spawn — the fail_at-th spawn throws std::system_error(EAGAIN), as pthread_create
+// does when a thread limit is hit.
+struct failing_spawn : models::green {
+  static constexpr std::string_view name = "failing_spawn";
+  static inline std::uint64_t spawned = 0;
+  static inline std::uint64_t fail_at = 0;
+  template <class F>
+  static thread spawn(F&& fn) {
+    if (++spawned == fail_at) {
+      throw std::system_error(EAGAIN, std::generic_category(), "spawn (simulated limit)");
+    }
+    return models::green::spawn(std::forward<F>(fn));
+  }
+  static void reset(std::uint64_t at) {
+    spawned = 0;
+    fail_at = at;
+  }
+};
+
+// small_limit — green that admits only 200 threads alive at once.
+struct small_limit : models::green {
+  static constexpr std::string_view name = "small_limit";
+  static constexpr std::uint64_t thread_limit = 200;
+};
+
+// tiny_limit — green that admits only 11 threads: the body and a ring of 10.
+struct tiny_limit : models::green {
+  static constexpr std::string_view name = "tiny_limit";
+  static constexpr std::uint64_t thread_limit = 11;
+};
+
+static_assert(model<spawn_twice> && model<drop_every_7th> && model<corrupt_channel> &&
+              model<failing_spawn> && model<small_limit> && model<tiny_limit>);
+
+const run_options opts{};
+
+}  // namespace
+
+TEST_CASE("mutex reports a counter that does not match the critical sections run") {
+  CHECK_THROWS_AS(workloads::mutex::run<spawn_twice>(opts, 4'000), wrong_result);
+}
+
+TEST_CASE("spawn_join reports a thread that never wrote its value") {
+  drop_every_7th::spawned = 0;
+  CHECK_THROWS_AS(workloads::spawn_join::run<drop_every_7th>(opts, 300), wrong_result);
+}
+
+TEST_CASE("skynet reports a wrong sum when a subtree never ran") {
+  drop_every_7th::spawned = 0;
+  CHECK_THROWS_AS(workloads::skynet::run<drop_every_7th>(opts, 100), wrong_result);
+}
+
+TEST_CASE("parallel_compute reports a chunk that never ran") {
+  drop_every_7th::spawned = 0;
+  CHECK_THROWS_AS(workloads::parallel_compute::run<drop_every_7th>(opts, 20'000), wrong_result);
+}
+
+TEST_CASE("pingpong reports a corrupted reply and still joins its partner") {
+  CHECK_THROWS_AS(workloads::pingpong::run<corrupt_channel>(opts, 200), wrong_result);
+}
+
+TEST_CASE("pipeline reports a corrupted message") {
+  CHECK_THROWS_AS(workloads::pipeline::run<corrupt_channel>(opts, 2'000), wrong_result);
+}
+
+TEST_CASE("ring reports a token whose hop count was corrupted") {
+  // 100 members and 10,000 hops: each inbox pops 100 times, past the corrupted 50th.
+  CHECK_THROWS_AS(workloads::ring::run<corrupt_channel>(opts, 10'000), wrong_result);
+}
+
+TEST_CASE("a failed spawn propagates after the threads already spawned are joined") {
+  // Threads blocked on a channel when the spawn fails must be released (channels closed) and
+  // joined, or these calls would hang instead of throwing.
+  SUBCASE("ring") {
+    failing_spawn::reset(50);
+    CHECK_THROWS_AS(workloads::ring::run<failing_spawn>(opts, 500), std::system_error);
+  }
+  SUBCASE("pipeline") {
+    failing_spawn::reset(3);
+    CHECK_THROWS_AS(workloads::pipeline::run<failing_spawn>(opts, 500), std::system_error);
+  }
+  SUBCASE("skynet") {
+    failing_spawn::reset(25);
+    CHECK_THROWS_AS(workloads::skynet::run<failing_spawn>(opts, 100), std::system_error);
+  }
+  SUBCASE("spawn_join") {
+    failing_spawn::reset(150);
+    CHECK_THROWS_AS(workloads::spawn_join::run<failing_spawn>(opts, 300), std::system_error);
+  }
+}
+
+TEST_CASE("skynet rejects a size that is not a power of 10") {
+  CHECK_THROWS_AS(workloads::skynet::run<models::green>(opts, 0), std::invalid_argument);
+  CHECK_THROWS_AS(workloads::skynet::run<models::green>(opts, 20), std::invalid_argument);
+  CHECK_THROWS_AS(workloads::skynet::run<models::green>(opts, 110), std::invalid_argument);
+}
+
+TEST_CASE("skynet scales to the largest tree the thread_limit holds and says so") {
+  // 1,000 leaves need 1,111 threads; 100 leaves need 111, within the limit of 200.
+  const sample s = workloads::skynet::run<small_limit>(opts, 1'000);
+  CHECK(s.size == 100);
+  CHECK(s.scaled);
+  CHECK(s.note.find("thread_limit 200") != std::string::npos);
+  CHECK(s.check == "sum = 4,950");
+}
+
+TEST_CASE("ring shrinks to the thread_limit and marks the result scaled") {
+  const sample s = workloads::ring::run<tiny_limit>(opts, 1'000);
+  CHECK(s.scaled);
+  CHECK(s.size == 1'000);  // the hops are all made; the ring is smaller
+  CHECK(s.check.find("around 10 threads") != std::string::npos);
+}
+
+TEST_CASE("grouped writes thousands separators") {
+  using workloads::support::grouped;
+  CHECK(grouped(0) == "0");
+  CHECK(grouped(999) == "999");
+  CHECK(grouped(1'000) == "1,000");
+  CHECK(grouped(1'111'111) == "1,111,111");
+}
