@@ -7,7 +7,7 @@
 // scheduler) is entered with M::run and is reachable from inside through thread-local state.
 //
 // Adding a model: write an adapter in bench/models/<name>.hpp that satisfies this concept, add
-// it to `all_models` in bench/registry.hpp, and make tests/conformance pass for it.
+// it to `all_models` in bench/models/all.hpp, and make tests/conformance pass for it.
 #pragma once
 
 #include <chrono>

@@ -15,7 +15,7 @@
 // `wrong_result` when it is wrong: a wrong sum is an error, never a number) and returns the
 // metrics of that one repetition. The runner does warm-up, repetitions and statistics.
 //
-// Adding a workload: one file in bench/workloads/, one line in `all_workloads` (registry.hpp).
+// Adding a workload: one file in bench/workloads/, one line in `all_workloads` (bench/workloads/all.hpp).
 #pragma once
 
 #include <chrono>

@@ -1,0 +1,74 @@
+// bench/cli.hpp — the `threadlab` command line.
+//
+//   threadlab                      the default comparison: every workload on every model, plus
+//                                  the baselines, default sizes, 5 repetitions, a table
+//   threadlab list                 workloads, baselines and models, one line each
+//   threadlab run [options]        a chosen comparison (see `threadlab run --help`)
+//   threadlab compare A.json B.json  headline medians of B against A; regressions flagged
+//
+// Exit status: 0 success; 1 when a pair errored or hung, a compare found a regression, or the
+// report could not be written; 2 for a bad command line — with one line on stderr naming the
+// bad value and the valid ones.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "bench/registry.hpp"
+#include "bench/report.hpp"
+
+namespace threadlab {
+
+// Exit statuses of `threadlab`.
+inline constexpr int exit_ok = 0;
+inline constexpr int exit_failed = 1;  // a pair errored or hung; a regression; an I/O error
+inline constexpr int exit_usage = 2;   // a bad command line
+
+// run_request — a validated `threadlab run` (or the default comparison).
+struct run_request {
+  std::vector<std::string> workloads;  // workload or baseline names; empty: all
+  std::vector<std::string> models;     // empty: all
+  std::optional<std::uint64_t> size;   // nullopt: each workload's default
+  unsigned repetitions = 5;
+  unsigned warmup = 1;
+  unsigned workers = 0;          // 0: every logical core
+  std::uint64_t stack_size = 0;  // 0: each model's default
+  report_format format = report_format::table;
+  std::optional<std::string> output;  // nullopt: stdout
+  double timeout_s = 60;
+};
+
+// list_request — `threadlab list`.
+struct list_request {};
+
+// compare_request — `threadlab compare A B`.
+struct compare_request {
+  std::string reference;  // A
+  std::string candidate;  // B
+};
+
+// cli_exit — the command line asked for help, or was bad: print text (help to stdout, errors to
+// stderr as one line) and exit with code.
+struct cli_exit {
+  int code = exit_ok;
+  std::string text;
+};
+
+using cli_command = std::variant<run_request, list_request, compare_request, cli_exit>;
+
+// parse_command_line(argc, argv, reg) — the command argv asks for, with every value checked
+// against reg (workload and model names) and its valid range. Never throws for bad input: a
+// bad value gives cli_exit{exit_usage, "threadlab: ..."}.
+cli_command parse_command_line(int argc, const char* const* argv, const registry& reg);
+
+// run_cli(argc, argv, reg, out, err) — parses and executes the command; returns the exit
+// status. Reports go to out (or to --output), progress and errors to err. Precondition: called
+// from a single-threaded process (pairs are run in forked children).
+int run_cli(int argc, const char* const* argv, const registry& reg, std::ostream& out,
+            std::ostream& err);
+
+}  // namespace threadlab

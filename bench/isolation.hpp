@@ -1,0 +1,55 @@
+// bench/isolation.hpp — running one pair in a forked child process under a watchdog.
+//
+// Why a child process: a workload that deadlocks, crashes or corrupts memory must not take the
+// other results with it, and a model's runtime (workers, signal handlers, leaked threads) must
+// not outlive its pair. The harness parent is single-threaded — no model ever runs in it — so
+// fork() is safe: the child starts with one thread, a copy of the parent's memory, and nothing
+// locked.
+//
+// Protocol, as numbered steps:
+//   1. The parent flushes its stdio buffers (else the child would write them twice), creates a
+//      pipe and forks.
+//   2. The child runs the warm-up runs and then the repetitions, writing one JSON line per run
+//      to the pipe: {"kind":"warmup","index":k}, {"kind":"sample","index":k,"sample":{...}}, or
+//      on an exception {"kind":"error","message":...}; then it leaves with _exit (no atexit
+//      handlers, no destructors of the parent's objects).
+//   3. The parent reads lines under a watchdog: a deadline of timeout_s, reset at each line.
+//      When the deadline passes it SIGKILLs the child and records "hung: ...".
+//   4. At end of file (or after the kill) the parent reaps the child with wait4, which also
+//      gives its peak RSS and context switches. A child killed by a signal it did not get from
+//      the watchdog is reported as a crash naming the signal.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bench/results.hpp"
+#include "bench/workload.hpp"
+
+namespace threadlab {
+
+// isolation_limits — how many runs the child makes and how long each may take.
+struct isolation_limits {
+  unsigned warmup = 1;       // runs whose samples are discarded
+  unsigned repetitions = 5;  // runs whose samples are kept; >= 1
+  double timeout_s = 60;     // the watchdog's deadline per run, > 0
+};
+
+// isolated_outcome — what came back from the child.
+struct isolated_outcome {
+  std::vector<sample> samples;       // one per completed repetition, in order
+  std::optional<std::string> error;  // set when the child failed, hung or crashed
+  resource_usage rusage;             // of the child, from wait4
+};
+
+// run_isolated(once, limits, workload, model) — runs once() limits.warmup + limits.repetitions
+// times in a forked child, as described above. workload and model name the pair in error
+// messages. Precondition: called from a single-threaded process (the harness parent).
+// Samples received before a failure are kept in the outcome.
+isolated_outcome run_isolated(const std::function<sample()>& once, const isolation_limits& limits,
+                              std::string_view workload, std::string_view model);
+
+}  // namespace threadlab

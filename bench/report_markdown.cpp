@@ -1,0 +1,61 @@
+// bench/report_markdown.cpp — drawing the summary grid in markdown.
+#include "bench/report_markdown.hpp"
+
+#include <fmt/format.h>
+
+#include "bench/summary_grid.hpp"
+
+namespace threadlab {
+
+namespace {
+
+// cell(text) — text safe inside a table cell: pipes escaped, marks that markdown would read
+// as emphasis escaped.
+std::string cell(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|' || c == '*' || c == '~' || c == '^' || c == '_') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+void append_list(std::string& out, const char* title, const std::vector<std::string>& items) {
+  if (items.empty()) return;
+  out += fmt::format("\n**{}**\n\n", title);
+  for (const std::string& item : items)
+    out += fmt::format("- {}\n", cell(item));
+}
+
+}  // namespace
+
+std::string render_markdown(const results& res) {
+  const summary_grid grid = make_summary_grid(res);
+  std::string out = fmt::format("_{}_\n\n", cell(run_summary_line(res)));
+  auto row = [&](const std::vector<std::string>& cells) {
+    out += "|";
+    for (const std::string& c : cells) {
+      out += ' ';
+      out += cell(c);
+      out += " |";
+    }
+    out += "\n";
+  };
+  row(grid.header);
+  out += "|";
+  for (std::size_t i = 0; i < grid.header.size(); ++i)
+    out += i < 2 ? " --- |" : " ---: |";
+  out += "\n";
+  for (const auto& r : grid.rows)
+    row(r);
+  out += "\n";
+  for (const std::string& l : grid.legend)
+    out += cell(l) + "\n";
+  append_list(out, "Scaled (^)", grid.scaled_notes);
+  append_list(out, "Skipped", grid.skipped);
+  append_list(out, "Errors", grid.errors);
+  append_list(out, "Configurations", grid.configurations);
+  return out;
+}
+
+}  // namespace threadlab

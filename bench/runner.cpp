@@ -1,0 +1,123 @@
+// bench/runner.cpp — from a selection to records.
+#include "bench/runner.hpp"
+
+#include <fmt/format.h>
+
+#include "bench/isolation.hpp"
+
+namespace threadlab {
+
+namespace {
+
+isolation_limits limits_of(const runner_options& opts) {
+  return isolation_limits{opts.warmup, opts.repetitions, opts.timeout_s};
+}
+
+// fill_from_outcome(r, outcome) — copies what the child measured into r; r is an error when
+// the child failed, even if some repetitions completed (those samples are kept).
+void fill_from_outcome(record& r, const isolated_outcome& outcome) {
+  r.rusage = outcome.rusage;
+  if (!outcome.samples.empty()) {
+    const sample& last = outcome.samples.back();
+    r.size = last.size;
+    r.scaled = last.scaled;
+    r.note = last.note;
+    r.check = last.check;
+  }
+  if (outcome.error) {
+    r.status = record_status::error;
+    r.reason = *outcome.error;
+  }
+  try {
+    r.metrics = summarize_samples(outcome.samples);
+  } catch (const wrong_result& e) {
+    r.status = record_status::error;
+    r.reason = e.what();
+    r.metrics.clear();
+  }
+}
+
+}  // namespace
+
+selection select_all(const registry& reg) {
+  selection sel;
+  for (const pair_entry& p : reg.pairs)
+    sel.pairs.push_back(&p);
+  for (const baseline_entry& b : reg.baselines)
+    sel.baselines.push_back(&b);
+  return sel;
+}
+
+std::vector<metric_summary> summarize_samples(const std::vector<sample>& samples) {
+  std::vector<metric_summary> out;
+  if (samples.empty()) return out;
+  for (const metric_value& m : samples.front().metrics) {
+    metric_summary summary{m.name, m.unit, m.lower_is_better, {}, {}};
+    for (const sample& s : samples) {
+      const metric_value* found = nullptr;
+      for (const metric_value& candidate : s.metrics) {
+        if (candidate.name == m.name) found = &candidate;
+      }
+      if (found == nullptr || found->unit != m.unit) {
+        throw wrong_result(fmt::format(
+            "inconsistent samples: metric {} ({}) is missing or changes unit between repetitions",
+            m.name, m.unit));
+      }
+      summary.samples.push_back(found->value);
+    }
+    summary.stats = summarize(summary.samples);
+    out.push_back(std::move(summary));
+  }
+  return out;
+}
+
+record run_pair(const registry& reg, const pair_entry& pair, const runner_options& opts) {
+  const workload_info& w = reg.workloads.at(pair.workload);
+  const model_info& m = reg.models.at(pair.model);
+  record r;
+  r.workload = w.name;
+  r.model = m.name;
+  r.size = opts.size.value_or(w.default_size);
+  if (m.configuration != nullptr) r.configuration = m.configuration(opts.model_options);
+  if (pair.run == nullptr) {
+    r.status = record_status::skipped;
+    r.reason = pair.skip_reason;
+    return r;
+  }
+  const pair_runner run = pair.run;
+  const run_options model_options = opts.model_options;
+  const std::uint64_t size = r.size;
+  fill_from_outcome(
+      r, run_isolated([&] { return run(model_options, size); }, limits_of(opts), w.name, m.name));
+  return r;
+}
+
+record run_baseline(const baseline_entry& baseline, const runner_options& opts) {
+  record r;
+  r.workload = baseline.info.name;
+  r.model = std::string(baseline_model);
+  r.size = opts.size.value_or(baseline.info.default_size);
+  r.configuration = "no model: " + baseline.info.description;
+  const baseline_runner run = baseline.run;
+  const std::uint64_t size = r.size;
+  fill_from_outcome(r, run_isolated([&] { return run(size); }, limits_of(opts), baseline.info.name,
+                                    baseline_model));
+  return r;
+}
+
+std::vector<record> run_selection(const registry& reg, const selection& sel,
+                                  const runner_options& opts) {
+  std::vector<record> records;
+  records.reserve(sel.size());
+  auto report = [&](record r) {
+    records.push_back(std::move(r));
+    if (opts.progress) opts.progress(records.size(), sel.size(), records.back());
+  };
+  for (const pair_entry* p : sel.pairs)
+    report(run_pair(reg, *p, opts));
+  for (const baseline_entry* b : sel.baselines)
+    report(run_baseline(*b, opts));
+  return records;
+}
+
+}  // namespace threadlab

@@ -1,0 +1,203 @@
+// tests/bench/cli_test.cpp — the command line: good requests are understood, and every bad
+// value gives exit status 2 with one line naming it and the valid ones. First through
+// parse_command_line with the fake registry; then, once the real program is built, by running
+// `threadlab` as a subprocess.
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <initializer_list>
+#include <sstream>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "bench/cli.hpp"
+#include "fake_registry.hpp"
+
+using namespace threadlab;
+
+namespace {
+
+cli_command parse(std::initializer_list<const char*> args) {
+  std::vector<const char*> argv{"threadlab"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return parse_command_line(static_cast<int>(argv.size()), argv.data(), fakes::healthy_registry());
+}
+
+// usage_error_of(args) — the error line, checking it is a usage error of exactly one line.
+std::string usage_error_of(std::initializer_list<const char*> args) {
+  const cli_command c = parse(args);
+  const auto* exit = std::get_if<cli_exit>(&c);
+  REQUIRE(exit != nullptr);
+  CHECK(exit->code == exit_usage);
+  CHECK(exit->text.find('\n') == std::string::npos);
+  CHECK(exit->text.rfind("threadlab: ", 0) == 0);
+  return exit->text;
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("cli: no arguments is the default comparison") {
+  const cli_command c = parse({});
+  const auto* run = std::get_if<run_request>(&c);
+  REQUIRE(run != nullptr);
+  CHECK(run->workloads.empty());
+  CHECK(run->models.empty());
+  CHECK(run->repetitions == 5);
+  CHECK(run->warmup == 1);
+  CHECK(run->format == report_format::table);
+  CHECK_FALSE(run->output.has_value());
+  CHECK(run->timeout_s == doctest::Approx(60));
+}
+
+TEST_CASE("cli: run options are parsed") {
+  const cli_command c = parse({"run", "--workload", "counting,floor", "--model", "pool", "--size",
+                               "77", "--repetitions", "3", "--warmup", "0", "--workers", "4",
+                               "--stack-size", "65536", "--format", "csv", "--timeout", "2.5"});
+  const auto* run = std::get_if<run_request>(&c);
+  REQUIRE(run != nullptr);
+  CHECK(run->workloads == std::vector<std::string>{"counting", "floor"});
+  CHECK(run->models == std::vector<std::string>{"pool"});
+  CHECK(run->size == 77u);
+  CHECK(run->repetitions == 3);
+  CHECK(run->warmup == 0);
+  CHECK(run->workers == 4);
+  CHECK(run->stack_size == 65536);
+  CHECK(run->format == report_format::csv);
+  CHECK(run->timeout_s == doctest::Approx(2.5));
+}
+
+TEST_CASE("cli: list, compare and help") {
+  CHECK(std::holds_alternative<list_request>(parse({"list"})));
+  const cli_command c = parse({"compare", "a.json", "b.json"});
+  REQUIRE(std::holds_alternative<compare_request>(c));
+  CHECK(std::get<compare_request>(c).candidate == "b.json");
+  const cli_command help = parse({"run", "--help"});
+  REQUIRE(std::holds_alternative<cli_exit>(help));
+  CHECK(std::get<cli_exit>(help).code == exit_ok);
+  CHECK(contains(std::get<cli_exit>(help).text, "--repetitions"));
+}
+
+TEST_CASE("cli: each bad value is one line naming it and the valid ones, exit 2") {
+  std::string e = usage_error_of({"run", "--workload", "counting,nope"});
+  CHECK(contains(e, "'nope'"));
+  CHECK(contains(e, "counting, waiting, floor (baseline)"));
+  e = usage_error_of({"run", "--model", "fast"});
+  CHECK(contains(e, "'fast'"));
+  CHECK(contains(e, "quick, pool"));
+  e = usage_error_of({"run", "--format", "xml"});
+  CHECK(contains(e, "'xml'"));
+  CHECK(contains(e, "table, json, csv, markdown, gbench"));
+  CHECK(contains(usage_error_of({"run", "--size", "0"}), "--size '0'"));
+  CHECK(contains(usage_error_of({"run", "--size", "ten"}), "--size 'ten'"));
+  CHECK(contains(usage_error_of({"run", "--size", "12abc"}), "--size '12abc'"));
+  CHECK(contains(usage_error_of({"run", "--repetitions", "0"}), "--repetitions '0'"));
+  CHECK(contains(usage_error_of({"run", "--timeout", "0"}), "--timeout '0'"));
+  CHECK(contains(usage_error_of({"run", "--timeout=-3"}), "--timeout '-3'"));
+  CHECK(contains(usage_error_of({"run", "--timeout", "soon"}), "--timeout 'soon'"));
+  CHECK(contains(usage_error_of({"run", "--workers", "0"}), "from 1 to 1024"));
+  CHECK(contains(usage_error_of({"run", "--workers", "1025"}), "--workers '1025'"));
+  CHECK(contains(usage_error_of({"run", "--stack-size", "big"}), "--stack-size 'big'"));
+  CHECK(contains(usage_error_of({"run", "--output", "/no/such/dir/r.json"}), "does not exist"));
+  e = usage_error_of({"run", "--frobnicate"});
+  CHECK(contains(e, "--frobnicate"));
+  CHECK(contains(e, "--workload"));
+  CHECK(contains(usage_error_of({"explode"}), "explode"));
+  CHECK(contains(usage_error_of({"compare", "a.json"}), "B"));
+}
+
+#ifdef THREADLAB_EXE
+namespace {
+
+struct process_result {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// run_threadlab(args) — runs the real program with args, capturing its output and exit status.
+process_result run_threadlab(std::initializer_list<const char*> args) {
+  char out_path[] = "/tmp/threadlab-cli-out-XXXXXX";
+  char err_path[] = "/tmp/threadlab-cli-err-XXXXXX";
+  const int out_fd = ::mkstemp(out_path);
+  const int err_fd = ::mkstemp(err_path);
+  REQUIRE(out_fd >= 0);
+  REQUIRE(err_fd >= 0);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out_fd, STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, err_fd, STDERR_FILENO);
+  std::vector<char*> argv{const_cast<char*>(THREADLAB_EXE)};
+  for (const char* a : args)
+    argv.push_back(const_cast<char*>(a));
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  const int spawned = ::posix_spawn(&pid, THREADLAB_EXE, &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  process_result r;
+  if (spawned == 0) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  ::close(out_fd);
+  ::close(err_fd);
+  r.out = slurp(out_path);
+  r.err = slurp(err_path);
+  ::unlink(out_path);
+  ::unlink(err_path);
+  REQUIRE(spawned == 0);
+  return r;
+}
+
+void check_usage_error(std::initializer_list<const char*> args, const std::string& names) {
+  const process_result r = run_threadlab(args);
+  CAPTURE(r.err);
+  CHECK(r.status == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err.find(names) != std::string::npos);
+  CHECK(r.err.find('\n') == r.err.size() - 1);  // exactly one line
+}
+
+}  // namespace
+
+TEST_CASE("threadlab program: bad command lines exit 2 with one line on stderr") {
+  check_usage_error({"run", "--workload", "nope"}, "'nope'");
+  check_usage_error({"run", "--workload", "nope"}, "skynet");
+  check_usage_error({"run", "--model", "nope"}, "kernel");
+  check_usage_error({"run", "--format", "xml"}, "markdown");
+  check_usage_error({"run", "--size", "0"}, "--size '0'");
+  check_usage_error({"run", "--size", "many"}, "--size 'many'");
+  check_usage_error({"run", "--repetitions", "0"}, "--repetitions '0'");
+  check_usage_error({"run", "--timeout", "0"}, "--timeout '0'");
+  check_usage_error({"run", "--timeout=-1"}, "--timeout '-1'");
+  check_usage_error({"run", "--workers", "0"}, "--workers '0'");
+  check_usage_error({"run", "--workers", "2000"}, "--workers '2000'");
+  check_usage_error({"run", "--output", "/no/such/dir/out.json"}, "/no/such/dir");
+  check_usage_error({"run", "--bogus"}, "--bogus");
+  check_usage_error({"compare", "/no/such/a.json", "/no/such/b.json"}, "/no/such/a.json");
+}
+
+TEST_CASE("threadlab program: list names every model with its capabilities") {
+  const process_result r = run_threadlab({"list"});
+  CHECK(r.status == 0);
+  CHECK(r.out.find("kernel") != std::string::npos);
+  CHECK(r.out.find("capabilities:") != std::string::npos);
+  CHECK(r.out.find("context_switch") != std::string::npos);
+}
+#endif

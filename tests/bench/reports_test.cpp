@@ -1,0 +1,209 @@
+// tests/bench/reports_test.cpp — every report format over one hand-made set of results.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "bench/compare.hpp"
+#include "bench/report.hpp"
+#include "bench/report_json.hpp"
+
+using namespace threadlab;
+
+namespace {
+
+metric_summary metric(std::string name, std::string unit, bool lower, std::vector<double> v) {
+  metric_summary m{std::move(name), std::move(unit), lower, summarize(v), v};
+  return m;
+}
+
+record ok_record(std::string workload, std::string model, double ns, bool unstable = false) {
+  record r;
+  r.workload = std::move(workload);
+  r.model = std::move(model);
+  r.size = 1000;
+  r.check = "sum = 499500";
+  r.configuration = r.model + " config, a \"quoted\", comma";
+  r.metrics = {metric("ns_per_op", "ns", true,
+                      unstable ? std::vector<double>{ns, ns * 2, ns * 0.5}
+                               : std::vector<double>{ns, ns, ns}),
+               metric("ops_per_s", "ops/s", false, {1e9 / ns})};
+  r.rusage = {4096 * 1024, 12, 3};
+  return r;
+}
+
+// sample_results() — two workloads on two models (one best each way, one unstable, one scaled),
+// a skip, an error and a baseline.
+results sample_results() {
+  results res;
+  res.env.cpu_model = "Fake CPU";
+  res.env.logical_cores = 2;
+  res.env.cores_used = 2;
+  res.env.kernel = "Linux 6.1 x86_64";
+  res.env.compiler = "GCC 12.2.0";
+  res.env.cxx_flags = "-O2 -DNDEBUG";
+  res.env.build_type = "Release";
+  res.env.boost_version = "1_74";
+  res.env.git_revision = "abc123";
+  res.env.git_dirty = true;
+  res.env.date_utc = "2026-11-25T12:00:00Z";
+  res.env.hostname = "box";
+  res.params = parameters{1, 3, 60, 2, 0, std::nullopt};
+  res.records.push_back(ok_record("spawn_join", "kernel", 20'000));
+  res.records.push_back(ok_record("spawn_join", "green", 150, true));
+  record scaled = ok_record("skynet", "kernel", 2e6);
+  scaled.scaled = true;
+  scaled.note = "scaled to 10,000 leaves";
+  res.records.push_back(scaled);
+  record skipped;
+  skipped.workload = "skynet";
+  skipped.model = "green";
+  skipped.status = record_status::skipped;
+  skipped.reason = "model green lacks multicore: because";
+  res.records.push_back(skipped);
+  record error;
+  error.workload = "ring";
+  error.model = "green";
+  error.status = record_status::error;
+  error.reason = "hung: workload ring on model green did not finish repetition 2 within 60 s";
+  res.records.push_back(error);
+  res.records.push_back(ok_record("context_switch", std::string(baseline_model), 8));
+  return res;
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("report json: parses with nlohmann and follows the schema") {
+  const auto j = nlohmann::json::parse(render(report_format::json, sample_results()));
+  CHECK(j.at("schema") == "threadlab.results/1");
+  CHECK(j.at("environment").at("git_dirty") == true);
+  CHECK(j.at("parameters").at("size").is_null());
+  REQUIRE(j.at("records").size() == 6);
+  const auto& first = j.at("records")[0];
+  CHECK(first.at("status") == "ok");
+  CHECK(first.at("metrics")[0].at("name") == "ns_per_op");
+  CHECK(first.at("metrics")[0].at("samples").size() == 3);
+  CHECK(first.at("rusage").at("voluntary_ctx_switches") == 12);
+  CHECK(j.at("records")[3].at("status") == "skipped");
+  CHECK(j.at("records")[4].at("status") == "error");
+}
+
+TEST_CASE("report json: write, read back, same records") {
+  const results original = sample_results();
+  const results back = parse_results_json(render_json(original));
+  CHECK(back.env.cpu_model == original.env.cpu_model);
+  CHECK(back.env.git_dirty == original.env.git_dirty);
+  CHECK(back.params.repetitions == original.params.repetitions);
+  CHECK(back.params.size == original.params.size);
+  REQUIRE(back.records.size() == original.records.size());
+  for (std::size_t i = 0; i < back.records.size(); ++i) {
+    const record& a = original.records[i];
+    const record& b = back.records[i];
+    CAPTURE(i);
+    CHECK(a.workload == b.workload);
+    CHECK(a.model == b.model);
+    CHECK(a.status == b.status);
+    CHECK(a.reason == b.reason);
+    CHECK(a.size == b.size);
+    CHECK(a.scaled == b.scaled);
+    CHECK(a.note == b.note);
+    CHECK(a.check == b.check);
+    CHECK(a.configuration == b.configuration);
+    CHECK(a.rusage.peak_rss_bytes == b.rusage.peak_rss_bytes);
+    REQUIRE(a.metrics.size() == b.metrics.size());
+    for (std::size_t m = 0; m < a.metrics.size(); ++m) {
+      CHECK(a.metrics[m].name == b.metrics[m].name);
+      CHECK(a.metrics[m].lower_is_better == b.metrics[m].lower_is_better);
+      CHECK(a.metrics[m].samples == b.metrics[m].samples);
+      CHECK(a.metrics[m].stats.median == b.metrics[m].stats.median);
+      CHECK(a.metrics[m].stats.mad == b.metrics[m].stats.mad);
+      CHECK(a.metrics[m].stats.unstable == b.metrics[m].stats.unstable);
+    }
+  }
+}
+
+TEST_CASE("report json: another schema or malformed text is refused with a reason") {
+  CHECK_THROWS_WITH_AS(parse_results_json("{\"schema\":\"threadlab.results/9\"}"),
+                       doctest::Contains("unsupported schema"), std::runtime_error);
+  CHECK_THROWS_WITH_AS(parse_results_json("not json"), doctest::Contains("not valid JSON"),
+                       std::runtime_error);
+  CHECK_THROWS_AS(parse_results_json("{\"schema\":\"threadlab.results/1\"}"), std::runtime_error);
+}
+
+TEST_CASE("report table: headline per workload, best and unstable marked, notes below") {
+  const std::string t = render(report_format::table, sample_results());
+  CHECK(contains(t, "workload"));
+  CHECK(contains(t, "ns_per_op ↓"));
+  CHECK(contains(t, "20.0 µs"));
+  CHECK(contains(t, "150 ns*~"));  // green: best of spawn_join, and unstable
+  CHECK(contains(t, "2.00 ms^"));  // skynet on kernel: scaled, alone (no best mark)
+  CHECK_FALSE(contains(t, "2.00 ms*"));
+  CHECK(contains(t, "Scaled (^):\n  skynet on kernel: scaled to 10,000 leaves"));
+  CHECK(contains(t, "Skipped:\n  skynet on green: model green lacks multicore: because"));
+  CHECK(contains(t, "Errors:\n  ring on green: hung: workload ring"));
+  CHECK(contains(t, "Configurations:\n  kernel: kernel config"));
+  CHECK(contains(t, "context_switch"));
+  CHECK(contains(t, "8.00 ns"));
+  // Columns are aligned: the header and the rule have the same display width.
+  std::istringstream lines(t);
+  std::string line, header, rule;
+  while (std::getline(lines, line)) {
+    if (line.rfind("workload", 0) == 0) {
+      header = line;
+      std::getline(lines, rule);
+      break;
+    }
+  }
+  REQUIRE_FALSE(header.empty());
+  CHECK(rule.find_first_not_of("- ") == std::string::npos);
+  CHECK(rule.size() >= header.size());
+}
+
+TEST_CASE("report csv: one row per record and metric, quoted where needed") {
+  const std::string csv = render(report_format::csv, sample_results());
+  std::size_t rows = 0;
+  for (char c : csv)
+    rows += c == '\n';
+  // header + 2 metrics for each of 4 ok records + 1 row each for the skip and the error
+  CHECK(rows == 1 + 4 * 2 + 2);
+  CHECK(csv.rfind("workload,model,status,reason,", 0) == 0);
+  CHECK(contains(csv, "spawn_join,kernel,ok,,1000,false,ns_per_op,ns,true,20000,"));
+  CHECK(contains(csv, "skynet,green,skipped,model green lacks multicore: because,0,false,,"));
+}
+
+TEST_CASE("report markdown: a GitHub table with the notes") {
+  const std::string md = render(report_format::markdown, sample_results());
+  CHECK(contains(md, "| workload | metric | kernel | green | baseline |"));
+  CHECK(contains(md, "| --- | --- | ---: | ---: | ---: |"));
+  CHECK(contains(md, "150 ns\\*\\~"));
+  CHECK(contains(md, "**Skipped**"));
+}
+
+TEST_CASE("report gbench: Google Benchmark JSON, one aggregate per measured record") {
+  const auto j = nlohmann::json::parse(render(report_format::gbench, sample_results()));
+  CHECK(j.contains("context"));
+  REQUIRE(j.at("benchmarks").size() == 4);
+  const auto& b = j.at("benchmarks")[0];
+  CHECK(b.at("run_name") == "spawn_join/kernel");
+  CHECK(b.at("run_type") == "aggregate");
+  CHECK(b.at("aggregate_name") == "median");
+  CHECK(b.at("time_unit") == "ns");
+  CHECK(b.at("real_time").get<double>() == doctest::Approx(20'000));
+  CHECK(b.at("iterations") == 3);
+}
+
+TEST_CASE("compare: a median worse by more than 10% is a regression, in either direction") {
+  const results a = sample_results();
+  results b = a;
+  b.records[0].metrics[0].stats.median *= 1.25;  // spawn_join/kernel slower: regression
+  b.records[1].metrics[0].stats.median *= 1.05;  // within noise
+  const comparison c = compare_results(a, b);
+  CHECK(c.regressions == 1);
+  CHECK(contains(c.text, "REGRESSION"));
+  CHECK(contains(c.text, "1.250"));
+  CHECK(compare_results(a, a).regressions == 0);
+}

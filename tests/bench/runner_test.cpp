@@ -1,0 +1,126 @@
+// tests/bench/runner_test.cpp — the runner and its isolation: samples come back from the child,
+// and a wrong result, a hang and a crash each become an error record without losing the others.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "bench/runner.hpp"
+#include "fake_registry.hpp"
+
+using namespace threadlab;
+
+namespace {
+
+const record& find(const std::vector<record>& records, const std::string& workload,
+                   const std::string& model) {
+  for (const record& r : records) {
+    if (r.workload == workload && r.model == model) return r;
+  }
+  FAIL("no record for " << workload << " on " << model);
+  throw std::logic_error("unreachable");
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("runner: healthy pairs return their samples, skips say why, baselines run too") {
+  runner_options opts;
+  opts.warmup = 1;
+  opts.repetitions = 3;
+  opts.timeout_s = 20;
+  opts.model_options.workers = 2;
+  std::size_t progress_calls = 0;
+  opts.progress = [&](std::size_t done, std::size_t total, const record&) {
+    ++progress_calls;
+    CHECK(done <= total);
+  };
+  const registry& reg = fakes::healthy_registry();
+  const auto records = run_selection(reg, select_all(reg), opts);
+  REQUIRE(records.size() == 5);
+  CHECK(progress_calls == 5);
+
+  const record& quick = find(records, "counting", "quick");
+  CHECK(quick.status == record_status::ok);
+  CHECK(quick.size == 1000);
+  CHECK_FALSE(quick.scaled);
+  CHECK(quick.check == "count = 1000");
+  CHECK(quick.configuration == "fake, 2 workers");
+  REQUIRE(quick.metrics.size() == 2);
+  CHECK(quick.metrics[0].name == "ns_per_op");
+  CHECK(quick.metrics[0].samples.size() == 3);
+  CHECK(quick.metrics[0].stats.median == doctest::Approx(10'000));
+  CHECK_FALSE(quick.metrics[1].lower_is_better);
+  CHECK(quick.rusage.peak_rss_bytes > 0);
+
+  const record& pool = find(records, "counting", "pool");
+  CHECK(pool.status == record_status::ok);
+  CHECK(pool.scaled);
+  CHECK(pool.size == 100);
+  CHECK(pool.note == "scaled to 100");
+
+  const record& skipped = find(records, "waiting", "pool");
+  CHECK(skipped.status == record_status::skipped);
+  CHECK(contains(skipped.reason, "model pool lacks waits_on_threads"));
+  CHECK(skipped.metrics.empty());
+
+  const record& floor = find(records, "floor", "baseline");
+  CHECK(floor.status == record_status::ok);
+  CHECK(floor.is_baseline());
+  CHECK(floor.size == 100);
+}
+
+TEST_CASE("runner: wrong result, hang and crash are errors; the healthy pair is kept") {
+  runner_options opts;
+  opts.warmup = 0;
+  opts.repetitions = 2;
+  opts.timeout_s = 1;
+  const registry& reg = fakes::failing_registry();
+  const auto records = run_selection(reg, select_all(reg), opts);
+  REQUIRE(records.size() == 4);
+
+  const record& ok = find(records, "counting", "quick");
+  CHECK(ok.status == record_status::ok);
+  CHECK(ok.metrics.at(0).samples.size() == 2);
+
+  const record& wrong = find(records, "wrong", "quick");
+  CHECK(wrong.status == record_status::error);
+  CHECK(contains(wrong.reason, "wrong result: sum = 41, expected 42"));
+
+  const record& hang = find(records, "hang", "quick");
+  CHECK(hang.status == record_status::error);
+  CHECK(hang.reason == "hung: workload hang on model quick did not finish repetition 1 within 1 s");
+
+  const record& crash = find(records, "crash", "quick");
+  CHECK(crash.status == record_status::error);
+  CHECK(contains(crash.reason, "crashed: workload crash on model quick"));
+  CHECK(contains(crash.reason, "SIGABRT"));
+
+  results res;
+  res.records = records;
+  CHECK(res.any_error());
+}
+
+TEST_CASE("runner: a hang during warm-up names the warm-up run") {
+  runner_options opts;
+  opts.warmup = 1;
+  opts.repetitions = 1;
+  opts.timeout_s = 0.3;
+  const registry& reg = fakes::failing_registry();
+  const record r = run_pair(reg, *reg.find_pair("hang", "quick"), opts);
+  CHECK(r.status == record_status::error);
+  CHECK(r.reason == "hung: workload hang on model quick did not finish warm-up run 1 within 0.3 s");
+}
+
+TEST_CASE("runner: a workload whose repetitions disagree on their metrics is an error") {
+  sample a{{{"ns_per_op", "ns", 1, true}}, 1, false, "", ""};
+  sample b{{{"ns_per_op", "ms", 1, true}}, 1, false, "", ""};
+  CHECK_THROWS_AS(summarize_samples({a, b}), wrong_result);
+  sample c{{{"other", "ns", 1, true}}, 1, false, "", ""};
+  CHECK_THROWS_AS(summarize_samples({a, c}), wrong_result);
+  const auto ok = summarize_samples({a, a});
+  REQUIRE(ok.size() == 1);
+  CHECK(ok[0].stats.count == 2);
+}
