@@ -104,6 +104,7 @@ struct run_text {
   std::string workloads, models, size, repetitions, warmup, workers, stack_size, timeout;
   std::string format = "table";
   std::string output;
+  bool states = false;
 };
 
 void add_run_options(CLI::App& run, run_text& t) {
@@ -131,6 +132,9 @@ void add_run_options(CLI::App& run, run_text& t) {
       ->type_name("FILE");
   run.add_option("--timeout", t.timeout, "Watchdog: seconds one run may take (default: 60)")
       ->type_name("S");
+  run.add_flag("--states", t.states,
+               "Trace each repetition and report the share of thread-time ready, running and "
+               "blocked, the switches and the mean running slice");
 }
 
 run_request check_run(const run_text& t, const CLI::App& run, const registry& reg) {
@@ -180,6 +184,77 @@ run_request check_run(const run_text& t, const CLI::App& run, const registry& re
     req.output = t.output;
   }
   if (run.count("--timeout") != 0) req.timeout_s = parse_seconds("--timeout", t.timeout);
+  req.states = t.states;
+  return req;
+}
+
+// trace_text — the trace options as given, before they are checked.
+struct trace_text {
+  std::string workload, model, size, workers, max_events, output = "trace.json", svg;
+};
+
+// The trace log holds 24 bytes per event; 100 million is 2.4 GB, past any readable trace.
+constexpr std::uint64_t max_trace_events = 100'000'000;
+
+void add_trace_options(CLI::App& trace, trace_text& t) {
+  trace.add_option("--workload", t.workload, "The workload to trace (one)")
+      ->type_name("W")
+      ->required();
+  trace.add_option("--model", t.model, "The model to run it on (one)")->type_name("M")->required();
+  trace.add_option("--size", t.size,
+                   "Problem size (default: a small one per workload, e.g. pingpong 1,000)")
+      ->type_name("N");
+  trace.add_option("--workers", t.workers,
+                   "Kernel workers for pool and M:N models (default: all cores)")
+      ->type_name("K");
+  trace.add_option("--max-events", t.max_events,
+                   "Events the tracer holds; later ones are dropped (default: 1,000,000)")
+      ->type_name("E");
+  trace.add_option("--output", t.output, "Chrome Trace Event file (default: trace.json)")
+      ->type_name("FILE");
+  trace.add_option("--svg", t.svg, "Also draw the timeline as an SVG picture")
+      ->type_name("FILE");
+}
+
+trace_request check_trace(const trace_text& t, const CLI::App& trace, const registry& reg) {
+  trace_request req;
+  if (reg.find_workload(t.workload) == nullptr) {
+    const bool baseline = reg.find_baseline(t.workload) != nullptr;
+    std::string traceable;  // baselines run no model, so they have nothing to trace
+    for (const workload_info& w : reg.workloads)
+      traceable += (traceable.empty() ? "" : ", ") + w.name;
+    throw usage_error{fmt::format("{} '{}'; valid workloads: {}",
+                                  baseline ? "cannot trace baseline" : "unknown workload",
+                                  t.workload, traceable)};
+  }
+  if (reg.find_model(t.model) == nullptr) {
+    throw usage_error{
+        fmt::format("unknown model '{}'; valid models: {}", t.model, valid_models(reg))};
+  }
+  if (const pair_entry* pair = reg.find_pair(t.workload, t.model);
+      pair == nullptr || pair->run == nullptr) {
+    throw usage_error{fmt::format("cannot trace {} on {}: {}", t.workload, t.model,
+                                  pair == nullptr ? "no such pair" : pair->skip_reason)};
+  }
+  req.workload = t.workload;
+  req.model = t.model;
+  if (trace.count("--size") != 0) req.size = parse_integer("--size", t.size, 1, max_size);
+  if (trace.count("--workers") != 0) {
+    req.workers = static_cast<unsigned>(parse_integer("--workers", t.workers, 1, max_workers));
+  }
+  if (trace.count("--max-events") != 0) {
+    req.max_events = parse_integer("--max-events", t.max_events, 1, max_trace_events);
+  }
+  if (const auto problem = output_path_problem(t.output)) {
+    throw usage_error{fmt::format("cannot write --output '{}': {}", t.output, *problem)};
+  }
+  req.output = t.output;
+  if (trace.count("--svg") != 0) {
+    if (const auto problem = output_path_problem(t.svg)) {
+      throw usage_error{fmt::format("cannot write --svg '{}': {}", t.svg, *problem)};
+    }
+    req.svg = t.svg;
+  }
   return req;
 }
 
@@ -205,6 +280,7 @@ cli_command parse_command_line(int argc, const char* const* argv, const registry
       "  threadlab run --workload skynet,ring --model green,kernel --repetitions 10\n"
       "  threadlab run --format json --output results.json\n"
       "  threadlab compare before.json after.json\n"
+      "  threadlab trace --workload pingpong --model green --svg timeline.svg\n"
       "Exit status: 0 ok; 1 a pair failed or hung, or compare found a regression; 2 bad usage.");
   CLI::App* list = app.add_subcommand("list", "List workloads, baselines and models");
   CLI::App* run = app.add_subcommand("run", "Run workloads on models and report");
@@ -215,6 +291,10 @@ cli_command parse_command_line(int argc, const char* const* argv, const registry
   compare->add_option("A", cmp.reference, "Reference results (threadlab run --format json)")
       ->required();
   compare->add_option("B", cmp.candidate, "Results to check against A")->required();
+  CLI::App* trace = app.add_subcommand(
+      "trace", "Trace one run of a workload on a model: Chrome trace (Perfetto), SVG timeline");
+  trace_text trace_args;
+  add_trace_options(*trace, trace_args);
 
   try {
     app.parse(argc, argv);
@@ -226,6 +306,7 @@ cli_command parse_command_line(int argc, const char* const* argv, const registry
     const CLI::App& where = run->parsed()       ? *run
                             : compare->parsed() ? *compare
                             : list->parsed()    ? *list
+                            : trace->parsed()   ? *trace
                                                 : app;
     return usage(fmt::format("{}; valid: {}", e.what(), valid_options(where)));
   } catch (const CLI::ParseError& e) {
@@ -234,6 +315,13 @@ cli_command parse_command_line(int argc, const char* const* argv, const registry
 
   if (list->parsed()) return list_request{};
   if (compare->parsed()) return cmp;
+  if (trace->parsed()) {
+    try {
+      return check_trace(trace_args, *trace, reg);
+    } catch (const usage_error& e) {
+      return usage(e.message);
+    }
+  }
   if (!run->parsed()) return run_request{};  // no command: the default comparison
   try {
     return check_run(text, *run, reg);

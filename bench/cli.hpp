@@ -5,6 +5,8 @@
 //   threadlab list                 workloads, baselines and models, one line each
 //   threadlab run [options]        a chosen comparison (see `threadlab run --help`)
 //   threadlab compare A.json B.json  headline medians of B against A; regressions flagged
+//   threadlab trace --workload W --model M  one traced run: a Chrome trace (Perfetto) and,
+//                                  with --svg, a timeline picture (bench/cli_trace.cpp)
 //
 // Exit status: 0 success; 1 when a pair errored or hung, a compare found a regression, or the
 // report could not be written; 2 for a bad command line — with one line on stderr naming the
@@ -40,6 +42,7 @@ struct run_request {
   report_format format = report_format::table;
   std::optional<std::string> output;  // nullopt: stdout
   double timeout_s = 60;
+  bool states = false;  // --states: state accounting per pair (bench/states.hpp)
 };
 
 // list_request — `threadlab list`.
@@ -51,6 +54,27 @@ struct compare_request {
   std::string candidate;  // B
 };
 
+// trace_request — `threadlab trace`: one repetition of one workload on one model, traced.
+struct trace_request {
+  std::string workload;
+  std::string model;
+  std::optional<std::uint64_t> size;  // nullopt: trace_default_size of the workload
+  unsigned workers = 0;               // 0: every logical core
+  std::uint64_t max_events = 1'000'000;
+  std::string output = "trace.json";
+  std::optional<std::string> svg;     // nullopt: no picture
+};
+
+// trace_default_size(workload) — the size `threadlab trace` runs when --size is not given:
+// small enough that the trace stays readable (e.g. 1,000 pingpong round trips).
+std::uint64_t trace_default_size(const workload_info& workload);
+
+// trace_command(reg, req, out, err) — runs req in this process with a tracer attached, writes
+// the trace (and the picture) atomically, and returns the exit status. Precondition: called
+// from a single-threaded process. Defined in bench/cli_trace.cpp.
+int trace_command(const registry& reg, const trace_request& req, std::ostream& out,
+                  std::ostream& err);
+
 // cli_exit — the command line asked for help, or was bad: print text (help to stdout, errors to
 // stderr as one line) and exit with code.
 struct cli_exit {
@@ -58,7 +82,8 @@ struct cli_exit {
   std::string text;
 };
 
-using cli_command = std::variant<run_request, list_request, compare_request, cli_exit>;
+using cli_command =
+    std::variant<run_request, list_request, compare_request, trace_request, cli_exit>;
 
 // parse_command_line(argc, argv, reg) — the command argv asks for, with every value checked
 // against reg (workload and model names) and its valid range. Never throws for bad input: a

@@ -1,4 +1,5 @@
-// bench/cli_commands.cpp — executing a parsed `threadlab` command: list, run, compare.
+// bench/cli_commands.cpp — executing a parsed `threadlab` command: list, run, compare (trace:
+// bench/cli_trace.cpp).
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -72,6 +73,7 @@ int run_command(const registry& reg, const run_request& req, std::ostream& out, 
   opts.size = req.size;
   opts.model_options.workers = resolved_workers(run_options{req.workers, 0});
   opts.model_options.stack_size = static_cast<std::size_t>(req.stack_size);
+  opts.states = req.states;
   if (::isatty(STDERR_FILENO) == 1) {
     opts.progress = [&err](std::size_t done, std::size_t total, const record& r) {
       const std::string what = r.status == record_status::ok
@@ -147,6 +149,8 @@ int run_cli(int argc, const char* const* argv, const registry& reg, std::ostream
   if (std::holds_alternative<list_request>(command)) return list_command(reg, out);
   if (const auto* cmp = std::get_if<compare_request>(&command))
     return compare_command(*cmp, out, err);
+  if (const auto* trace = std::get_if<trace_request>(&command))
+    return trace_command(reg, *trace, out, err);
   return run_command(reg, std::get<run_request>(command), out, err);
 }
 

@@ -1,4 +1,4 @@
-// bench/environment.cpp — gathers the environment record from /proc, uname, predefined
+// bench/environment.cpp — gathers the environment record from /proc, /sys, uname, predefined
 // macros, the build's compile definitions and git.
 #include "bench/environment.hpp"
 
@@ -84,9 +84,25 @@ std::string utc_now_iso8601() {
 
 }  // namespace
 
+std::string read_cpu_governor(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  if (!in || !std::getline(in, line)) return unavailable;
+  const auto first = line.find_first_not_of(" \t\r");
+  const auto last = line.find_last_not_of(" \t\r");
+  if (first == std::string::npos) return unavailable;
+  return line.substr(first, last - first + 1);
+}
+
+std::string boost_version_text(unsigned version) {
+  return std::to_string(version / 100000) + "." + std::to_string(version / 100 % 1000) + "." +
+         std::to_string(version % 100);
+}
+
 environment collect_environment(unsigned cores_used) {
   environment env;
   env.cpu_model = cpu_model_name();
+  env.cpu_governor = read_cpu_governor();
   env.logical_cores = std::thread::hardware_concurrency();
   env.cores_used = cores_used;
   utsname u{};
@@ -99,7 +115,7 @@ environment collect_environment(unsigned cores_used) {
   env.compiler = compiler_name();
   env.cxx_flags = THREADLAB_CXX_FLAGS;
   env.build_type = THREADLAB_BUILD_TYPE;
-  env.boost_version = BOOST_LIB_VERSION;
+  env.boost_version = boost_version_text(BOOST_VERSION);
   const std::string git = std::string("git -C '") + THREADLAB_SOURCE_DIR + "' ";
   bool ok = false;
   env.git_revision = command_output(git + "rev-parse HEAD 2>/dev/null", ok);

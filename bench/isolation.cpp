@@ -21,6 +21,9 @@
 #include <cstring>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string_view>
+#include <utility>
 
 namespace threadlab {
 
@@ -95,7 +98,12 @@ bool write_all(int fd, const std::string& text) {
       send({{"kind", "warmup"}, {"index", k}});
     }
     for (unsigned k = 1; k <= limits.repetitions; ++k) {
-      send({{"kind", "sample"}, {"index", k}, {"sample", sample_to_json(once())}});
+      repetition_meter meter;
+      meter.start();
+      sample s = once();
+      for (metric_value& m : meter.finish())
+        s.metrics.push_back(std::move(m));
+      send({{"kind", "sample"}, {"index", k}, {"sample", sample_to_json(s)}});
     }
   } catch (const wrong_result& e) {
     send({{"kind", "error"}, {"message", std::string("wrong result: ") + e.what()}});
@@ -139,7 +147,59 @@ std::string signal_name(int sig) {
                      text != nullptr ? text : "unknown signal");
 }
 
+// status_kib(field) — the value in KiB of a "Field:   123 kB" line of /proc/self/status, or
+// nullopt when it cannot be read.
+std::optional<std::uint64_t> status_kib(std::string_view field) {
+  std::FILE* f = std::fopen("/proc/self/status", "r");
+  if (f == nullptr) return std::nullopt;
+  std::optional<std::uint64_t> value;
+  char line[256];
+  while (std::fgets(line, sizeof line, f) != nullptr) {
+    const std::string_view text(line);
+    if (text.size() > field.size() && text.substr(0, field.size()) == field &&
+        text[field.size()] == ':') {
+      value = std::strtoull(line + field.size() + 1, nullptr, 10);
+      break;
+    }
+  }
+  std::fclose(f);
+  return value;
+}
+
+// reset_peak_rss() — sets VmHWM to the current RSS; false when the kernel refused.
+bool reset_peak_rss() {
+  const int fd = ::open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool ok = ::write(fd, "5", 1) == 1;
+  ::close(fd);
+  return ok;
+}
+
 }  // namespace
+
+void repetition_meter::start() {
+  peak_reset_ = reset_peak_rss();
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  voluntary_before_ = usage.ru_nvcsw;
+  involuntary_before_ = usage.ru_nivcsw;
+}
+
+std::vector<metric_value> repetition_meter::finish() const {
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  double peak = static_cast<double>(usage.ru_maxrss) * 1024;  // ru_maxrss is in KiB
+  if (peak_reset_) {
+    if (const auto hwm = status_kib("VmHWM")) peak = static_cast<double>(*hwm) * 1024;
+  }
+  return {
+      metric_value{"peak_rss_bytes", "bytes", peak, true},
+      metric_value{"voluntary_ctx_switches", "switches",
+                   static_cast<double>(usage.ru_nvcsw - voluntary_before_), true},
+      metric_value{"involuntary_ctx_switches", "switches",
+                   static_cast<double>(usage.ru_nivcsw - involuntary_before_), true},
+  };
+}
 
 isolated_outcome run_isolated(const std::function<sample()>& once, const isolation_limits& limits,
                               std::string_view workload, std::string_view model) {

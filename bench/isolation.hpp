@@ -12,7 +12,8 @@
 //   2. The child runs the warm-up runs and then the repetitions, writing one JSON line per run
 //      to the pipe: {"kind":"warmup","index":k}, {"kind":"sample","index":k,"sample":{...}}, or
 //      on an exception {"kind":"error","message":...}; then it leaves with _exit (no atexit
-//      handlers, no destructors of the parent's objects).
+//      handlers, no destructors of the parent's objects). Each repetition runs under a
+//      repetition_meter, whose counters are appended to its sample's metrics.
 //   3. The parent reads lines under a watchdog: a deadline of timeout_s, reset at each line.
 //      When the deadline passes it SIGKILLs the child and records "hung: ...".
 //   4. At end of file (or after the kill) the parent reaps the child with wait4, which also
@@ -30,6 +31,42 @@
 #include "bench/workload.hpp"
 
 namespace threadlab {
+
+// repetition_meter — the process's own counters over one repetition, taken in the child:
+// peak RSS, voluntary and involuntary context switches. They become metrics appended to the
+// repetition's sample, so they get statistics and appear in the JSON and CSV reports (the
+// terminal table shows only the headline, the first metric).
+//
+//   peak_rss_bytes            VmHWM from /proc/self/status after the repetition, the high-water
+//                             mark having been reset to the current RSS before it by writing
+//                             "5" to /proc/self/clear_refs (Linux >= 4.0). Where that reset
+//                             fails, ru_maxrss: the peak since the child started, which can
+//                             only be larger. Includes the harness's own few MiB (the child is
+//                             a fork of it): compare between models, not as an absolute.
+//   voluntary_ctx_switches    getrusage(RUSAGE_SELF) ru_nvcsw after minus before: every thread
+//                             of the process, exited ones included — a kernel thread that
+//                             blocked (futex, sleep, I/O) and gave up its CPU.
+//   involuntary_ctx_switches  ru_nivcsw likewise: the kernel preempted a runnable thread (its
+//                             time slice ran out, or a higher-priority task woke).
+// All three include the model's start-up and shut-down inside M::run, not just the timed part.
+//
+// Precondition: start() and finish() are called by the same process, start() first.
+class repetition_meter {
+ public:
+  // start() — resets the peak-RSS high-water mark (when the kernel allows) and reads the
+  // context-switch counters.
+  void start();
+  // finish() — the three metrics above, for the time since start().
+  std::vector<metric_value> finish() const;
+  // peak_was_reset() — true when start() reset the high-water mark, i.e. peak_rss_bytes covers
+  // this repetition only.
+  bool peak_was_reset() const { return peak_reset_; }
+
+ private:
+  bool peak_reset_ = false;
+  long voluntary_before_ = 0;
+  long involuntary_before_ = 0;
+};
 
 // isolation_limits — how many runs the child makes and how long each may take.
 struct isolation_limits {

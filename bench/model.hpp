@@ -53,6 +53,8 @@ constexpr capability missing(capability have, capability need) {
 // describe(c) — "multicore, waits_on_threads" for the report.
 std::string describe(capability c);
 
+class tracer;  // bench/trace.hpp
+
 // run_options — how a model's world is set up for one run.
 struct run_options {
   // Kernel workers for pool and M:N models; 0 means std::thread::hardware_concurrency().
@@ -61,6 +63,10 @@ struct run_options {
   // Stack size in bytes for each thread; 0 means the model's own default (each adapter says
   // which in M::configuration).
   std::size_t stack_size = 0;
+  // trace — where the model reports every thread's state transitions (bench/trace.hpp);
+  // nullptr: tracing off, which must cost nothing measurable (one predictable branch per
+  // hook). Not owned; outlives run().
+  tracer* trace = nullptr;
 };
 
 // resolved_workers(o) — o.workers with 0 replaced by the core count (at least 1).

@@ -11,6 +11,7 @@ namespace {
 
 json environment_to_json(const environment& e) {
   return {{"cpu_model", e.cpu_model},
+          {"cpu_governor", e.cpu_governor},
           {"logical_cores", e.logical_cores},
           {"cores_used", e.cores_used},
           {"kernel", e.kernel},
@@ -27,6 +28,7 @@ json environment_to_json(const environment& e) {
 environment environment_from_json(const json& j) {
   environment e;
   e.cpu_model = j.at("cpu_model").get<std::string>();
+  e.cpu_governor = j.value("cpu_governor", std::string(unavailable));
   e.logical_cores = j.at("logical_cores").get<unsigned>();
   e.cores_used = j.at("cores_used").get<unsigned>();
   e.kernel = j.at("kernel").get<std::string>();
@@ -63,6 +65,7 @@ json metric_to_json(const metric_summary& m) {
       {"name", m.name},           {"unit", m.unit},         {"lower_is_better", m.lower_is_better},
       {"median", m.stats.median}, {"min", m.stats.min},     {"max", m.stats.max},
       {"mad", m.stats.mad},       {"count", m.stats.count}, {"unstable", m.stats.unstable},
+      {"ci_low", m.stats.ci_low}, {"ci_high", m.stats.ci_high}, {"ci_level", m.stats.ci_level},
       {"samples", m.samples}};
 }
 
@@ -78,6 +81,17 @@ metric_summary metric_from_json(const json& j) {
   m.stats.count = j.at("count").get<std::size_t>();
   m.stats.unstable = j.at("unstable").get<bool>();
   m.samples = j.at("samples").get<std::vector<double>>();
+  if (j.contains("ci_low")) {
+    m.stats.ci_low = j.at("ci_low").get<double>();
+    m.stats.ci_high = j.at("ci_high").get<double>();
+    m.stats.ci_level = j.at("ci_level").get<double>();
+  } else {
+    // Written before the interval existed: it is a function of the samples, so recompute it.
+    const median_interval ci = median_confidence_interval(m.samples);
+    m.stats.ci_low = ci.low;
+    m.stats.ci_high = ci.high;
+    m.stats.ci_level = ci.level;
+  }
   return m;
 }
 

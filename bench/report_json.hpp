@@ -2,14 +2,18 @@
 //
 //   {"schema": "threadlab.results/1",
 //    "environment": {cpu_model, logical_cores, cores_used, kernel, compiler, cxx_flags,
-//                    build_type, boost_version, git_revision, git_dirty (bool|null), date_utc,
-//                    hostname},
+//                    cpu_governor, build_type, boost_version, git_revision,
+//                    git_dirty (bool|null), date_utc, hostname},
 //    "parameters":  {warmup, repetitions, timeout_s, workers, stack_size, size (int|null)},
 //    "records": [{workload, model ("baseline" for a baseline), status ("ok"|"skipped"|"error"),
 //                 reason, size, scaled, note, check, configuration,
 //                 metrics: [{name, unit, lower_is_better, median, min, max, mad, count, unstable,
-//                            samples: [...]}],
+//                            ci_low, ci_high, ci_level, samples: [...]}],
 //                 rusage: {peak_rss_bytes, voluntary_ctx_switches, involuntary_ctx_switches}}]}
+//
+// ci_low / ci_high / ci_level: the median's confidence interval and its exact level (see
+// bench/statistics.hpp). Files written before these fields existed are still read: the interval
+// is recomputed from the samples; a missing cpu_governor reads as "unavailable".
 //
 // A results file written by render_json and read back by parse_results_json gives the same
 // results. A later schema gets a new version suffix; readers reject versions they do not know.

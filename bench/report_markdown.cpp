@@ -50,7 +50,7 @@ std::string render_markdown(const results& res) {
     row(r);
   out += "\n";
   for (const std::string& l : grid.legend)
-    out += cell(l) + "\n";
+    out += cell(l) + "  \n";  // two spaces: a line break, so each legend line stands alone
   append_list(out, "Scaled (^)", grid.scaled_notes);
   append_list(out, "Skipped", grid.skipped);
   append_list(out, "Errors", grid.errors);

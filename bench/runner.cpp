@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 
 #include "bench/isolation.hpp"
+#include "bench/states.hpp"
+#include "bench/trace.hpp"
 
 namespace threadlab {
 
@@ -35,6 +37,23 @@ void fill_from_outcome(record& r, const isolated_outcome& outcome) {
     r.reason = e.what();
     r.metrics.clear();
   }
+}
+
+// state_trace_events — the event log of one --states repetition: enough for the default
+// sizes (pingpong's 20,000 round trips make about 160,000 events on a fiber model); a larger
+// run keeps the first ones and says how many it dropped (state_note).
+constexpr std::size_t state_trace_events = 2'000'000;
+
+// traced_run(run, opts, size) — one repetition with a tracer, its state accounting appended.
+sample traced_run(pair_runner run, const run_options& opts, std::uint64_t size) {
+  tracer t(state_trace_events);
+  run_options traced = opts;
+  traced.trace = &t;
+  sample s = run(traced, size);
+  // A model whose adapter reports nothing gets no state metrics (zeros would read as data).
+  if (t.recorded() != 0) append_state_metrics(s, account_states(t));
+  s.note += (s.note.empty() ? "" : "; ") + state_note(t);
+  return s;
 }
 
 }  // namespace
@@ -87,8 +106,13 @@ record run_pair(const registry& reg, const pair_entry& pair, const runner_option
   const pair_runner run = pair.run;
   const run_options model_options = opts.model_options;
   const std::uint64_t size = r.size;
-  fill_from_outcome(
-      r, run_isolated([&] { return run(model_options, size); }, limits_of(opts), w.name, m.name));
+  const bool states = opts.states;
+  fill_from_outcome(r, run_isolated(
+                           [&] {
+                             return states ? traced_run(run, model_options, size)
+                                           : run(model_options, size);
+                           },
+                           limits_of(opts), w.name, m.name));
   return r;
 }
 

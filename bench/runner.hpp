@@ -33,6 +33,9 @@ struct runner_options {
   double timeout_s = 60;              // watchdog deadline per run, > 0
   run_options model_options;          // workers, stack size
   std::optional<std::uint64_t> size;  // nullopt: each workload's default_size
+  // states — give each repetition a tracer and append its state accounting to the sample
+  // (bench/states.hpp: ready_share, running_share, blocked_share, switches, mean_slice_ns).
+  bool states = false;
   // progress(done, total, record) — called after each record is complete, from the caller's
   // thread; may be empty.
   std::function<void(std::size_t, std::size_t, const record&)> progress;

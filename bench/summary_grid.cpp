@@ -129,19 +129,28 @@ summary_grid make_summary_grid(const results& res) {
     }
   }
   grid.legend = {
-      fmt::format("{} best of the row; {} unstable (MAD > {:.0f}% of the median); {} scaled "
-                  "(see below); ↓ lower is better, ↑ higher is better",
-                  best_mark, unstable_mark, unstable_threshold * 100, scaled_mark)};
+      fmt::format("{} best of the row; {} scaled (see below); ↓ lower is better, ↑ higher is "
+                  "better",
+                  best_mark, scaled_mark),
+      fmt::format("{} unstable: MAD > {:.0f}% of the median; too noisy to rank models by",
+                  unstable_mark, unstable_threshold * 100),
+      "cells are medians; json/csv add min, max, MAD, the median's CI and the other metrics"};
   return grid;
 }
 
 std::string run_summary_line(const results& res) {
   const parameters& p = res.params;
   const environment& e = res.env;
-  return fmt::format("median of {} repetition{} after {} warm-up{}, {} worker{}; {}; {} {}; {}",
-                     p.repetitions, p.repetitions == 1 ? "" : "s", p.warmup,
-                     p.warmup == 1 ? "" : "s", p.workers, p.workers == 1 ? "" : "s", e.cpu_model,
-                     e.compiler, e.cxx_flags, e.kernel);
+  const std::string revision =
+      e.git_revision.size() > 12 ? e.git_revision.substr(0, 12) : e.git_revision;
+  const std::string dirty = e.git_dirty.value_or(false) ? " (dirty)" : "";
+  return fmt::format(
+      "median of {} repetition{} after {} warm-up{}, {} worker{} of {} cores; {} (governor {}); "
+      "{} {}; Boost {}; {}; git {}{}; {}",
+      p.repetitions, p.repetitions == 1 ? "" : "s", p.warmup, p.warmup == 1 ? "" : "s",
+      p.workers, p.workers == 1 ? "" : "s", e.logical_cores, e.cpu_model,
+      e.cpu_governor.empty() ? std::string(unavailable) : e.cpu_governor, e.compiler,
+      e.cxx_flags, e.boost_version, e.kernel, revision, dirty, e.date_utc);
 }
 
 }  // namespace threadlab

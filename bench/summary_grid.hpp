@@ -32,7 +32,9 @@ struct summary_grid {
 summary_grid make_summary_grid(const results& res);
 
 // run_summary_line(res) — one line saying how the figures were obtained, e.g.
-// "median of 5 repetitions after 1 warm-up, 2 workers; Intel(R) ...; GCC 12.2.0 -O2 -DNDEBUG".
+// "median of 5 repetitions after 1 warm-up, 2 workers of 2 cores; Intel(R) ... (governor
+// unavailable); GCC 12.2.0 -O3 -DNDEBUG; Boost 1.74.0; Linux 6.1.0 x86_64; git 0123456789ab
+// (dirty); 2026-11-25T12:00:00Z".
 std::string run_summary_line(const results& res);
 
 }  // namespace threadlab

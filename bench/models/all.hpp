@@ -5,12 +5,13 @@
 #include "../type_list.hpp"
 #include "boost_fiber_ws.hpp"
 #include "green.hpp"
+#include "hybrid.hpp"
 #include "kernel.hpp"
 #include "kernel_pool.hpp"
 
 namespace threadlab {
 
 using all_models = type_list<models::kernel, models::kernel_pool, models::green,
-                             models::boost_fiber_ws>;
+                             models::boost_fiber_ws, models::hybrid>;
 
 }  // namespace threadlab

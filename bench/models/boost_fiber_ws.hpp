@@ -16,6 +16,7 @@
 #include <exception>
 #include <latch>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -32,7 +33,9 @@
 #include <green_threads/thread.hpp>
 
 #include "../model.hpp"
+#include "../trace.hpp"
 #include "detail/boost_fiber_ws_algorithm.hpp"
+#include "detail/green_bridge.hpp"
 
 namespace threadlab::models {
 
@@ -43,7 +46,11 @@ struct boost_fiber_ws {
       "peer M:N: Boost.Fiber work_stealing over M kernel threads";
   static constexpr capability capabilities =
       capability::multicore | capability::waits_on_threads | capability::many_threads;
-  static constexpr std::uint64_t thread_limit = 1'000'000;
+  // thread_limit — a budget for default runs, not a ceiling (the memory workload measures that):
+  // a FIFO ready queue runs skynet breadth-first, so every thread of the tree is alive at once;
+  // at 1M leaves that is 1.1M fibers, ~3 GiB of RSS and ~7 s per repetition. 200,000 keeps a
+  // default comparison in seconds; skynet then runs 100,000 leaves and is marked scaled.
+  static constexpr std::uint64_t thread_limit = 200'000;
 
   using thread = green_threads::thread;
   using mutex = green_threads::mutex;
@@ -70,10 +77,22 @@ struct boost_fiber_ws {
   // dispatcher keeps going). All M threads are joined before run returns; body's exception is
   // rethrown. Fresh threads, not the caller's, so that the caller's own Boost.Fiber scheduler
   // (round_robin by default) is never replaced and worlds of different kinds can alternate.
+  // With opts.trace, every worker's ws_algorithm reports the transitions it sees through one
+  // green_bridge (worker = its index): all figures observed by the scheduling algorithm.
   template <class Body>
   static void run(const run_options& opts, Body&& body) {
     const unsigned m = workers(opts);
     detail::ws_team team(m);
+    std::optional<detail::green_bridge> bridge;
+    std::optional<green_threads::detail::observation> watched;
+    if (opts.trace != nullptr) {
+      opts.trace->set_provenance(
+          "boost_fiber_ws: ready, running and blocked observed by each worker's scheduling "
+          "algorithm");
+      bridge.emplace(*opts.trace, true);
+      watched.emplace(&*bridge);
+    }
+    green_threads::detail::observation* const observed = watched ? &*watched : nullptr;
     green_threads::detail::world world{
         boost::fibers::launch::dispatch,
         green_threads::stack_allocator(green_threads::stack_kind::pooled, opts.stack_size, true),
@@ -93,7 +112,7 @@ struct boost_fiber_ws {
       started.arrive_and_wait();
       // relaxed: ordered by the latch (count_down releases, arrive_and_wait acquires).
       if (aborted.load(std::memory_order_relaxed)) return;
-      boost::fibers::use_scheduling_algorithm<detail::ws_algorithm>(team, id, false);
+      boost::fibers::use_scheduling_algorithm<detail::ws_algorithm>(team, id, false, observed);
       green_threads::detail::world_binding binding(world);
       if (id == 0) {
         try {

@@ -14,6 +14,8 @@
 #include <green_threads/thread.hpp>
 
 #include "../model.hpp"
+#include "../trace.hpp"
+#include "detail/green_bridge.hpp"
 
 namespace threadlab::models {
 
@@ -26,7 +28,11 @@ struct green {
       "N:1 green threads: Boost.Fiber round_robin on one kernel thread";
   static constexpr capability capabilities =
       capability::waits_on_threads | capability::many_threads;
-  static constexpr std::uint64_t thread_limit = 1'000'000;
+  // thread_limit — a budget for default runs, not a ceiling (the memory workload measures that):
+  // a FIFO ready queue runs skynet breadth-first, so every thread of the tree is alive at once;
+  // at 1M leaves that is 1.1M fibers, ~3 GiB of RSS and ~7 s per repetition. 200,000 keeps a
+  // default comparison in seconds; skynet then runs 100,000 leaves and is marked scaled.
+  static constexpr std::uint64_t thread_limit = 200'000;
 
   using thread = green_threads::thread;
   using mutex = green_threads::mutex;
@@ -46,9 +52,21 @@ struct green {
     return green_threads::describe(world_options(opts));
   }
 
+  // run(opts, body) — one N:1 world. With opts.trace, the world's observed_round_robin reports
+  // every transition through a green_bridge (worker -1): all figures observed by the scheduler.
   template <class Body>
   static void run(const run_options& opts, Body&& body) {
-    green_threads::run(world_options(opts), std::forward<Body>(body));
+    green_threads::runtime_options o = world_options(opts);
+    if (opts.trace == nullptr) {
+      green_threads::run(o, std::forward<Body>(body));
+      return;
+    }
+    opts.trace->set_provenance(
+        "green: ready, running and blocked observed by the scheduling algorithm (round_robin "
+        "wrapper)");
+    detail::green_bridge bridge(*opts.trace, false);
+    o.observer = &bridge;
+    green_threads::run(o, std::forward<Body>(body));
   }
 
   template <class Fn>

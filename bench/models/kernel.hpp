@@ -8,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -16,6 +17,8 @@
 #include <utility>
 
 #include "../model.hpp"
+#include "../trace.hpp"
+#include "detail/kernel_bridge.hpp"
 #include "kernel_threads/channel.hpp"
 #include "kernel_threads/runtime.hpp"
 #include "kernel_threads/sync.hpp"
@@ -50,14 +53,30 @@ struct kernel {
   // run(opts, body) — runs body on a fresh kernel thread named "kernel-main" and waits for it.
   // Threads spawned from body inherit that name (the kernel copies it on clone); naming each
   // one would add a system call to every spawn that spawn_join measures.
+  // With opts.trace, every thread reports new / running / blocked (in a kernel_threads
+  // primitive) / terminated, and files the kernel's schedstat totals as it exits: ready and
+  // running time are then the kernel's own figures, blocked time is inferred.
   template <class F>
   static void run(const run_options& opts, F&& body) {
-    stack_size_ = opts.stack_size;  // before any thread of this run exists: see stack_size_
+    std::optional<detail::kernel_bridge> bridge;
+    if (opts.trace != nullptr) {
+      opts.trace->set_provenance(
+          "kernel: ready and running observed by the kernel (schedstat: run-queue wait, time on "
+          "CPU, timeslices); blocked inferred (lifetime - running - ready)");
+      bridge.emplace(*opts.trace, "kthread");
+    }
+    // Both before any thread of this run exists: see stack_size_.
+    stack_size_ = opts.stack_size;
+    observer_ = bridge ? &*bridge : nullptr;
     struct reset {
-      ~reset() { stack_size_ = 0; }
+      ~reset() {
+        stack_size_ = 0;
+        observer_ = nullptr;
+      }
     } reset_on_exit;
     kernel_threads::run(kernel_threads::thread_options{.stack_size = opts.stack_size,
-                                                       .name = "kernel-main"},
+                                                       .name = "kernel-main",
+                                                       .observer = observer_},
                         std::forward<F>(body));
   }
 
@@ -78,7 +97,8 @@ struct kernel {
   template <class F>
   static thread spawn(F&& fn) {
     return thread(kernel_threads::thread(
-        kernel_threads::thread_options{.stack_size = stack_size_, .name = {}}, std::forward<F>(fn)));
+        kernel_threads::thread_options{.stack_size = stack_size_, .name = {}, .observer = observer_},
+        std::forward<F>(fn)));
   }
 
   // yield() — sched_yield(2): the kernel may run another ready task on this CPU.
@@ -97,6 +117,9 @@ struct kernel {
   // threads of the run. pthread_create and pthread_join order those accesses, so a plain
   // variable is race-free given that runs do not nest or overlap (bench/model.hpp).
   static inline std::size_t stack_size_ = 0;
+  // observer_ — the run's tracer bridge, or nullptr when not tracing; written and read exactly
+  // as stack_size_.
+  static inline kernel_threads::observer* observer_ = nullptr;
 };
 
 static_assert(threadlab::model<kernel>);

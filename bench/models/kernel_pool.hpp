@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstdint>
 #include <future>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -24,6 +25,8 @@
 #include <utility>
 
 #include "../model.hpp"
+#include "../trace.hpp"
+#include "detail/kernel_bridge.hpp"
 #include "kernel_threads/channel.hpp"
 #include "kernel_threads/sync.hpp"
 #include "kernel_threads/thread.hpp"
@@ -56,8 +59,22 @@ struct kernel_pool {
 
   // run(opts, body) — creates the pool, runs body on the calling kernel thread, then shuts the
   // pool down in drain mode (every queued task runs first). Rethrows what escaped body.
+  // With opts.trace, each task is traced as a thread: new at spawn (queued), running when a
+  // worker starts it, blocked in kernel_threads primitives, terminated when it returns.
   template <class F>
   static void run(const run_options& opts, F&& body) {
+    std::optional<detail::kernel_bridge> bridge;
+    if (opts.trace != nullptr) {
+      opts.trace->set_provenance(
+          "kernel_pool: tasks traced as threads by the adapter: queued (new, counted as ready) "
+          "until a worker starts them, blocked only inside kernel_threads primitives; no kernel "
+          "accounting (a worker is not its task)");
+      bridge.emplace(*opts.trace, "task");
+    }
+    observer_ = bridge ? &*bridge : nullptr;  // before the pool exists; reset after its joins
+    struct forget_observer {
+      ~forget_observer() { observer_ = nullptr; }
+    } forget_on_exit;
     kernel_threads::thread_pool pool(
         workers_for(opts),
         kernel_threads::pool_options{.worker = {.stack_size = opts.stack_size, .name = "kpool"}});
@@ -90,8 +107,19 @@ struct kernel_pool {
   template <class F>
   static thread spawn(F&& fn) {
     assert(pool_ != nullptr && "kernel_pool::spawn: called outside kernel_pool::run");
-    return thread(pool_->submit(
-        [task = std::decay_t<F>(std::forward<F>(fn))]() mutable { static_cast<void>(task()); }));
+    kernel_threads::observer* const sink = observer_;
+    std::uint64_t id = 0;
+    if constexpr (kernel_threads::hooks_compiled) {
+      if (sink != nullptr) {
+        id = kernel_threads::next_trace_id();
+        sink->on_transition(kernel_threads::transition{id, 0, kernel_threads::thread_state::fresh,
+                                                       kernel_threads::steady_now_ns()});
+      }
+    }
+    return thread(pool_->submit([task = std::decay_t<F>(std::forward<F>(fn)), sink, id]() mutable {
+      const kernel_threads::observed_thread observed(sink, id);  // running now, terminated after
+      static_cast<void>(task());
+    }));
   }
 
   // yield() — sched_yield(2); the worker stays with this task.
@@ -115,6 +143,9 @@ struct kernel_pool {
 
   // pool_ — the pool of the current run; nullptr outside run(). Runs do not nest or overlap.
   static inline kernel_threads::thread_pool* pool_ = nullptr;
+  // observer_ — the run's tracer bridge, or nullptr when not tracing. Written by run() before
+  // the pool exists and after its workers are joined; read by spawn() inside the run.
+  static inline kernel_threads::observer* observer_ = nullptr;
 };
 
 static_assert(threadlab::model<kernel_pool>);

@@ -4,6 +4,7 @@
 
 #include "../type_list.hpp"
 #include "context_switch.hpp"
+#include "memory.hpp"
 #include "mutex.hpp"
 #include "parallel_compute.hpp"
 #include "pingpong.hpp"
@@ -17,7 +18,8 @@ namespace threadlab {
 
 using all_workloads =
     type_list<workloads::spawn_join, workloads::pingpong, workloads::yield, workloads::skynet,
-              workloads::ring, workloads::pipeline, workloads::mutex, workloads::parallel_compute>;
+              workloads::ring, workloads::pipeline, workloads::mutex, workloads::parallel_compute,
+              workloads::memory>;
 
 // Baselines are measured beside the models in the same run, with no model: the floor a model
 // can approach (a bare Boost.Context switch). Shape: like a workload, but

@@ -1,25 +1,64 @@
 // bench/workloads/spawn_join.hpp — the life of a trivial thread: create, start, exit, join.
 //
 // What it shows: what one thread costs from M::spawn to the return of join(), when the thread
-// does almost nothing. Kernel threads pay clone, a stack mapping and a futex; fibers pay a
-// stack allocation and two context switches.
+// does almost nothing, and where in its life that time goes. Kernel threads pay clone, a stack
+// mapping and a futex; fibers pay a stack allocation and two context switches.
 //
 // How: the body spawns `size` threads in batches of `batch_size` (100, or the model's
 // thread_limit if smaller, so that a 1:1 model never holds more than a batch alive), then joins
-// the batch before starting the next one. Each thread writes its index + 1 into its own slot.
+// the batch, one thread at a time in spawn order, before starting the next one. Each thread
+// writes its index + 1 into its own slot.
 //
-// Timed: from the first spawn to the last join, inside M::run (the model's start-up and
-// shut-down are not counted).
+// Lifecycle timestamps: every thread has two preallocated slots — one written only by the
+// spawning body (spawner_times), one only by the thread itself (thread_times, a cache line of
+// its own so that a thread writing it never contends with its neighbours or with the body).
+// Nothing is allocated or locked while measuring; every timestamp is bench_clock::now(), a
+// monotonic clock that is consistent across CPUs. Per thread:
+//   create_begin  the body, just before M::spawn
+//   create_end    the body, just after M::spawn returned (and the handle was stored)
+//   first         the thread, its first instruction
+//   last          the thread, its last instruction (after writing its value)
+//   join_begin    the body, just before join()
+//   join_end      the body, just after join() returned
+// From these, over every thread of the repetition, p50 / p99 / max (nearest rank) of:
+//   create         create_end - create_begin: the spawn call. A model that runs the new thread
+//                  before spawn returns (green's launch::dispatch does) includes the thread's
+//                  whole body here.
+//   start_latency  first - create_begin: from asking for a thread to its first instruction.
+//                  It includes waiting for a CPU or a worker; on a one-core, cooperative model
+//                  (N:1) a thread that is not dispatched at spawn waits until the body blocks
+//                  in a join, i.e. behind the rest of its batch's spawns.
+//   exit_to_join   join_end - max(last, join_begin): from the moment join *could* return —
+//                  the thread has finished and the body is asking — to the moment it did: the
+//                  thread's exit path, the wake-up of the joiner, the join's bookkeeping.
+//                  Measuring from `last` alone would charge a thread that exits early in its
+//                  batch with the joins of every thread spawned before it (we join in spawn
+//                  order); taking the later of the two keeps each figure about one join.
+// Every figure includes about one clock read, reported as clock_overhead_ns: the median of
+// 1,001 back-to-back now() pairs, measured once per repetition before the model starts.
+//
+// Timed (headline): from the first spawn to the last join, inside M::run (the model's start-up
+// and shut-down are not counted); the timestamps above are inside that region, so the headline
+// includes their cost (six clock reads per thread, about 6 * clock_overhead_ns).
 // Checked: after each batch, every slot holds its thread's value (a thread that never ran, or
-// ran twice into the wrong slot, is caught).
-// Reported: ns_per_thread (headline: spawn + run + join of one thread), threads_per_s.
+// ran twice into the wrong slot, is caught); and each thread's timestamps are ordered as the
+// contract requires: create_begin <= first <= last <= join_end (a join that returned before
+// the thread's last instruction is a broken join).
+// Reported: ns_per_thread (headline: spawn + run + join of one thread), threads_per_s,
+// create_{p50,p99,max}_ns, start_latency_{p50,p99,max}_ns, exit_to_join_{p50,p99,max}_ns,
+// clock_overhead_ns.
 #pragma once
 
 #include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "../model.hpp"
@@ -31,12 +70,60 @@ namespace threadlab::workloads {
 struct spawn_join {
   static constexpr std::string_view name = "spawn_join";
   static constexpr std::string_view description =
-      "spawn and join trivial threads in batches of 100: ns per thread";
+      "spawn and join trivial threads in batches of 100: ns per thread; create, start and "
+      "exit-to-join latencies";
   static constexpr capability requires_caps = capability::none;
   static constexpr std::uint64_t default_size = 10'000;
   // batch_size — threads alive at once. 100 keeps a 1:1 model far from its limits while still
   // letting a scheduler overlap spawns; it is a choice, not a tuned value.
   static constexpr std::uint64_t batch_size = 100;
+  // clock_pairs — back-to-back now() pairs whose median is the clock's overhead: odd, so the
+  // median is one of them; enough that a preemption or two cannot move it.
+  static constexpr std::size_t clock_pairs = 1'001;
+
+  using time_point = bench_clock::time_point;
+
+  // spawner_times — one thread's timestamps taken by the body. Written only by the body.
+  struct spawner_times {
+    time_point create_begin;
+    time_point create_end;
+    time_point join_begin;
+    time_point join_end;
+  };
+
+  // thread_times — one thread's own timestamps and value. Written only by that thread; read by
+  // the body after join (join orders the writes before the reads). A cache line each, so that
+  // neighbouring threads running on other cores do not slow each other down.
+  struct alignas(64) thread_times {
+    time_point first;
+    time_point last;
+    std::uint64_t value = 0;
+  };
+
+  // clock_overhead_ns() — the median cost of one bench_clock::now(), from back-to-back pairs.
+  static double clock_overhead_ns() {
+    std::array<double, clock_pairs> gaps{};
+    for (double& gap : gaps) {
+      const time_point a = bench_clock::now();
+      const time_point b = bench_clock::now();
+      gap = elapsed_ns(a, b);
+    }
+    auto middle = gaps.begin() + clock_pairs / 2;
+    std::nth_element(gaps.begin(), middle, gaps.end());
+    return *middle;
+  }
+
+  // percentile(values, p) — the nearest-rank p-quantile of values (p in (0, 1]): the smallest
+  // value with at least p of the values at or below it. Reorders values.
+  // Precondition: values is not empty.
+  static double percentile(std::vector<double>& values, double p) {
+    const auto n = values.size();
+    auto rank = static_cast<std::size_t>(std::ceil(p * static_cast<double>(n)));
+    rank = std::clamp<std::size_t>(rank, 1, n);
+    auto at = values.begin() + static_cast<std::ptrdiff_t>(rank - 1);
+    std::nth_element(values.begin(), at, values.end());
+    return *at;
+  }
 
   // run<M>(opts, size) — spawns and joins `size` threads. Precondition: size >= 1.
   template <model M>
@@ -46,31 +133,54 @@ struct spawn_join {
     const std::uint64_t limit = M::thread_limit > 1 ? M::thread_limit - 1 : 1;
     const std::uint64_t batch = std::min({batch_size, limit, size});
 
-    std::vector<std::uint64_t> slots(batch, 0);
+    const double clock_ns = clock_overhead_ns();
+    std::vector<spawner_times> by_body(size);
+    std::vector<thread_times> by_thread(size);
     double total_ns = 0;
 
     M::run(opts, [&] {
-      support::thread_group<M> group(batch);
+      batch_of_threads<M> threads(batch);
       const auto start = bench_clock::now();
       for (std::uint64_t first = 0; first < size; first += batch) {
         const std::uint64_t count = std::min(batch, size - first);
-        for (std::uint64_t i = 0; i < count; ++i) {
-          std::uint64_t* slot = &slots[i];
-          const std::uint64_t value = first + i + 1;
-          group.spawn([slot, value] { *slot = value; });
+        for (std::uint64_t i = first; i < first + count; ++i) {
+          thread_times* mine = &by_thread[i];
+          const std::uint64_t value = i + 1;
+          by_body[i].create_begin = bench_clock::now();
+          threads.spawn([mine, value] {
+            mine->first = bench_clock::now();
+            mine->value = value;
+            mine->last = bench_clock::now();
+          });
+          by_body[i].create_end = bench_clock::now();
         }
-        group.join_all();
-        // The check stays inside the timed region: a scan of at most 100 words, small beside
+        threads.join_all(&by_body[first]);
+        // The check stays inside the timed region: a scan of at most 100 slots, small beside
         // 100 spawns, and cheaper than stopping the clock around it.
-        for (std::uint64_t i = 0; i < count; ++i) {
-          if (slots[i] != first + i + 1) {
-            support::fail("spawn_join: value written by thread " + std::to_string(first + i),
-                          first + i + 1, slots[i]);
+        for (std::uint64_t i = first; i < first + count; ++i) {
+          if (by_thread[i].value != i + 1) {
+            support::fail("spawn_join: value written by thread " + std::to_string(i), i + 1,
+                          by_thread[i].value);
           }
         }
       }
       total_ns = elapsed_ns(start, bench_clock::now());
     });
+
+    std::vector<double> create(size), start_latency(size), exit_to_join(size);
+    for (std::uint64_t i = 0; i < size; ++i) {
+      const spawner_times& b = by_body[i];
+      const thread_times& t = by_thread[i];
+      if (!(b.create_begin <= t.first && t.first <= t.last && t.last <= b.join_end)) {
+        throw wrong_result("spawn_join: thread " + std::to_string(i) +
+                           "'s timestamps are out of order (create_begin <= first <= last <= "
+                           "join_end): its join returned before it finished, or it ran before "
+                           "it was spawned");
+      }
+      create[i] = elapsed_ns(b.create_begin, b.create_end);
+      start_latency[i] = elapsed_ns(b.create_begin, t.first);
+      exit_to_join[i] = elapsed_ns(std::max(t.last, b.join_begin), b.join_end);
+    }
 
     sample s;
     s.size = size;
@@ -78,13 +188,75 @@ struct spawn_join {
         support::metric("ns_per_thread", "ns", support::per_unit(total_ns, size)),
         support::metric("threads_per_s", "threads/s", support::per_second(size, total_ns), false),
     };
-    s.check = "each of " + support::grouped(size) + " threads wrote its own value";
+    append_distribution(s, "create", create);
+    append_distribution(s, "start_latency", start_latency);
+    append_distribution(s, "exit_to_join", exit_to_join);
+    s.metrics.push_back(support::metric("clock_overhead_ns", "ns", clock_ns));
+    s.check = "each of " + support::grouped(size) +
+              " threads wrote its own value; create <= first <= last <= join return";
     if (batch < batch_size && batch < size) {
       s.note = "batches of " + support::grouped(batch) + " (thread_limit " +
                support::grouped(M::thread_limit) + ")";
     }
     return s;
   }
+
+ private:
+  // append_distribution(s, figure, values) — <figure>_p50_ns, _p99_ns and _max_ns of values.
+  static void append_distribution(sample& s, const std::string& figure,
+                                  std::vector<double>& values) {
+    s.metrics.push_back(support::metric(figure + "_p50_ns", "ns", percentile(values, 0.50)));
+    s.metrics.push_back(support::metric(figure + "_p99_ns", "ns", percentile(values, 0.99)));
+    s.metrics.push_back(support::metric(figure + "_max_ns", "ns", percentile(values, 1.0)));
+  }
+
+  // batch_of_threads<M> — the handles of one batch, joined one at a time in spawn order so that
+  // each join can be timed. Like support::thread_group: join_all joins every thread even when
+  // one rethrows, then rethrows the first exception; the destructor joins what an exception
+  // left behind and drops their exceptions. Precondition: used by one thread of the model.
+  template <model M>
+  class batch_of_threads {
+   public:
+    // batch_of_threads(capacity) — reserves room for `capacity` handles: spawn never allocates.
+    explicit batch_of_threads(std::size_t capacity) { threads_.reserve(capacity); }
+    batch_of_threads(const batch_of_threads&) = delete;
+    batch_of_threads& operator=(const batch_of_threads&) = delete;
+    ~batch_of_threads() {
+      for (auto& t : threads_) {
+        try {
+          t.join();
+        } catch (...) {
+          // Dropped: an exception is already on its way out of the workload.
+        }
+      }
+    }
+
+    // spawn(fn) — M::spawn(fn), remembered for join_all.
+    template <class F>
+    void spawn(F&& fn) {
+      threads_.push_back(M::spawn(std::forward<F>(fn)));
+    }
+
+    // join_all(times) — joins thread k (in spawn order) between times[k].join_begin and
+    // times[k].join_end. Precondition: times has an entry for every thread spawned.
+    void join_all(spawner_times* times) {
+      std::exception_ptr first_error;
+      for (std::size_t k = 0; k < threads_.size(); ++k) {
+        times[k].join_begin = bench_clock::now();
+        try {
+          threads_[k].join();
+        } catch (...) {
+          if (!first_error) first_error = std::current_exception();
+        }
+        times[k].join_end = bench_clock::now();
+      }
+      threads_.clear();
+      if (first_error) std::rethrow_exception(first_error);
+    }
+
+   private:
+    std::vector<typename M::thread> threads_;
+  };
 };
 
 }  // namespace threadlab::workloads

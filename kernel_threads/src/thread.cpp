@@ -64,6 +64,8 @@ extern "C" void* thread_main(void* arg) {
   // For the calling thread glibc does this with prctl(PR_SET_NAME); it cannot fail for a name of
   // at most 15 bytes.
   if (!state->name.empty()) pthread_setname_np(pthread_self(), state->name.c_str());
+  // Observer hook: running now, terminated when `observed` ends (after the kernel's totals).
+  observed_thread observed(state->observer, state->trace_id);
   try {
     state->invoke();
   } catch (abi::__forced_unwind&) {
@@ -73,6 +75,7 @@ extern "C" void* thread_main(void* arg) {
   } catch (...) {
     state->error = std::current_exception();  // read by join() after pthread_join
   }
+  observed.file_accounting();
   return nullptr;
 }
 
@@ -110,6 +113,14 @@ void thread::start(const thread_options& options, std::unique_ptr<detail::thread
     }
   }
   state->name = truncate_name(options.name);
+  if constexpr (hooks_compiled) {
+    if (options.observer != nullptr) {
+      state->observer = options.observer;
+      state->trace_id = next_trace_id();
+      options.observer->on_transition(
+          transition{state->trace_id, 0, thread_state::fresh, steady_now_ns()});
+    }
+  }
   // pthread_create synchronizes-with the start of thread_main: the state is fully built.
   if (const int rc = pthread_create(&handle_, attr.get(), &thread_main, state.get()); rc != 0) {
     throw creation_error(rc, detail::describe_creation_failure(rc, options));

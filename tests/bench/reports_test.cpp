@@ -1,6 +1,7 @@
 // tests/bench/reports_test.cpp — every report format over one hand-made set of results.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -37,6 +38,7 @@ record ok_record(std::string workload, std::string model, double ns, bool unstab
 results sample_results() {
   results res;
   res.env.cpu_model = "Fake CPU";
+  res.env.cpu_governor = "performance";
   res.env.logical_cores = 2;
   res.env.cores_used = 2;
   res.env.kernel = "Linux 6.1 x86_64";
@@ -88,6 +90,11 @@ TEST_CASE("report json: parses with nlohmann and follows the schema") {
   CHECK(first.at("metrics")[0].at("name") == "ns_per_op");
   CHECK(first.at("metrics")[0].at("samples").size() == 3);
   CHECK(first.at("rusage").at("voluntary_ctx_switches") == 12);
+  // The median's interval: 3 identical samples give a point at 75%.
+  CHECK(first.at("metrics")[0].at("ci_low") == 20'000);
+  CHECK(first.at("metrics")[0].at("ci_high") == 20'000);
+  CHECK(first.at("metrics")[0].at("ci_level").get<double>() == doctest::Approx(0.75));
+  CHECK(j.at("environment").at("cpu_governor") == "performance");
   CHECK(j.at("records")[3].at("status") == "skipped");
   CHECK(j.at("records")[4].at("status") == "error");
 }
@@ -97,6 +104,7 @@ TEST_CASE("report json: write, read back, same records") {
   const results back = parse_results_json(render_json(original));
   CHECK(back.env.cpu_model == original.env.cpu_model);
   CHECK(back.env.git_dirty == original.env.git_dirty);
+  CHECK(back.env.cpu_governor == "performance");
   CHECK(back.params.repetitions == original.params.repetitions);
   CHECK(back.params.size == original.params.size);
   REQUIRE(back.records.size() == original.records.size());
@@ -122,8 +130,30 @@ TEST_CASE("report json: write, read back, same records") {
       CHECK(a.metrics[m].stats.median == b.metrics[m].stats.median);
       CHECK(a.metrics[m].stats.mad == b.metrics[m].stats.mad);
       CHECK(a.metrics[m].stats.unstable == b.metrics[m].stats.unstable);
+      CHECK(a.metrics[m].stats.ci_low == b.metrics[m].stats.ci_low);
+      CHECK(a.metrics[m].stats.ci_high == b.metrics[m].stats.ci_high);
+      CHECK(a.metrics[m].stats.ci_level == b.metrics[m].stats.ci_level);
     }
   }
+}
+
+TEST_CASE("report json: a file written before the interval and the governor still reads") {
+  auto j = nlohmann::ordered_json::parse(render_json(sample_results()));
+  j.at("environment").erase("cpu_governor");
+  for (auto& r : j.at("records")) {
+    for (auto& m : r.at("metrics")) {
+      m.erase("ci_low");
+      m.erase("ci_high");
+      m.erase("ci_level");
+    }
+  }
+  const results back = results_from_json(j);
+  CHECK(back.env.cpu_governor == "unavailable");
+  // spawn_join on green: samples 150, 300, 75 — the interval is recomputed as [min, max].
+  const metric_summary& m = back.records[1].metrics[0];
+  CHECK(m.stats.ci_low == doctest::Approx(75));
+  CHECK(m.stats.ci_high == doctest::Approx(300));
+  CHECK(m.stats.ci_level == doctest::Approx(0.75));
 }
 
 TEST_CASE("report json: another schema or malformed text is refused with a reason") {
@@ -146,6 +176,9 @@ TEST_CASE("report table: headline per workload, best and unstable marked, notes 
   CHECK(contains(t, "Skipped:\n  skynet on green: model green lacks multicore: because"));
   CHECK(contains(t, "Errors:\n  ring on green: hung: workload ring"));
   CHECK(contains(t, "Configurations:\n  kernel: kernel config"));
+  CHECK(contains(t, "~ unstable: MAD > 10% of the median; too noisy to rank models by"));
+  CHECK(contains(t, "(governor performance)"));
+  CHECK(contains(t, "git abc123 (dirty)"));
   CHECK(contains(t, "context_switch"));
   CHECK(contains(t, "8.00 ns"));
   // Columns are aligned: the header and the rule have the same display width.
@@ -173,6 +206,17 @@ TEST_CASE("report csv: one row per record and metric, quoted where needed") {
   CHECK(csv.rfind("workload,model,status,reason,", 0) == 0);
   CHECK(contains(csv, "spawn_join,kernel,ok,,1000,false,ns_per_op,ns,true,20000,"));
   CHECK(contains(csv, "skynet,green,skipped,model green lacks multicore: because,0,false,,"));
+  CHECK(contains(csv, ",count,unstable,ci_low,ci_high,ci_level,peak_rss_bytes,"));
+  // Every row has as many fields as the header (no field here holds a quoted comma but the
+  // configuration, which the CSV does not carry).
+  std::istringstream lines(csv);
+  std::string line;
+  std::getline(lines, line);
+  const auto columns = std::count(line.begin(), line.end(), ',');
+  while (std::getline(lines, line)) {
+    CAPTURE(line);
+    CHECK(std::count(line.begin(), line.end(), ',') == columns);
+  }
 }
 
 TEST_CASE("report markdown: a GitHub table with the notes") {

@@ -2,8 +2,14 @@
 // and a wrong result, a hang and a crash each become an error record without losing the others.
 #include <doctest/doctest.h>
 
+#include <sys/mman.h>
+
+#include <cstring>
+#include <ctime>
+#include <fstream>
 #include <string>
 
+#include "bench/isolation.hpp"
 #include "bench/runner.hpp"
 #include "fake_registry.hpp"
 
@@ -48,11 +54,19 @@ TEST_CASE("runner: healthy pairs return their samples, skips say why, baselines 
   CHECK_FALSE(quick.scaled);
   CHECK(quick.check == "count = 1000");
   CHECK(quick.configuration == "fake, 2 workers");
-  REQUIRE(quick.metrics.size() == 2);
+  // The workload's two metrics, then the per-repetition counters the child appends.
+  REQUIRE(quick.metrics.size() == 5);
   CHECK(quick.metrics[0].name == "ns_per_op");
   CHECK(quick.metrics[0].samples.size() == 3);
   CHECK(quick.metrics[0].stats.median == doctest::Approx(10'000));
   CHECK_FALSE(quick.metrics[1].lower_is_better);
+  CHECK(quick.metrics[2].name == "peak_rss_bytes");
+  CHECK(quick.metrics[2].unit == "bytes");
+  CHECK(quick.metrics[2].samples.size() == 3);
+  CHECK(quick.metrics[2].stats.min > 0);
+  CHECK(quick.metrics[3].name == "voluntary_ctx_switches");
+  CHECK(quick.metrics[4].name == "involuntary_ctx_switches");
+  CHECK(quick.metrics[3].stats.min >= 0);
   CHECK(quick.rusage.peak_rss_bytes > 0);
 
   const record& pool = find(records, "counting", "pool");
@@ -123,4 +137,65 @@ TEST_CASE("runner: a workload whose repetitions disagree on their metrics is an 
   const auto ok = summarize_samples({a, a});
   REQUIRE(ok.size() == 1);
   CHECK(ok[0].stats.count == 2);
+}
+
+namespace {
+
+// touch_mapping(bytes) — maps bytes of anonymous memory and writes every page (making it
+// resident); the caller unmaps it.
+char* touch_mapping(std::size_t bytes) {
+  void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  REQUIRE(p != MAP_FAILED);
+  std::memset(p, 1, bytes);
+  return static_cast<char*>(p);
+}
+
+// vm_hwm_bytes() — VmHWM of this process, or 0 when unreadable.
+std::uint64_t vm_hwm_bytes() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
+  }
+  return 0;
+}
+
+double metric_named(const std::vector<metric_value>& metrics, const std::string& name) {
+  for (const metric_value& m : metrics) {
+    if (m.name == name) return m.value;
+  }
+  FAIL("no metric " << name);
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("repetition_meter: peak RSS covers the repetition only; a sleep is a voluntary switch") {
+  constexpr std::size_t big = 96u << 20;
+  constexpr std::size_t small = 16u << 20;
+  // An earlier peak of at least 96 MiB, gone before the repetition starts.
+  char* earlier = touch_mapping(big);
+  ::munmap(earlier, big);
+  const std::uint64_t hwm_before = vm_hwm_bytes();
+
+  repetition_meter meter;
+  meter.start();
+  char* during = touch_mapping(small);
+  const timespec one_ms{0, 1'000'000};
+  ::nanosleep(&one_ms, nullptr);  // gives up the CPU: at least one voluntary switch
+  const std::vector<metric_value> counters = meter.finish();
+  ::munmap(during, small);
+
+  REQUIRE(counters.size() == 3);
+  const double peak = metric_named(counters, "peak_rss_bytes");
+  CHECK(peak >= static_cast<double>(small));
+  if (meter.peak_was_reset()) {
+    // The 96 MiB peak before start() is not counted.
+    CHECK(peak < static_cast<double>(hwm_before));
+  } else {
+    MESSAGE("clear_refs refused: peak_rss_bytes falls back to ru_maxrss");
+    CHECK(peak >= static_cast<double>(big));
+  }
+  CHECK(metric_named(counters, "voluntary_ctx_switches") >= 1);
+  CHECK(metric_named(counters, "involuntary_ctx_switches") >= 0);
 }

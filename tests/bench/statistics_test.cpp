@@ -67,3 +67,55 @@ TEST_CASE("statistics: no samples gives an empty summary") {
   CHECK(s.count == 0);
   CHECK_FALSE(s.unstable);
 }
+
+// Levels computed by hand: 1 - 2 * sum_{i<k} C(n, i) / 2^n.
+TEST_CASE("statistics: order-statistic levels match the binomial by hand") {
+  using threadlab::order_statistic_level;
+  CHECK(order_statistic_level(1, 1) == doctest::Approx(0.0));
+  CHECK(order_statistic_level(3, 1) == doctest::Approx(0.75));
+  CHECK(order_statistic_level(5, 1) == doctest::Approx(0.9375));
+  CHECK(order_statistic_level(10, 2) == doctest::Approx(1 - 2 * 11.0 / 1024));
+  CHECK(order_statistic_level(10, 3) == doctest::Approx(1 - 2 * 56.0 / 1024));
+  CHECK(order_statistic_level(20, 6) == doctest::Approx(0.958610534668));
+  // Large n: no underflow, and the central interval of 1,000 values is still very likely.
+  CHECK(order_statistic_level(1000, 470) > 0.9);
+  CHECK(order_statistic_level(1000, 470) < 1.0);
+}
+
+TEST_CASE("statistics: five repetitions give [min, max] at 93.75%") {
+  const std::vector<double> v{5, 1, 3, 9, 2};
+  const auto s = summarize(v);
+  CHECK(s.ci_low == doctest::Approx(1));
+  CHECK(s.ci_high == doctest::Approx(9));
+  CHECK(s.ci_level == doctest::Approx(0.9375));
+}
+
+TEST_CASE("statistics: ten repetitions drop one value at each end to stay above 95%") {
+  // sorted 1..10: k = 2 reaches 97.85%, k = 3 only 89.06%, so the interval is [x(2), x(9)].
+  const std::vector<double> v{10, 9, 8, 7, 6, 5, 4, 3, 2, 1};
+  const auto ci = threadlab::median_confidence_interval(v);
+  CHECK(ci.low == doctest::Approx(2));
+  CHECK(ci.high == doctest::Approx(9));
+  CHECK(ci.level == doctest::Approx(0.978515625));
+  // A lower target allows the narrower [x(3), x(8)].
+  const auto narrow = threadlab::median_confidence_interval(v, 0.85);
+  CHECK(narrow.low == doctest::Approx(3));
+  CHECK(narrow.high == doctest::Approx(8));
+}
+
+TEST_CASE("statistics: the interval always holds the median, and one value has level 0") {
+  const std::vector<double> one{42};
+  const auto s1 = summarize(one);
+  CHECK(s1.ci_low == doctest::Approx(42));
+  CHECK(s1.ci_high == doctest::Approx(42));
+  CHECK(s1.ci_level == doctest::Approx(0));
+  const std::vector<double> twenty{3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3, 2, 3, 8, 4};
+  const auto s = summarize(twenty);
+  CHECK(s.ci_low <= s.median);
+  CHECK(s.median <= s.ci_high);
+  CHECK(s.ci_low == doctest::Approx(3));   // sorted: 1 1 2 2 3 [3] ... x(6) = 3
+  CHECK(s.ci_high == doctest::Approx(7));  // x(15) = 7
+  CHECK(s.ci_level == doctest::Approx(0.958610534668));
+  const auto empty = summarize(std::vector<double>{});
+  CHECK(empty.ci_level == doctest::Approx(0));
+}

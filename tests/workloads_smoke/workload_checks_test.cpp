@@ -14,6 +14,7 @@
 #include <system_error>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "bench/model.hpp"
 #include "bench/models/green.hpp"
@@ -158,6 +159,44 @@ TEST_CASE("a failed spawn propagates after the threads already spawned are joine
     failing_spawn::reset(150);
     CHECK_THROWS_AS(workloads::spawn_join::run<failing_spawn>(opts, 300), std::system_error);
   }
+}
+
+TEST_CASE("memory: a thread that never parks is an error after park_timeout, not a hang") {
+  drop_every_7th::spawned = 0;
+  CHECK_THROWS_WITH_AS(workloads::memory::run<drop_every_7th>(opts, 50),
+                       doctest::Contains("threads parked"), wrong_result);
+}
+
+TEST_CASE("memory: a spawn that hits a limit ends the ramp; the threads reached are measured") {
+  failing_spawn::reset(150);
+  const sample s = workloads::memory::run<failing_spawn>(opts, 1'000);
+  CHECK(s.size == 149);
+  CHECK(s.scaled);
+  CHECK(s.note.find("stopped at 149 of 1,000 threads by a limit") != std::string::npos);
+  CHECK(s.note.find("simulated limit") != std::string::npos);
+  REQUIRE(s.metrics.size() == 3);
+  CHECK(s.metrics[2].name == "threads_reached");
+  CHECK(s.metrics[2].value == 149);
+  CHECK(s.metrics[0].value > 0);  // 149 fiber stacks touched
+}
+
+TEST_CASE("memory: a model with a low thread_limit runs at it and says so") {
+  const sample s = workloads::memory::run<small_limit>(opts, 1'000);
+  CHECK(s.size == 199);  // the body is the 200th thread
+  CHECK(s.scaled);
+  CHECK(s.note.find("thread_limit 200") != std::string::npos);
+  CHECK(s.check == "199 threads parked at once, each woken once");
+}
+
+TEST_CASE("spawn_join: percentile is the nearest rank") {
+  std::vector<double> v{5, 1, 4, 2, 3};
+  CHECK(workloads::spawn_join::percentile(v, 0.5) == 3);
+  CHECK(workloads::spawn_join::percentile(v, 0.99) == 5);
+  CHECK(workloads::spawn_join::percentile(v, 1.0) == 5);
+  CHECK(workloads::spawn_join::percentile(v, 0.2) == 1);
+  std::vector<double> hundred(100);
+  for (std::size_t i = 0; i < hundred.size(); ++i) hundred[i] = static_cast<double>(100 - i);
+  CHECK(workloads::spawn_join::percentile(hundred, 0.99) == 99);
 }
 
 TEST_CASE("skynet rejects a size that is not a power of 10") {

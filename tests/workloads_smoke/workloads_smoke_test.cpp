@@ -53,6 +53,15 @@ void run_small(std::uint64_t size) {
   }
 }
 
+// metric_value_of(s, name) — the value of s's metric called name; fails the test if absent.
+double metric_value_of(const sample& s, const std::string& name) {
+  for (const metric_value& m : s.metrics) {
+    if (m.name == name) return m.value;
+  }
+  FAIL("no metric " << name);
+  return 0;
+}
+
 }  // namespace
 
 TEST_CASE_TEMPLATE_DEFINE("spawn_join spawns, runs and joins every thread", M, spawn_join_id) {
@@ -80,7 +89,29 @@ TEST_CASE_TEMPLATE_DEFINE("parallel_compute matches the sequential sum", M, para
   run_small<workloads::parallel_compute, M>(20'000);
 }
 
+TEST_CASE_TEMPLATE_DEFINE("memory parks every thread at once and wakes each once", M, memory_id) {
+  run_small<workloads::memory, M>(1'000);
+}
+TEST_CASE_TEMPLATE_DEFINE("spawn_join reports ordered lifecycle latencies", M, lifecycle_id) {
+  const sample s = workloads::spawn_join::run<M>(run_options{.workers = 2}, 300);
+  CAPTURE(M::name);
+  for (const char* figure : {"create", "start_latency", "exit_to_join"}) {
+    CAPTURE(figure);
+    const double p50 = metric_value_of(s, std::string(figure) + "_p50_ns");
+    const double p99 = metric_value_of(s, std::string(figure) + "_p99_ns");
+    const double max = metric_value_of(s, std::string(figure) + "_max_ns");
+    CHECK(p50 >= 0);
+    CHECK(p50 <= p99);
+    CHECK(p99 <= max);
+  }
+  CHECK(metric_value_of(s, "clock_overhead_ns") >= 0);
+  // The headline stays first.
+  CHECK(s.metrics.front().name == "ns_per_thread");
+}
+
 TEST_CASE_TEMPLATE_APPLY(spawn_join_id, models_under_test);
+TEST_CASE_TEMPLATE_APPLY(memory_id, models_under_test);
+TEST_CASE_TEMPLATE_APPLY(lifecycle_id, models_under_test);
 TEST_CASE_TEMPLATE_APPLY(pingpong_id, models_under_test);
 TEST_CASE_TEMPLATE_APPLY(yield_id, models_under_test);
 TEST_CASE_TEMPLATE_APPLY(skynet_id, models_under_test);

@@ -25,6 +25,9 @@
 //      every fiber queued behind it from the thieves, and two fibers spinning on each other
 //      never run in parallel (caught by tests/conformance "multicore: two threads spinning on
 //      each other without yield both finish").
+// Tracing: like green_threads' observed_round_robin, each worker reports the transitions it
+// sees through green_threads::detail::transition_reporter (same rules, its worker index as
+// worker id); with no observation it costs one branch per call.
 #pragma once
 
 #include <barrier>
@@ -42,6 +45,7 @@
 #include <boost/fiber/detail/spinlock.hpp>
 #include <boost/fiber/type.hpp>
 #include <boost/intrusive_ptr.hpp>
+#include <green_threads/detail/observing.hpp>
 
 namespace threadlab::models::detail {
 
@@ -100,12 +104,14 @@ struct ws_team {
 
 // ws_algorithm — one worker's scheduling policy; see the file comment. Constructed on the
 // worker's kernel thread by boost::fibers::use_scheduling_algorithm<ws_algorithm>(team, id,
-// suspend). Preconditions: id < team.members.size(), each id used by exactly one thread, and
-// all team.members.size() threads construct theirs (the constructor waits for the others).
+// suspend[, watched]). Preconditions: id < team.members.size(), each id used by exactly one
+// thread, all team.members.size() threads construct theirs (the constructor waits for the
+// others), and *watched (nullptr: not observed) outlives every fiber of the world.
 class ws_algorithm final : public boost::fibers::algo::algorithm {
  public:
-  ws_algorithm(ws_team& team, std::uint32_t id, bool suspend)
-      : team_(team), id_(id), suspend_(suspend) {
+  ws_algorithm(ws_team& team, std::uint32_t id, bool suspend,
+               green_threads::detail::observation* watched = nullptr)
+      : team_(team), id_(id), suspend_(suspend), reporter_(watched, id) {
     BOOST_ASSERT(id < team.members.size());
     team_.members[id_] = this;
     team_.all_registered.arrive_and_wait();
@@ -114,6 +120,7 @@ class ws_algorithm final : public boost::fibers::algo::algorithm {
   // awakened(ctx) — ctx became ready on this worker. Fibers other than the thread's own main
   // and dispatcher contexts (pinned) are detached from this scheduler so a peer may steal them.
   void awakened(boost::fibers::context* ctx) noexcept override {
+    reporter_.awakened(ctx);
     if (!ctx->is_context(boost::fibers::type::pinned_context)) ctx->detach();
     ready_.push(ctx);
   }
@@ -121,28 +128,8 @@ class ws_algorithm final : public boost::fibers::algo::algorithm {
   // pick_next() — the next fiber for this worker: the front of its own queue, otherwise one
   // stolen from a random peer (at most M attempts), attached to this worker's scheduler.
   boost::fibers::context* pick_next() noexcept override {
-    boost::fibers::context* next = ready_.pop();
-    if (next != nullptr) {
-      if (!next->is_context(boost::fibers::type::pinned_context)) {
-        boost::fibers::context::active()->attach(next);
-      }
-      return next;
-    }
-    const auto peers = static_cast<std::uint32_t>(team_.members.size());
-    if (peers < 2) return nullptr;
-    thread_local std::minstd_rand random{std::random_device{}()};
-    std::uniform_int_distribution<std::uint32_t> pick_peer{0, peers - 1};
-    for (std::uint32_t attempt = 0; next == nullptr && attempt < peers; ++attempt) {
-      std::uint32_t victim;
-      do {
-        victim = pick_peer(random);
-      } while (victim == id_);
-      next = team_.members[victim]->steal();
-    }
-    if (next != nullptr) {
-      BOOST_ASSERT(!next->is_context(boost::fibers::type::pinned_context));
-      boost::fibers::context::active()->attach(next);
-    }
+    boost::fibers::context* next = choose_next();
+    reporter_.picked(next);
     return next;
   }
 
@@ -176,6 +163,33 @@ class ws_algorithm final : public boost::fibers::algo::algorithm {
   boost::fibers::context* steal() noexcept { return ready_.steal(); }
 
  private:
+  // choose_next() — the policy of pick_next, without the report.
+  boost::fibers::context* choose_next() noexcept {
+    boost::fibers::context* next = ready_.pop();
+    if (next != nullptr) {
+      if (!next->is_context(boost::fibers::type::pinned_context)) {
+        boost::fibers::context::active()->attach(next);
+      }
+      return next;
+    }
+    const auto peers = static_cast<std::uint32_t>(team_.members.size());
+    if (peers < 2) return nullptr;
+    thread_local std::minstd_rand random{std::random_device{}()};
+    std::uniform_int_distribution<std::uint32_t> pick_peer{0, peers - 1};
+    for (std::uint32_t attempt = 0; next == nullptr && attempt < peers; ++attempt) {
+      std::uint32_t victim;
+      do {
+        victim = pick_peer(random);
+      } while (victim == id_);
+      next = team_.members[victim]->steal();
+    }
+    if (next != nullptr) {
+      BOOST_ASSERT(!next->is_context(boost::fibers::type::pinned_context));
+      boost::fibers::context::active()->attach(next);
+    }
+    return next;
+  }
+
   ws_team& team_;
   std::uint32_t id_;
   bool suspend_;
@@ -183,6 +197,7 @@ class ws_algorithm final : public boost::fibers::algo::algorithm {
   std::mutex mutex_;
   std::condition_variable woken_;
   bool notified_ = false;  // guarded by mutex_
+  green_threads::detail::transition_reporter reporter_;  // this worker's; see the file comment
 };
 
 }  // namespace threadlab::models::detail

@@ -21,6 +21,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "observer.hpp"
 #include "stack.hpp"
 
 namespace green_threads {
@@ -49,6 +50,10 @@ struct runtime_options {
   std::size_t stack_size = 0;                   // bytes per fiber; 0: default_stack_size
   stack_kind stack = stack_kind::pooled;        // see stack.hpp
   launch_policy launch = launch_policy::dispatch;
+  // observer — receives every state transition of every fiber of the world (observer.hpp);
+  // nullptr: none, at the cost of one branch per scheduling decision. Not owned; must outlive
+  // run().
+  green_threads::observer* observer = nullptr;
 };
 
 // describe(options) — "round_robin, 1 kernel thread, pooled 32 KiB stacks, launch dispatch".

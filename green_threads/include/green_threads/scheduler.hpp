@@ -56,8 +56,9 @@
 //     installed on that thread for its lifetime, so a later work_stealing run on the same
 //     thread (or a stale algorithm from one) would leak into this world; a fresh thread per
 //     run costs tens of µs, once.
-//   * Our own round-robin algorithm with state tracing: DESIGN.md §5 plans one that wraps
-//     round_robin to report state transitions; until the tracer exists, Boost's is used as is.
+//   * A round-robin of our own to report state transitions: observed_round_robin below
+//     derives from Boost's round_robin and only adds the reports (detail/observing.hpp says
+//     how each algorithm call maps to a transition), so the policy measured is Boost's.
 //   * launch::post by default: breadth-first spawning keeps every leaf of a spawn tree alive
 //     at once (runtime.hpp, launch_policy, has the skynet figures).
 //
@@ -69,10 +70,40 @@
 #pragma once
 
 #include <boost/fiber/algo/round_robin.hpp>
+#include <boost/fiber/context.hpp>
+
+#include "detail/observing.hpp"
 
 namespace green_threads {
 
-// scheduling_algorithm — the policy every N:1 world installs on its kernel thread.
+// observed_round_robin — Boost's round_robin, reporting each transition it sees to the
+// world's observer (observer.hpp). The policy is round_robin's, unchanged: every override
+// reports, then delegates. With no observer each call adds one predictable branch.
+// Constructed on the world's kernel thread by boost::fibers::use_scheduling_algorithm.
+class observed_round_robin final : public boost::fibers::algo::round_robin {
+ public:
+  // observed_round_robin(shared) — shared: the world's observation, or nullptr when the world
+  // is not observed. Precondition: *shared outlives the algorithm's kernel thread's fibers.
+  explicit observed_round_robin(detail::observation* shared) noexcept : reporter_(shared, 0) {}
+
+  void awakened(boost::fibers::context* ctx) noexcept override {
+    reporter_.awakened(ctx);
+    round_robin::awakened(ctx);
+  }
+
+  boost::fibers::context* pick_next() noexcept override {
+    boost::fibers::context* next = round_robin::pick_next();
+    reporter_.picked(next);
+    return next;
+  }
+
+ private:
+  detail::transition_reporter reporter_;
+};
+
+// scheduling_algorithm — the policy every N:1 world installs on its kernel thread: Boost's
+// round_robin, or observed_round_robin (the same policy, reporting) when the world has an
+// observer (runtime.cpp).
 using scheduling_algorithm = boost::fibers::algo::round_robin;
 
 }  // namespace green_threads

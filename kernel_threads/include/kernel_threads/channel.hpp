@@ -13,6 +13,8 @@
 //   - Items from one producer arrive in the order pushed; everything a producer did before a
 //     successful push happens-before the pop that returns that item.
 //   - Every pushed item is popped at most once; none is lost while someone keeps popping.
+// A traced thread (observer.hpp) reports blocked when a push or pop is about to sleep, and
+// running when it wakes.
 #pragma once
 
 #include <condition_variable>
@@ -22,6 +24,8 @@
 #include <optional>
 #include <stdexcept>
 #include <utility>
+
+#include "observer.hpp"
 
 namespace kernel_threads {
 
@@ -44,7 +48,11 @@ class channel {
   bool push(T value) {
     {
       std::unique_lock lock(mutex_);
-      not_full_.wait(lock, [this] { return closed_ || items_.size() < capacity_; });
+      const auto room_or_closed = [this] { return closed_ || items_.size() < capacity_; };
+      if (!room_or_closed()) {
+        blocked_scope blocked;  // observer hook: this push sleeps
+        not_full_.wait(lock, room_or_closed);
+      }
       if (closed_) return false;
       items_.push_back(std::move(value));
     }
@@ -59,7 +67,11 @@ class channel {
     std::optional<T> item;
     {
       std::unique_lock lock(mutex_);
-      not_empty_.wait(lock, [this] { return closed_ || !items_.empty(); });
+      const auto item_or_closed = [this] { return closed_ || !items_.empty(); };
+      if (!item_or_closed()) {
+        blocked_scope blocked;  // observer hook: this pop sleeps
+        not_empty_.wait(lock, item_or_closed);
+      }
       if (items_.empty()) return std::nullopt;  // closed and drained
       item.emplace(std::move(items_.front()));
       items_.pop_front();

@@ -1,9 +1,12 @@
 // kernel_threads/sync.hpp — the 1:1 model's mutex and condition variable: the standard ones.
 //
 // In the 1:1 model a thread of the program *is* a kernel thread, so blocking the kernel thread
-// is exactly right and the standard primitives need no wrapper. They are aliases, named here so
-// that the three modules offer the same header with the same names (compare the sync.hpp of
-// green_threads and of hybrid, which must implement theirs).
+// is exactly right: these are std::mutex and std::condition_variable, named here so that the
+// three modules offer the same header with the same names (compare the sync.hpp of
+// green_threads and of hybrid, which must implement theirs). The only addition is the
+// observer hook (observer.hpp): a thinnest wrapper reports `blocked` around the calls that will
+// sleep, so that a traced thread's timeline shows its waits. lock() tries the lock first and
+// reports only when that fails; the uncontended path is the same single compare-exchange.
 //
 // What they cost on Linux/glibc (see README.md, "blocking"):
 //   - mutex::lock uncontended: one atomic compare-exchange in user space, no system call.
@@ -22,12 +25,68 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "observer.hpp"
+
 namespace kernel_threads {
 
-// mutex — std::mutex (a futex-based pthread mutex). Meets Lockable; not recursive.
-using mutex = std::mutex;
+// mutex — std::mutex (a futex-based pthread mutex) with the blocked hook. Meets Lockable; not
+// recursive. Guarantee: unlock() synchronizes-with the next lock() or successful try_lock().
+class mutex {
+ public:
+  mutex() = default;
+  mutex(const mutex&) = delete;
+  mutex& operator=(const mutex&) = delete;
 
-// condition_variable — std::condition_variable; waits with std::unique_lock<kernel_threads::mutex>.
-using condition_variable = std::condition_variable;
+  // lock() — takes the mutex, sleeping in the kernel while another thread holds it.
+  // Precondition: the calling thread does not hold it.
+  void lock() {
+    if (native_.try_lock()) return;
+    blocked_scope blocked;
+    native_.lock();
+  }
+  // try_lock() — takes the mutex if it is free; never sleeps.
+  bool try_lock() noexcept { return native_.try_lock(); }
+  // unlock() — precondition: the calling thread holds the mutex.
+  void unlock() noexcept { native_.unlock(); }
+
+  // native() — the std::mutex inside, for condition_variable.
+  std::mutex& native() noexcept { return native_; }
+
+ private:
+  std::mutex native_;
+};
+
+// condition_variable — std::condition_variable, waiting with std::unique_lock<kernel_threads::
+// mutex>. Spurious wake-ups are permitted, as the standard says: wait with a predicate.
+// Guarantee: a waiter re-acquires the mutex before wait returns, so it sees everything the
+// notifier did under that mutex.
+class condition_variable {
+ public:
+  condition_variable() = default;
+  condition_variable(const condition_variable&) = delete;
+  condition_variable& operator=(const condition_variable&) = delete;
+
+  // wait(lock) — releases lock's mutex, sleeps until notified (or spuriously), re-acquires it.
+  // Precondition: lock owns its mutex, on the calling thread.
+  void wait(std::unique_lock<mutex>& lock) {
+    blocked_scope blocked;
+    // The std::mutex inside is the one lock holds: adopt it for the standard wait, and give it
+    // back (still locked) to lock afterwards.
+    std::unique_lock<std::mutex> inner(lock.mutex()->native(), std::adopt_lock);
+    native_.wait(inner);
+    static_cast<void>(inner.release());
+  }
+  // wait(lock, pred) — wait(lock) until pred() is true; returns at once when it already is.
+  template <class Predicate>
+  void wait(std::unique_lock<mutex>& lock, Predicate pred) {
+    while (!pred()) wait(lock);
+  }
+
+  void notify_one() noexcept { native_.notify_one(); }
+  void notify_all() noexcept { native_.notify_all(); }
+
+ private:
+  std::condition_variable native_;
+};
 
 }  // namespace kernel_threads

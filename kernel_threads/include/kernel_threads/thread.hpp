@@ -29,6 +29,7 @@
 #include <utility>
 
 #include "detail/thread_state.hpp"
+#include "observer.hpp"
 
 namespace kernel_threads {
 
@@ -50,6 +51,9 @@ struct thread_options {
   // (Both members have default initializers, so `thread_options{.name = "io"}` compiles
   // without -Wmissing-field-initializers.)
   std::string name{};
+  // observer — receives the thread's transitions (observer.hpp); nullptr: none. Not owned;
+  // must outlive the thread.
+  kernel_threads::observer* observer = nullptr;
 };
 
 // creation_error — the kernel or glibc refused to create a thread. code() is the errno

@@ -9,6 +9,7 @@
 // that pointer never dangles, and moving the handle moves the unique_ptr, not the state.
 #pragma once
 
+#include <cstdint>
 #include <exception>
 #include <functional>
 #include <stop_token>
@@ -16,6 +17,8 @@
 #include <tuple>
 #include <type_traits>
 #include <utility>
+
+#include "../observer.hpp"
 
 namespace kernel_threads::detail {
 
@@ -38,6 +41,11 @@ struct thread_state {
   // before it ends; read by join() after pthread_join, which synchronizes with the thread's
   // termination, so no lock is needed.
   std::exception_ptr error;
+
+  // observer, trace_id — the thread's observer (nullptr: none) and its id for it. Written by
+  // the creating thread before pthread_create, read by the new thread after it.
+  kernel_threads::observer* observer = nullptr;
+  std::uint64_t trace_id = 0;
 };
 
 // thread_state_for<F, Args...> — the state for one callable type. F and Args are already

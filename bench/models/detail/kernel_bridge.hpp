@@ -1,0 +1,56 @@
+// bench/models/detail/kernel_bridge.hpp — kernel_threads::observer → threadlab::tracer.
+//
+// Used by `kernel` (every thread is a kernel thread: events plus the kernel's schedstat
+// totals) and `kernel_pool` (tasks traced as threads: no totals, since a task's worker is not
+// the task). Events carry worker -1: the kernel, not the model, picks a CPU.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+
+#include <kernel_threads/observer.hpp>
+
+#include "../../trace.hpp"
+
+namespace threadlab::models::detail {
+
+// kernel_bridge — forwards transitions and accounting to a tracer. Thread-safe as the tracer.
+class kernel_bridge final : public kernel_threads::observer {
+ public:
+  // kernel_bridge(sink, name_prefix) — names each thread "<name_prefix> <id>" as it is created.
+  kernel_bridge(tracer& sink, std::string name_prefix)
+      : sink_(sink), name_prefix_(std::move(name_prefix)) {}
+
+  void on_transition(const kernel_threads::transition& t) noexcept override {
+    sink_.record_at(sink_.since_origin(t.timestamp_ns), t.thread_id, -1, to_trace_state(t.state));
+    if (t.state == kernel_threads::thread_state::fresh) {
+      try {
+        sink_.name_thread(t.thread_id, name_prefix_ + " " + std::to_string(t.thread_id));
+      } catch (...) {
+        // Out of memory for a name: the timeline shows the id alone.
+      }
+    }
+  }
+
+  void on_accounting(const kernel_threads::kernel_accounting& a) noexcept override {
+    sink_.add_totals(thread_totals{a.thread_id, a.run_ns, a.wait_ns, a.timeslices});
+  }
+
+ private:
+  static constexpr thread_state to_trace_state(kernel_threads::thread_state s) noexcept {
+    switch (s) {
+      case kernel_threads::thread_state::fresh: return thread_state::created;
+      case kernel_threads::thread_state::ready: return thread_state::ready;
+      case kernel_threads::thread_state::running: return thread_state::running;
+      case kernel_threads::thread_state::blocked: return thread_state::blocked;
+      case kernel_threads::thread_state::terminated: return thread_state::terminated;
+    }
+    return thread_state::created;
+  }
+
+  tracer& sink_;
+  const std::string name_prefix_;
+};
+
+}  // namespace threadlab::models::detail

@@ -1,0 +1,209 @@
+// bench/workloads/memory.hpp — what a parked thread costs in memory, and how many fit.
+//
+// What it shows: the memory price of a thread that exists but waits — the case of a server
+// holding one thread per idle connection. A kernel thread keeps a kernel task and a stack
+// mapping (8 MiB reserved, a few pages touched); a fiber keeps a small stack of which only the
+// pages it touched are resident.
+//
+// How: the body spawns `size` threads (default 100,000; a model whose thread_limit is lower
+// runs thread_limit - 1, the body being one of its threads, and is marked scaled). Each thread
+// locks a model mutex, counts itself parked, and waits on a model condition variable until the
+// body releases them all. The body waits until every spawned thread is parked, reads
+// /proc/self/statm, releases them, and joins them all.
+//
+// When a limit stops spawning — the kernel refuses a thread (kernel_threads::creation_error, a
+// std::system_error), or memory or address space runs out (std::bad_alloc, e.g. an mmap for a
+// stack failing) — the threads spawned so far are still measured, released and joined: the
+// result is the largest N reached, with the limit named in the note and the result marked
+// scaled. It is not an error, since hitting the ceiling is what this workload looks for.
+//
+// Measured: resident and virtual pages from /proc/self/statm, once before the first spawn (with
+// the model running and the handles' storage reserved) and once with all N parked. So:
+//   rss_bytes_per_thread       (resident after - resident before) * page size / N: the pages
+//                              each parked thread made resident — its stack pages touched, its
+//                              control block, its handle. User space only: the kernel memory of
+//                              a kernel task (task_struct, a 16 KiB kernel stack) is not in RSS.
+//                              Memory the process already held and reuses (glibc's cache of
+//                              freed thread stacks, freed heap) is not counted either.
+//   reserved_bytes_per_thread  the same for VmSize: address space reserved per thread, resident
+//                              or not (a kernel thread's whole stack mapping; a fiber pool's
+//                              share of its slabs).
+//   threads_reached            N, the threads parked at once (higher is better).
+// Nothing here is timed: the figures are sizes, not durations.
+// Checked: every spawned thread parked (the body waits for all of them, and gives up with an
+// error if none makes progress for park_timeout), and after the release each one woke exactly
+// once (counted under the mutex, compared after the joins).
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <fstream>
+#include <limits>
+#include <mutex>
+#include <new>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <unistd.h>
+
+#include "../model.hpp"
+#include "../workload.hpp"
+#include "support.hpp"
+
+namespace threadlab::workloads {
+
+struct memory {
+  static constexpr std::string_view name = "memory";
+  static constexpr std::string_view description =
+      "N threads parked at once on a condition variable: RSS and reserved bytes per thread, "
+      "most threads reached";
+  static constexpr capability requires_caps = capability::waits_on_threads;
+  // default_size — 100,000 threads: enough that per-thread costs dwarf the runtime's fixed
+  // ones, few enough for a fiber model to fit in about 1 GiB on the development machine.
+  static constexpr std::uint64_t default_size = 100'000;
+  // park_timeout — how long the body waits without a single thread newly parking before it
+  // decides that a thread will never park (a model that lost one) and reports an error. Parking
+  // is a lock and a wait: seconds without progress mean something is broken, not slow.
+  static constexpr std::chrono::milliseconds park_timeout{2'000};
+  // poll_interval — how often the body looks at the parked count while it waits for it.
+  static constexpr std::chrono::microseconds poll_interval{200};
+
+  // process_pages — the two sizes /proc/self/statm gives, in pages.
+  struct process_pages {
+    std::uint64_t virtual_pages = 0;   // VmSize
+    std::uint64_t resident_pages = 0;  // VmRSS
+  };
+
+  // read_process_pages() — /proc/self/statm now. Throws std::runtime_error when unreadable.
+  static process_pages read_process_pages() {
+    std::ifstream statm("/proc/self/statm");
+    process_pages p;
+    if (!(statm >> p.virtual_pages >> p.resident_pages)) {
+      throw std::runtime_error("memory: cannot read /proc/self/statm");
+    }
+    return p;
+  }
+
+  // per_thread_bytes(before, after, threads) — (after - before) pages in bytes per thread;
+  // negative when the process shrank.
+  static double per_thread_bytes(std::uint64_t before, std::uint64_t after,
+                                 std::uint64_t threads) {
+    const double page = static_cast<double>(::sysconf(_SC_PAGESIZE));
+    const double delta = static_cast<double>(after) - static_cast<double>(before);
+    return threads == 0 ? 0.0 : delta * page / static_cast<double>(threads);
+  }
+
+  // run<M>(opts, size) — parks up to `size` threads at once. Precondition: size >= 1.
+  template <model M>
+  static sample run(const run_options& opts, std::uint64_t size) {
+    if (size == 0) throw std::invalid_argument("memory: size must be at least 1");
+    const std::uint64_t limit = M::thread_limit > 1 ? M::thread_limit - 1 : 1;
+    const std::uint64_t wanted = std::min(size, limit);
+
+    process_pages before, parked_pages;
+    std::uint64_t reached = 0;
+    std::uint64_t woke = 0;
+    std::string stopped_by;  // what stopped spawning before `wanted`; empty if nothing did
+    std::uint64_t stuck_parked = 0;
+    bool stuck = false;
+
+    M::run(opts, [&] {
+      typename M::mutex mu;
+      typename M::condition_variable released_cv;
+      std::uint64_t parked = 0;  // written under mu
+      bool released = false;     // written under mu
+      support::thread_group<M> group(wanted);
+      // Declared after the group: on every path out, the threads are released before the
+      // group's destructor joins them.
+      support::at_exit release([&] {
+        {
+          std::unique_lock lock(mu);
+          released = true;
+        }
+        released_cv.notify_all();
+      });
+
+      before = read_process_pages();
+      for (std::uint64_t i = 0; i < wanted; ++i) {
+        try {
+          group.spawn([&] {
+            std::unique_lock lock(mu);
+            ++parked;
+            while (!released) released_cv.wait(lock);
+            ++woke;
+          });
+        } catch (const std::system_error& e) {
+          stopped_by = e.what();
+          break;
+        } catch (const std::bad_alloc& e) {
+          stopped_by = std::string("out of memory or address space (") + e.what() + ")";
+          break;
+        }
+      }
+      reached = group.size();
+
+      // Wait until every thread is parked, polling: a condition variable would wait forever
+      // on a thread that never parks, and this wait is not timed.
+      std::uint64_t seen = 0;
+      auto last_progress = bench_clock::now();
+      for (;;) {
+        std::uint64_t now_parked;
+        {
+          std::unique_lock lock(mu);
+          now_parked = parked;
+        }
+        if (now_parked >= reached) break;
+        if (now_parked != seen) {
+          seen = now_parked;
+          last_progress = bench_clock::now();
+        } else if (bench_clock::now() - last_progress > park_timeout) {
+          stuck = true;
+          stuck_parked = now_parked;
+          break;
+        }
+        M::sleep_for(poll_interval);
+      }
+      if (!stuck) parked_pages = read_process_pages();
+
+      release.run_now();
+      group.join_all();
+    });
+
+    if (reached == 0) {
+      throw std::runtime_error("memory: not a single thread could be spawned: " + stopped_by);
+    }
+    if (stuck) {
+      throw wrong_result("memory: only " + support::grouped(stuck_parked) + " of " +
+                         support::grouped(reached) + " threads parked (none more for " +
+                         std::to_string(park_timeout.count()) + " ms)");
+    }
+    support::expect_equal("memory: threads woken after the release", reached, woke);
+
+    sample s;
+    s.size = reached;
+    s.metrics = {
+        support::metric("rss_bytes_per_thread", "bytes",
+                        per_thread_bytes(before.resident_pages, parked_pages.resident_pages,
+                                         reached)),
+        support::metric("reserved_bytes_per_thread", "bytes",
+                        per_thread_bytes(before.virtual_pages, parked_pages.virtual_pages,
+                                         reached)),
+        support::metric("threads_reached", "threads", static_cast<double>(reached), false),
+    };
+    s.check = support::grouped(reached) + " threads parked at once, each woken once";
+    s.scaled = reached < size;
+    if (!stopped_by.empty()) {
+      s.note = "stopped at " + support::grouped(reached) + " of " + support::grouped(wanted) +
+               " threads by a limit: " + stopped_by;
+    } else if (wanted < size) {
+      s.note = "scaled to " + support::grouped(wanted) + " threads: thread_limit " +
+               support::grouped(M::thread_limit) + ", the body being one of them";
+    }
+    return s;
+  }
+};
+
+}  // namespace threadlab::workloads

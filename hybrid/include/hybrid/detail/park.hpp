@@ -1,0 +1,100 @@
+// hybrid/detail/park.hpp — the small private interface that the public templates (channel,
+// spawn) need from the scheduler: park the calling green thread, unpark another one, and carve
+// a new thread out of a pooled stack. Not for users; the definitions live in hybrid/src/.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <stop_token>
+
+#include "spinlock.hpp"
+
+namespace hybrid::detail {
+
+// thread_control — a thread's control block; defined in src/thread_control.hpp. It lives at the
+// top of the thread's own stack.
+struct thread_control;
+
+// wait_reason — what a blocked thread waits for; shown in deadlock reports.
+enum class wait_reason : std::uint8_t { none, mutex, condition, channel_push, channel_pop, join, sleep };
+
+// describe(r) — "mutex", "condition variable", "channel push", ...
+const char* describe(wait_reason r) noexcept;
+
+// wait_node — one blocked thread in a primitive's wait list. It lives on the blocked thread's
+// own stack, which stays valid until that thread is unparked; so a waker must finish with the
+// node before it calls unpark.
+struct wait_node {
+  thread_control* thread = nullptr;
+  wait_node* next = nullptr;
+};
+
+// wait_list — an intrusive FIFO of wait_nodes. Not synchronized: guarded by the primitive's
+// spinlock.
+class wait_list {
+ public:
+  bool empty() const noexcept { return head_ == nullptr; }
+  // push_back(n) — append n. Precondition: n is in no list.
+  void push_back(wait_node* n) noexcept {
+    n->next = nullptr;
+    if (tail_) tail_->next = n; else head_ = n;
+    tail_ = n;
+  }
+  // pop_front() — remove and return the oldest node, or nullptr.
+  wait_node* pop_front() noexcept {
+    wait_node* n = head_;
+    if (n) {
+      head_ = n->next;
+      if (!head_) tail_ = nullptr;
+    }
+    return n;
+  }
+  // take_all() — empty the list and return its former head (walk with ->next).
+  wait_node* take_all() noexcept {
+    wait_node* n = head_;
+    head_ = tail_ = nullptr;
+    return n;
+  }
+
+ private:
+  wait_node* head_ = nullptr;
+  wait_node* tail_ = nullptr;
+};
+
+// current_thread() — the control block of the calling green thread.
+// Precondition: called from a thread of hybrid::run.
+thread_control* current_thread() noexcept;
+
+// park_and_unlock(lock, why) — block the calling thread. Precondition: the caller holds `lock`
+// and has put a wait_node for itself in a list guarded by it. The worker releases `lock` only
+// after the thread's context is completely saved, so a waker, which must take `lock` to find
+// the node, can never resume a thread that is still running. Returns after unpark(self).
+void park_and_unlock(spinlock& lock, wait_reason why);
+
+// unpark(t) — make blocked thread t ready. Precondition: the caller took t's wait_node out of
+// its list (under the list's lock); each park is matched by exactly one unpark. Called from a
+// thread of hybrid::run. The woken thread runs next on the caller's worker (its LIFO slot).
+void unpark(thread_control* t) noexcept;
+
+// callable_ops — how the scheduler runs and destroys a type-erased thread function that was
+// constructed in place on the thread's own stack.
+struct callable_ops {
+  void (*invoke)(void* fn, std::stop_token token);  // runs fn(token) or fn()
+  void (*destroy)(void* fn) noexcept;                // ~F()
+  bool takes_stop_token;                             // fn accepts a std::stop_token
+};
+
+// reserve_thread(size, align, storage) — take a stack from the pool and return its control
+// block; *storage receives `size` bytes aligned to `align` on that stack for the function
+// object. Precondition: inside hybrid::run; size is small next to the stack.
+thread_control* reserve_thread(std::size_t size, std::size_t align, void** storage);
+
+// abandon_thread(t) — give back a reserved thread that will not start (its function object's
+// construction threw).
+void abandon_thread(thread_control* t) noexcept;
+
+// start_thread(t, ops, name) — make reserved thread t runnable with the function object already
+// constructed at its storage. name may be nullptr; it is copied (truncated to 31 bytes).
+void start_thread(thread_control* t, const callable_ops* ops, const char* name);
+
+}  // namespace hybrid::detail

@@ -1,0 +1,61 @@
+// hybrid/runtime.hpp — entering the M:N world: hybrid::run starts M kernel workers, runs the
+// body as the first green thread, waits for it and for every thread it spawned, and stops.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <stdexcept>
+#include <string>
+
+#include "observer.hpp"
+#include "scheduler.hpp"
+
+namespace hybrid {
+
+// default_stack_size — bytes reserved per thread, the guard page included. Only pages a
+// thread touches cost memory; a thread that calls a few functions touches one or two.
+inline constexpr std::size_t default_stack_size = 64 * 1024;
+
+// min_stack_size — the smallest stack_size accepted (smaller requests are raised to it).
+inline constexpr std::size_t min_stack_size = 16 * 1024;
+
+// options — how one run is set up.
+struct options {
+  // workers — kernel threads running green threads; 0 means default_workers().
+  unsigned workers = 0;
+  // stack_size — bytes per thread stack including the guard page, rounded up to whole pages;
+  // 0 means default_stack_size.
+  std::size_t stack_size = 0;
+  // observer — receives every state transition; nullptr (the default) disables tracing.
+  // It must outlive the run.
+  hybrid::observer* observer = nullptr;
+};
+
+// default_workers() — std::thread::hardware_concurrency(), at least 1.
+unsigned default_workers() noexcept;
+
+// describe(o) — "workers=2 stack=64 KiB (guard page, pooled) local_queue=256 lifo_limit=16".
+std::string describe(const options& o);
+
+// deadlock_error — thrown by run when every worker is idle, no timer is pending, and threads
+// are still blocked: nothing can ever wake them. what() names each one, e.g.
+//   "hybrid: deadlock: 2 threads blocked forever: #2 (a) in channel pop; #3 (b) in channel pop"
+// The blocked threads' stacks are released without unwinding them.
+class deadlock_error : public std::runtime_error {
+ public:
+  deadlock_error(const std::string& what, std::size_t blocked)
+      : std::runtime_error(what), blocked_(blocked) {}
+  // blocked_threads() — how many threads were blocked forever.
+  std::size_t blocked_threads() const noexcept { return blocked_; }
+
+ private:
+  std::size_t blocked_;
+};
+
+// run(o, body) — run body() as a green thread on o.workers kernel workers (the calling thread
+// is worker 0) and return when body and every thread spawned from it have finished. An
+// exception escaping body is rethrown here after that; a deadlock throws deadlock_error.
+// Calls to run do not nest and must not overlap in one process.
+stats run(const options& o, std::function<void()> body);
+
+}  // namespace hybrid

@@ -1,0 +1,73 @@
+// hybrid/sync.hpp — mutex and condition_variable that block the green thread, never its
+// kernel worker: while a thread waits, its worker runs other threads.
+//
+// Guarantees, in user terms: everything a thread did before mutex::unlock() is visible to the
+// thread that next returns from lock(); everything a thread did before notify_one/notify_all
+// is visible to a waiter that returns from wait() because of that notification.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+
+#include "detail/park.hpp"
+#include "detail/spinlock.hpp"
+
+namespace hybrid {
+
+// mutex — a non-recursive lock for green threads (Lockable: works with std::unique_lock).
+// Fair by hand-off: unlock() passes ownership straight to the oldest waiter, so waiters are
+// served in FIFO order and none starves.
+class mutex {
+ public:
+  mutex() = default;
+  mutex(const mutex&) = delete;
+  mutex& operator=(const mutex&) = delete;
+  // ~mutex — precondition: unlocked, no waiters.
+  ~mutex() = default;
+
+  // lock() — acquire, blocking the calling green thread while another holds it.
+  // Precondition: inside hybrid::run; the caller does not hold it.
+  void lock();
+  // try_lock() — acquire if free; never blocks.
+  bool try_lock() noexcept;
+  // unlock() — release; the oldest waiter (if any) becomes the owner and is made ready.
+  // Precondition: the caller holds it.
+  void unlock() noexcept;
+
+ private:
+  // state_: 0 unlocked, 1 locked, 2 locked and the wait list may be non-empty.
+  std::atomic<std::uint32_t> state_{0};
+  detail::spinlock waiters_lock_;
+  detail::wait_list waiters_;  // guarded by waiters_lock_
+};
+
+// condition_variable — std::condition_variable's semantics for green threads (spurious
+// wake-ups allowed, so always wait in a loop or with a predicate).
+class condition_variable {
+ public:
+  condition_variable() = default;
+  condition_variable(const condition_variable&) = delete;
+  condition_variable& operator=(const condition_variable&) = delete;
+
+  // wait(lock) — atomically release lock's mutex and block until notified, then re-acquire.
+  // Precondition: lock owns its mutex; inside hybrid::run.
+  void wait(std::unique_lock<mutex>& lock);
+
+  // wait(lock, pred) — while (!pred()) wait(lock).
+  template <class Predicate>
+  void wait(std::unique_lock<mutex>& lock, Predicate pred) {
+    while (!pred()) wait(lock);
+  }
+
+  // notify_one() — wake the oldest waiter, if any.
+  void notify_one() noexcept;
+  // notify_all() — wake every current waiter.
+  void notify_all() noexcept;
+
+ private:
+  detail::spinlock lock_;
+  detail::wait_list waiters_;  // guarded by lock_
+};
+
+}  // namespace hybrid

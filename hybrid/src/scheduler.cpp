@@ -1,0 +1,366 @@
+// hybrid/src/scheduler.cpp — the M:N scheduler: design, the parking protocol, run and shutdown.
+//
+// ============================================================================================
+// DESIGN
+// ============================================================================================
+//
+// The cast
+// --------
+//   thread_control  a green thread (Go's G): its saved context, its state, its join word. It
+//                   lives at the top of its own pooled stack (stack_pool.hpp), so spawning is
+//                   one pool pop and allocates nothing.
+//   worker          a kernel thread running green threads (Go's M and P in one — we have no
+//                   blocking system-call hand-off, so an M never needs to leave its P). Its
+//                   private core (LIFO slot, FIFO list, timers, stack cache, owner handle of
+//                   its queue) is touched only by itself.
+//   scheduler       what the workers share (this file): the injection queue, the stack pool,
+//                   the idle list and the searching/sleeping counts.
+//   parker          the futex a worker sleeps on (parker.hpp).
+//
+// The queues, and who may touch each
+// ----------------------------------
+//   LIFO slot        one per worker; owner only. The thread most recently woken by a thread
+//                    running on that worker: a message's receiver runs next, on the same core,
+//                    with the sender's data still in cache (pingpong). Not stealable. A guard
+//                    (lifo_streak_limit) stops two threads that keep waking each other from
+//                    starving the rest.
+//   local queue      one per worker; bounded Chase–Lev deque (run_queue.hpp). The owner pushes
+//                    and pops at the bottom (LIFO: spawn trees run depth-first, so few threads
+//                    are alive at once); any worker steals half from the top (the oldest).
+//   FIFO list        one per worker; owner only; FIFO. Threads whose timer fired (in deadline
+//                    order) and threads the LIFO guard sent to the back. A yielding thread goes
+//                    to the local queue instead, and the worker then takes the oldest thread.
+//   timer heap       one per worker; owner only. Sleeping threads by deadline.
+//   injection queue  global, mutex + FIFO. The body's thread and local-queue overflow.
+//   wait lists       one per primitive (mutex, condition, channel), under its spinlock; the
+//                    join word of each thread (a lock-free one-waiter "list").
+// A thread is in exactly one of these, or running on exactly one worker.
+//
+// Memory orderings
+// ----------------
+// Moving a thread between queues is a hand-off: the pushing side's release (local queue
+// bottom store, injection mutex, spinlock unlock) pairs with the taking side's acquire, so the
+// plain fields of thread_control (context, state, ...) need no atomics. Each non-relaxed
+// ordering in the code names its partner. The seq_cst operations are StoreLoad points: in the
+// deque (Chase–Lev's owner-vs-thief race on the last item) and in the parking protocol below,
+// where acquire/release cannot order a store before a later load of another variable.
+//
+// Parking: how an idle worker sleeps without losing a wake-up
+// -----------------------------------------------------------
+// Problem: a worker that finds nothing should sleep (an idle scheduler uses no CPU), but work
+// published just as it decides to sleep must still be run. Go's solution, which we follow:
+// "searching" (spinning) workers look for work before sleeping, at most half the workers
+// search at once, and whoever publishes work wakes a sleeper only if nobody is searching.
+//
+// Publishing work (notify_work, after a push to a local queue or the injection queue):
+//   N1. publish the thread (release store of the deque's bottom, or the injection mutex);
+//   N2. StoreLoad fence (seq_cst)                                   <-- pairs with P3
+//   N3. if some worker is searching, stop: it will see the work (it re-checks at P4);
+//   N4. if no worker sleeps, stop: every worker is busy and looks at the queues before it
+//       sleeps;
+//   N5. take a sleeper out of the idle list, count it as searching, unpark it.
+//
+// Going to sleep (worker::park_worker, after find_work found nothing):
+//   P1. enter the idle list (under idle_mutex_, sleeping_ += 1); if that makes every worker
+//       idle with no timer pending, the run is over (see Shutdown);
+//   P2. stop searching (searching_ -= 1);
+//   P3. StoreLoad fence (seq_cst)                                   <-- pairs with N2
+//   P4. re-check every local queue and the injection queue; if work is visible, leave the
+//       idle list and search again;
+//   P5. park on the futex, until the next timer at most.
+//
+// Why no wake-up is lost: take a thread published at N1 while a worker W goes to sleep. The
+// two fences are totally ordered. If N2 comes first, W's re-check at P4 (after P3) sees the
+// thread. If P3 comes first, the notifier's loads at N3/N4 see W's P1/P2 stores: searching_ no
+// longer counts W and sleeping_ does, so N5 wakes a sleeper (W or another, which then
+// searches every queue). If N3 saw another searcher S, the same argument applies to S's own
+// P2–P4. A wake-up that reaches W between P4 and P5 is kept by the parker (its word is left
+// "notified"), so P5 returns at once.
+//
+// Rejected: waking a worker on every push (a futex call, several µs here, per spawn); a single
+// global run queue (every operation contends on one lock); workers that poll without sleeping
+// (an idle scheduler would burn every core); a condition variable per worker instead of a
+// futex (a mutex round trip on every park and unpark).
+//
+// Migration, and what it means for thread_local
+// ---------------------------------------------
+// A thread runs on whichever worker takes it, and may move at any blocking call or yield:
+// stolen from a local queue, woken into another worker's LIFO slot, or taken from the
+// injection queue. The classic M:N race is a waker on worker B resuming a thread that is still
+// running (or still saving its registers) on worker A. It is closed by a hand-shake
+// (context.cpp): a thread that stops leaves a request in its worker (a pending_action: "release
+// this spinlock", "join that thread", "requeue me") and jumps — straight to the next ready
+// thread of the worker, or to the worker's scheduler context when there is none. Whoever runs
+// next on that kernel thread first stores the stopped thread's context (Boost hands it over as
+// the `from` fiber) and only then performs the request, which is what may make the thread
+// visible to other workers: the spinlock a waker must take, the join word an exiting thread
+// reads, the run queue a thief steals from. One jump per switch in the common case; a
+// thread-to-scheduler-to-thread design (two jumps, simpler) was our first version.
+//
+// Thread exit takes the same path: the exiting thread's last jump carries "exited", and the
+// arriving side publishes "done" to the joiner (or recycles a detached thread's stack), since
+// a joiner on another worker could otherwise recycle a stack still in use. One shortcut: if a
+// joiner is already parked, the exiting thread hands it the result before jumping and puts it
+// in this worker's LIFO slot — which no other worker serves — and usually jumps straight to it.
+// Pitfall for users: a thread_local read before a blocking call may be another worker's after
+// it. Internally we never cache a thread_local address across a switch: current_worker() is an
+// opaque call (worker.cpp).
+//
+// Shutdown
+// --------
+//   1. The body runs as a thread; run() waits for *all* threads, not only the body.
+//   2. The last worker to enter the idle list with no timer pending (P1) sees every worker
+//      idle forever: no thread runs, no queue holds one, no timer will fire.
+//   3. It compares threads spawned and threads exited (per-worker counters, stable now). Equal:
+//      a clean end. Otherwise the remaining threads are blocked forever — a deadlock: it lists
+//      them (thread id, name and what each waits for) from the stack pool's registry.
+//   4. It sets stopping_ and unparks every worker; each leaves its loop; run() joins the kernel
+//      threads, unmaps the stacks (deadlocked threads are not unwound) and rethrows the body's
+//      exception, or throws deadlock_error.
+// ============================================================================================
+#include "scheduler.hpp"
+
+#include <pthread.h>
+#include <sched.h>
+
+#include <algorithm>
+#include <cassert>
+#include <exception>
+#include <string>
+#include <thread>
+
+#include <hybrid/thread.hpp>
+
+namespace hybrid::detail {
+
+void yield_core() noexcept { ::sched_yield(); }
+
+namespace {
+#if defined(__SANITIZE_THREAD__)
+std::atomic<unsigned> fence_dummy{0};
+#endif
+}  // namespace
+
+void store_load_fence() noexcept {
+#if defined(__SANITIZE_THREAD__)
+  fence_dummy.fetch_add(0, std::memory_order_seq_cst);
+#elif defined(__x86_64__)
+  // A locked RMW on the stack is a full barrier on x86-64 and cheaper than MFENCE (Linux's
+  // smp_mb() does the same). The compiler barrier ("memory") keeps accesses on their side.
+  asm volatile("lock; orq $0, (%%rsp)" ::: "memory", "cc");
+#else
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+#endif
+}
+
+scheduler::scheduler(const options& o)
+    : stacks(std::max(o.stack_size == 0 ? default_stack_size : o.stack_size, min_stack_size)),
+      observer_(o.observer) {
+  unsigned n = o.workers == 0 ? default_workers() : o.workers;
+  workers_.reserve(n);
+  for (unsigned i = 0; i < n; ++i) workers_.push_back(std::make_unique<worker>(*this, i));
+  idle_.reserve(n);
+}
+
+scheduler::~scheduler() = default;
+
+// ---- the parking protocol ------------------------------------------------------------------
+
+void scheduler::notify_work() noexcept {
+  if (workers_.size() == 1) return;                              // nobody else to wake
+  store_load_fence();                                            // N2, pairs with P3
+  if (searching_.load(std::memory_order_relaxed) != 0) return;   // N3
+  if (sleeping_.load(std::memory_order_relaxed) == 0) return;    // N4
+  wake_one();                                                    // N5
+}
+
+void scheduler::wake_one() noexcept {
+  worker* w = nullptr;
+  {
+    std::lock_guard<std::mutex> g(idle_mutex_);
+    if (idle_.empty()) return;
+    w = idle_.back();
+    idle_.pop_back();
+    w->in_idle_list = false;
+    if (w->idle_forever) --idle_forever_;
+    sleeping_.fetch_sub(1, std::memory_order_relaxed);
+    searching_.fetch_add(1, std::memory_order_seq_cst);  // counted for w: see N3
+  }
+  w->parking().unpark();
+}
+
+bool scheduler::try_begin_search() noexcept {
+  // Throttle: at most half the workers search at once (Tokio), at least one.
+  std::uint32_t n = searching_.load(std::memory_order_relaxed);
+  if (n != 0 && 2 * n >= worker_count()) return false;
+  searching_.fetch_add(1, std::memory_order_seq_cst);
+  return true;
+}
+
+bool scheduler::end_search() noexcept {
+  // seq_cst: P2 of the protocol (ordered before the P3 fence of park_worker).
+  return searching_.fetch_sub(1, std::memory_order_seq_cst) == 1;
+}
+
+bool scheduler::enter_idle(worker& w, bool forever) {
+  std::lock_guard<std::mutex> g(idle_mutex_);
+  assert(!w.in_idle_list);
+  idle_.push_back(&w);
+  w.in_idle_list = true;
+  w.idle_forever = forever;
+  sleeping_.fetch_add(1, std::memory_order_seq_cst);  // P1
+  if (forever && ++idle_forever_ == worker_count()) {
+    finish_run_locked();
+    return false;
+  }
+  return true;
+}
+
+bool scheduler::leave_idle(worker& w) {
+  std::lock_guard<std::mutex> g(idle_mutex_);
+  if (!w.in_idle_list) return false;
+  idle_.erase(std::find(idle_.begin(), idle_.end(), &w));
+  w.in_idle_list = false;
+  if (w.idle_forever) --idle_forever_;
+  sleeping_.fetch_sub(1, std::memory_order_relaxed);
+  searching_.fetch_add(1, std::memory_order_seq_cst);  // it searches again
+  return true;
+}
+
+bool scheduler::work_visible() noexcept {
+  if (!injection.empty()) return true;
+  for (auto& w : workers_) {
+    if (!w->stealer().empty()) return true;
+  }
+  return false;
+}
+
+// ---- shutdown -------------------------------------------------------------------------------
+
+void scheduler::finish_run_locked() {
+  std::uint64_t spawned = 0, exited = 0;
+  for (auto& w : workers_) {
+    spawned += w->spawned.get();
+    exited += w->exited.get();
+  }
+  if (spawned != exited) {
+    std::vector<thread_control*> blocked;
+    stacks.for_each_stack([&](thread_control* t) {
+      if (t->state == thread_state::blocked) blocked.push_back(t);
+    });
+    std::sort(blocked.begin(), blocked.end(),
+              [](thread_control* a, thread_control* b) { return a->id < b->id; });
+    deadlocked_ = blocked.size();
+    std::string msg = "hybrid: deadlock: " + std::to_string(blocked.size()) +
+                      (blocked.size() == 1 ? " thread" : " threads") + " blocked forever:";
+    for (thread_control* t : blocked) {
+      msg += "\n  thread #" + std::to_string(t->id) + " (" +
+             (t->name[0] ? std::string(t->name) : std::string("unnamed")) + ") in " +
+             describe(t->waiting_on);
+      if (t->waiting_on == wait_reason::join) msg += " of #" + std::to_string(t->waiting_detail);
+    }
+    deadlock_report_ = std::move(msg);
+  }
+  // release: pairs with the acquire load in stopping().
+  stopping_.store(true, std::memory_order_release);
+  for (worker* w : idle_) {
+    w->in_idle_list = false;
+    w->parking().unpark();
+  }
+  idle_.clear();
+}
+
+stats scheduler::run(std::function<void()> body) {
+  overflow_handler on_overflow;
+  // The body becomes the first thread, in the injection queue; worker 0 is this kernel thread.
+  worker& first = *workers_[0];
+  struct body_holder {
+    std::function<void()>* fn;
+    void operator()() const { (*fn)(); }
+  };
+  void* storage = nullptr;
+  thread_control* root = stacks.acquire(first.stacks());
+  {
+    char* top = root->usable_top();
+    auto p = reinterpret_cast<std::uintptr_t>(top - sizeof(body_holder)) & ~std::uintptr_t{63};
+    storage = reinterpret_cast<void*>(p);
+    root->fn_storage = storage;
+    ::new (storage) body_holder{&body};
+    root->id = first.next_thread_id();
+    std::snprintf(root->name, sizeof root->name, "%s", "main");
+    root->ops = &callable_thunk<body_holder>::ops;
+    root->error = nullptr;
+    root->join_word.store(join_running, std::memory_order_relaxed);
+    create_context(root);
+    first.spawned.bump();
+    injection.push(root);  // seq_cst publication; no worker runs yet
+  }
+
+  std::vector<std::thread> kernel_threads;
+  kernel_threads.reserve(workers_.size() - 1);
+  for (std::size_t i = 1; i < workers_.size(); ++i) {
+    kernel_threads.emplace_back([this, i] { workers_[i]->run(); });
+  }
+  first.run();
+  for (auto& k : kernel_threads) k.join();
+
+  stats s;
+  s.workers = worker_count();
+  s.stack_size = stacks.stack_size();
+  for (auto& w : workers_) {
+    s.threads_spawned += w->spawned.get();
+    s.steals += w->steals.get();
+    s.threads_stolen += w->stolen.get();
+    s.lifo_runs += w->lifo_runs.get();
+    s.worker_parks += w->parks.get();
+  }
+  s.stacks_mapped = stacks.stacks_mapped();
+  s.unguarded_stacks = stacks.unguarded_stacks();
+
+  if (!deadlock_report_.empty()) {
+    std::string msg = deadlock_report_;
+    if (root->error) {  // often the cause: say so rather than hide it
+      try {
+        std::rethrow_exception(root->error);
+      } catch (const std::exception& e) {
+        msg += std::string("\n  (the body had ended with an exception: ") + e.what() + ")";
+      } catch (...) {
+        msg += "\n  (the body had ended with an exception)";
+      }
+    }
+    throw deadlock_error(msg, deadlocked_);
+  }
+  if (root->error) std::rethrow_exception(root->error);
+  return s;
+}
+
+}  // namespace hybrid::detail
+
+namespace hybrid {
+
+unsigned default_workers() noexcept { return std::max(1u, std::thread::hardware_concurrency()); }
+
+std::string describe(const options& o) {
+  unsigned workers = o.workers == 0 ? default_workers() : o.workers;
+  std::size_t stack = std::max(o.stack_size == 0 ? default_stack_size : o.stack_size, min_stack_size);
+  return "workers=" + std::to_string(workers) + " stack=" + std::to_string(stack / 1024) +
+         " KiB (guard page, pooled, control block on the stack) local_queue=" +
+         std::to_string(local_queue_capacity) + " (Chase-Lev, steal half) lifo_limit=" +
+         std::to_string(lifo_streak_limit) + " switch=direct thread-to-thread (Boost.Context fcontext)";
+}
+
+namespace {
+std::atomic<bool> run_active{false};
+}
+
+stats run(const options& o, std::function<void()> body) {
+  if (run_active.exchange(true)) throw std::logic_error("hybrid::run: runs must not nest or overlap");
+  struct reset {
+    ~reset() { run_active.store(false); }
+  } r;
+  // The scheduler is destroyed (stacks unmapped) only after every worker has stopped.
+  detail::scheduler s(o);
+  return s.run(std::move(body));
+}
+
+}  // namespace hybrid

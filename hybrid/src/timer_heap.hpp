@@ -1,0 +1,52 @@
+// hybrid/src/timer_heap.hpp — one worker's sleeping threads, ordered by deadline (a binary
+// min-heap; ties keep insertion order). Owner-only: only the worker that owns it touches it,
+// so it needs no lock. Integrated with parking: a worker with timers sleeps only until the
+// earliest deadline (worker.cpp).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <queue>
+#include <vector>
+
+#include "thread_control.hpp"
+
+namespace hybrid::detail {
+
+class timer_heap {
+ public:
+  using time_point = std::chrono::steady_clock::time_point;
+
+  bool empty() const noexcept { return heap_.empty(); }
+  std::size_t size() const noexcept { return heap_.size(); }
+
+  // add(deadline, t) — t sleeps until deadline.
+  void add(time_point deadline, thread_control* t) { heap_.push(entry{deadline, seq_++, t}); }
+
+  // next_deadline() — the earliest deadline. Precondition: !empty().
+  time_point next_deadline() const noexcept { return heap_.top().deadline; }
+
+  // pop_expired(now) — remove and return a thread whose deadline is <= now, earliest first,
+  // or nullptr.
+  thread_control* pop_expired(time_point now) noexcept {
+    if (heap_.empty() || heap_.top().deadline > now) return nullptr;
+    thread_control* t = heap_.top().thread;
+    heap_.pop();
+    return t;
+  }
+
+ private:
+  struct entry {
+    time_point deadline;
+    std::uint64_t seq;
+    thread_control* thread;
+    // later() — the heap's ordering: the earliest deadline, then the first added, on top.
+    bool operator>(const entry& o) const noexcept {
+      return deadline != o.deadline ? deadline > o.deadline : seq > o.seq;
+    }
+  };
+  std::priority_queue<entry, std::vector<entry>, std::greater<entry>> heap_;
+  std::uint64_t seq_ = 0;
+};
+
+}  // namespace hybrid::detail

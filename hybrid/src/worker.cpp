@@ -1,0 +1,377 @@
+// hybrid/src/worker.cpp — the worker loop: find work, run it, do what the thread asked.
+//
+// Where a worker looks for its next thread, in order (find_work):
+//   0. every `fairness_interval` ticks: the injection queue, then the FIFO list first, so
+//      neither starves behind a busy local queue (Go checks its global queue every 61 ticks);
+//   1. the LIFO slot — the thread just woken here — unless it ran lifo_streak_limit times in a
+//      row while others wait (then it goes to the back of the FIFO list);
+//   2. the local queue's LIFO end (the newest spawned thread: depth-first spawn trees) — or,
+//      right after a yield, its FIFO end, so that a yielding thread lets every other go first;
+//   3. the FIFO list (threads whose timer fired, oldest first; threads the LIFO guard moved);
+//   4. the injection queue (taking a batch into the local queue);
+//   5. stealing half of another worker's local queue, as a "searching" worker, for a while;
+//   6. sleeping (parking protocol, scheduler.cpp), no longer than until the next timer.
+#include "worker.hpp"
+
+#include <cassert>
+#include <chrono>
+
+#include "scheduler.hpp"
+
+namespace hybrid::detail {
+
+namespace {
+thread_local worker* tls_worker = nullptr;
+
+// fairness_interval — ticks between fairness checks; Go's value (a prime, "picked by hand").
+constexpr std::uint64_t fairness_interval = 61;
+// search_rounds / spins_per_round — how long a searching worker keeps looking before it
+// sleeps: about 10 µs here, long enough that a spawning loop finds it still awake (no futex
+// wake-up per spawn), short enough to cost nothing measurable when idle. Tuned by hand.
+constexpr unsigned search_rounds = 32;
+constexpr unsigned spins_per_round = 64;
+// injection_batch — threads moved from the injection queue to the local queue at once.
+constexpr unsigned injection_batch = 16;
+}  // namespace
+
+// noinline: a caller must not see where the value comes from, or GCC may keep the thread
+// pointer (%fs) computed before a fiber switch and reuse it after (it assumes a function never
+// changes kernel threads). The asm makes each call read the variable anew.
+__attribute__((noinline)) worker* current_worker() noexcept {
+  asm volatile("" ::: "memory");
+  return tls_worker;
+}
+
+thread_control* running_thread_for_signal() noexcept {
+  return tls_worker ? tls_worker->current() : nullptr;
+}
+
+worker::worker(scheduler& s, unsigned index)
+    : sched_(s), index_(index), local_(queue_.owner_handle()), rng_(index * 2654435761u + 1) {
+  stack_cache_.stacks.reserve(stack_pool::cache_capacity);
+}
+
+std::uint64_t worker::next_thread_id() noexcept {
+  return 1 + index_ + static_cast<std::uint64_t>(sched_.worker_count()) * id_counter_++;
+}
+
+void worker::observe(thread_control* t, thread_state s) noexcept {
+  t->state = s;
+  if (hybrid::observer* o = sched_.observer()) [[unlikely]] {
+    auto now = std::chrono::steady_clock::now().time_since_epoch();
+    o->on_transition(transition{t->id, index_, s,
+                                std::chrono::duration_cast<std::chrono::nanoseconds>(now).count()});
+  }
+}
+
+void worker::run() {
+  tls_worker = this;
+  sanitizer::worker_started(sanitizer_state);
+  alt_signal_stack alt;
+  while (thread_control* t = find_work()) {
+    if (searching_) end_search();
+    run_thread(t);
+  }
+  tls_worker = nullptr;
+}
+
+void worker::run_thread(thread_control* t) {
+  current_ = t;
+  observe(t, thread_state::running);
+  // Runs t, and the threads it switches to directly, until one switches back here.
+  boost::context::fiber from = resume(*this, t);
+  thread_control* back = leaving;
+  leaving = nullptr;
+  current_ = nullptr;
+  back->context = std::move(from);
+  after_switch_out(back);
+}
+
+void worker::park_current(pending_action p) {
+  thread_control* self = current_;
+  assert(self && "park_current: not called from a green thread");
+  pending = p;
+  switch_away(*this, self, choose_next());
+}
+
+thread_control* worker::choose_next() noexcept {
+  thread_control* next = pick_local();
+  current_ = next;
+  if (next) observe(next, thread_state::running);
+  return next;
+}
+
+// after_switch_out(t) — t's context is saved; only now may t become visible to others. Runs
+// on this worker's kernel thread: in the scheduler, or in the thread that t switched to.
+void worker::after_switch_out(thread_control* t) {
+  switch (pending.kind) {
+    case after_switch::exited:
+      finish_thread(t, false);
+      break;
+    case after_switch::exited_joined:
+      finish_thread(t, true);
+      break;
+    case after_switch::yielded:
+      // To the local queue (stealable by a searching worker, but no sleeper is woken for it),
+      // and the next pick takes the oldest thread there, so every queued thread gets a turn.
+      observe(t, thread_state::ready);
+      push_local(t, /*notify=*/false);
+      pick_oldest_next_ = true;
+      break;
+    case after_switch::unlock:
+      observe(t, thread_state::blocked);
+      // release: the list's spinlock; from now on a waker may take t (its context is saved).
+      static_cast<spinlock*>(pending.object)->unlock();
+      break;
+    case after_switch::join: {
+      observe(t, thread_state::blocked);
+      auto* target = static_cast<thread_control*>(pending.object);
+      std::uintptr_t expected = join_running;
+      // acq_rel: release publishes t (the joiner) to the exiting thread's exchange in
+      // finish_thread; acquire (on failure) pairs with that exchange's release of the result.
+      if (!target->join_word.compare_exchange_strong(expected, reinterpret_cast<std::uintptr_t>(t),
+                                                     std::memory_order_acq_rel,
+                                                     std::memory_order_acquire)) {
+        make_ready(t);  // already terminated: no need to wait
+      }
+      break;
+    }
+    case after_switch::sleep:
+      observe(t, thread_state::blocked);
+      timers_.add(pending.deadline, t);
+      break;
+  }
+}
+
+// prepare_exit(t) — if a joiner already waits, hand it the end of t now, so that t's last
+// switch can go straight to it: the joiner goes to this worker's LIFO slot, which no other
+// worker serves, so it cannot run (and recycle t's stack) before t has left that stack.
+// Otherwise "done" may be published only after the switch (finish_thread): a joiner arriving
+// meanwhile on another worker would recycle a stack still in use.
+after_switch worker::prepare_exit(thread_control* t) noexcept {
+  // acquire: pairs with the joiner's release CAS in after_switch_out (case join).
+  std::uintptr_t word = t->join_word.load(std::memory_order_acquire);
+  if (word == join_running || word == join_detached) return after_switch::exited;
+  // A joiner is registered and parked: nobody else writes join_word any more.
+  // release: publishes t->error and t's effects; pairs with the acquire load in join().
+  t->join_word.store(join_done, std::memory_order_release);
+  make_ready(reinterpret_cast<thread_control*>(word));
+  return after_switch::exited_joined;
+}
+
+// finish_thread(t, joiner_served) — t's function returned and t left its stack: publish its
+// end to the joiner (unless prepare_exit did), or recycle the stack of a detached thread.
+void worker::finish_thread(thread_control* t, bool joiner_served) noexcept {
+  observe(t, thread_state::terminated);
+  sanitizer::fiber_destroyed(&t->tsan_fiber);
+  exited.bump();
+  if (joiner_served) return;
+  // acq_rel: release publishes t->error and every effect of t to the joiner (pairs with the
+  // acquire load in thread::join or the CAS in after_switch_out); acquire pairs with the
+  // joiner's release CAS that stored its control block.
+  std::uintptr_t prev = t->join_word.exchange(join_done, std::memory_order_acq_rel);
+  if (prev == join_detached) {
+    recycle(t);
+  } else if (prev != join_running) {
+    make_ready(reinterpret_cast<thread_control*>(prev));
+  }
+}
+
+void worker::recycle(thread_control* t) noexcept {
+  t->error = nullptr;
+  if (t->stop.stop_possible()) t->stop = std::stop_source(std::nostopstate);
+  sched_.stacks.release(stack_cache_, t);
+}
+
+bool worker::sched_injection_empty() const noexcept { return sched_.injection.empty(); }
+
+void worker::make_ready(thread_control* t) noexcept {
+  observe(t, thread_state::ready);
+  if (thread_control* old = lifo_) push_local(old, true);
+  lifo_ = t;
+}
+
+void worker::schedule_new(thread_control* t) noexcept { push_local(t, true); }
+
+// push_local(t, notify) — t goes to the local queue; half the queue overflows to the injection
+// queue when full. Either way it is stealable work, so with `notify` a sleeping worker may be
+// woken for it.
+void worker::push_local(thread_control* t, bool notify) noexcept {
+  if (!local_.push(t)) {
+    // Full: move the older half, plus t, to the injection queue in one batch (Tokio).
+    thread_control* first = t;
+    thread_control* last = t;
+    std::size_t n = 1;
+    for (std::size_t i = 0; i < local_queue_capacity / 2; ++i) {
+      thread_control* x = local_.pop_oldest();
+      if (!x) break;
+      last->next = x;
+      last = x;
+      ++n;
+    }
+    sched_.injection.push_batch(first, last, n);
+  }
+  if (notify) sched_.notify_work();
+}
+
+void worker::push_fifo(thread_control* t) noexcept {
+  t->next = nullptr;
+  if (fifo_tail_) fifo_tail_->next = t; else fifo_head_ = t;
+  fifo_tail_ = t;
+}
+
+thread_control* worker::pop_fifo() noexcept {
+  thread_control* t = fifo_head_;
+  if (t) {
+    fifo_head_ = t->next;
+    if (!fifo_head_) fifo_tail_ = nullptr;
+    t->next = nullptr;
+  }
+  return t;
+}
+
+thread_control* worker::take_from_injection() noexcept {
+  thread_control* t = sched_.injection.pop();
+  if (!t) return nullptr;
+  for (unsigned i = 1; i < injection_batch; ++i) {
+    thread_control* x = sched_.injection.pop();
+    if (!x) break;
+    if (!local_.push(x)) {
+      sched_.injection.push(x);
+      break;
+    }
+  }
+  return t;
+}
+
+void worker::fire_timers() noexcept {
+  auto now = std::chrono::steady_clock::now();
+  while (thread_control* t = timers_.pop_expired(now)) {
+    observe(t, thread_state::ready);
+    push_fifo(t);  // FIFO: sleepers wake in deadline order
+  }
+}
+
+// pick_local() — steps 0–4: a ready thread of this worker (or the injection queue), without
+// searching or sleeping; nullptr when there is none. Also fires due timers.
+thread_control* worker::pick_local() noexcept {
+  ++tick_;
+  if (!timers_.empty()) fire_timers();
+  if (tick_ % fairness_interval == 0) {
+    if (thread_control* t = sched_.injection.pop()) return t;
+    if (thread_control* t = pop_fifo()) return t;
+  }
+  if (thread_control* t = lifo_) {
+    bool others_wait = local_.size() > 0 || fifo_head_ != nullptr;
+    if (lifo_streak_ < lifo_streak_limit || !others_wait) {
+      lifo_ = nullptr;
+      ++lifo_streak_;
+      lifo_runs.bump();
+      return t;
+    }
+    lifo_ = nullptr;  // the guard: back of the line
+    push_fifo(t);
+  }
+  lifo_streak_ = 0;
+  // size() first: pop() on an empty queue still pays its seq_cst store (an XCHG on x86).
+  if (local_.size() != 0) {
+    thread_control* t = nullptr;
+    if (pick_oldest_next_) {
+      pick_oldest_next_ = false;
+      t = fifo_head_ ? pop_fifo() : local_.pop_oldest();
+    }
+    if (!t) t = local_.pop();
+    if (t) return t;
+  }
+  if (thread_control* t = pop_fifo()) return t;
+  return take_from_injection();
+}
+
+// find_work() — the scheduler's search: pick_local, then steal (step 5), then sleep (step 6).
+// Returns nullptr at shutdown.
+thread_control* worker::find_work() {
+  for (;;) {
+    if (sched_.stopping()) return nullptr;
+    if (thread_control* t = pick_local()) return t;
+    if (thread_control* t = search()) return t;
+    if (sched_.stopping()) return nullptr;
+    if (!timers_.empty() && timers_.next_deadline() <= std::chrono::steady_clock::now()) continue;
+    park_worker();
+  }
+}
+
+void worker::end_search() noexcept {
+  searching_ = false;
+  // The last searcher found work: there may be more, so make sure someone else looks (Go's
+  // resetspinning → wakep).
+  if (sched_.end_search()) sched_.notify_work();
+}
+
+// search() — steal from other workers for a while, as one of the "searching" workers. The
+// caller (run) ends the search once it has a thread to run.
+thread_control* worker::search() {
+  const unsigned n = sched_.worker_count();
+  if (!searching_) {
+    if (!sched_.try_begin_search()) return nullptr;
+    searching_ = true;
+  }
+  for (unsigned round = 0; round < search_rounds; ++round) {
+    rng_ ^= rng_ << 13;
+    rng_ ^= rng_ >> 17;
+    rng_ ^= rng_ << 5;
+    unsigned start = n > 1 ? rng_ % n : 0;
+    for (unsigned i = 0; i < n; ++i) {
+      unsigned v = (start + i) % n;
+      if (v == index_) continue;
+      std::size_t moved = 0;
+      if (thread_control* t = sched_.worker_at(v).stealer().steal_half_into(local_, &moved)) {
+        steals.bump();
+        stolen.add(moved);
+        return t;
+      }
+    }
+    if (thread_control* t = take_from_injection()) return t;
+    if (sched_.stopping()) return nullptr;
+    if (!timers_.empty() && timers_.next_deadline() <= std::chrono::steady_clock::now()) {
+      return nullptr;
+    }
+    for (unsigned s = 0; s < spins_per_round; ++s) spin_pause();
+  }
+  return nullptr;  // still counted as searching; park_worker() stops that
+}
+
+// park_worker() — the sleeping side of the parking protocol (steps P1–P5, scheduler.cpp).
+void worker::park_worker() {
+  const bool forever = timers_.empty();
+  // P1: join the idle list (and maybe discover that the run is over).
+  if (!sched_.enter_idle(*this, forever)) return;
+  // P2: stop searching.
+  if (searching_) {
+    searching_ = false;
+    sched_.end_search();
+  }
+  // P3: StoreLoad — pairs with step N2 of notify_work().
+  store_load_fence();
+  // P4: re-check for work published before our idle entry became visible.
+  if (sched_.work_visible() || sched_.stopping()) {
+    // Either way we search again and are counted as searching: by leave_idle, or by the
+    // notifier that already took us out of the idle list (then consume its unpark).
+    if (!sched_.leave_idle(*this)) parker_.park(std::chrono::steady_clock::time_point::max());
+    searching_ = true;
+    return;
+  }
+  // P5: sleep, until the next timer at most.
+  parks.bump();
+  auto deadline =
+      forever ? std::chrono::steady_clock::time_point::max() : timers_.next_deadline();
+  if (parker_.park(deadline)) {
+    searching_ = !sched_.stopping();  // woken by notify_work, which counted us as searching
+    return;
+  }
+  // Timed out: our timer is due. Leave the idle list (counted as searching again), unless a
+  // notifier beat us to it (it counted us; consume its unpark).
+  if (!sched_.leave_idle(*this)) parker_.park(std::chrono::steady_clock::time_point::max());
+  searching_ = !sched_.stopping();
+}
+
+}  // namespace hybrid::detail

@@ -1,0 +1,284 @@
+// tests/hybrid/scheduler_test.cpp — the scheduler's own behaviour: work spreads over workers
+// (stealing), migrating threads keep their state, run waits for everything, idle workers
+// sleep, deadlocks are reported.
+#include <doctest/doctest.h>
+
+#include <time.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <hybrid/channel.hpp>
+#include <hybrid/runtime.hpp>
+#include <hybrid/scheduler.hpp>
+#include <hybrid/sync.hpp>
+#include <hybrid/thread.hpp>
+
+#include "support.hpp"
+
+namespace {
+
+// busy_for(d) — burn CPU (without yielding) for d of wall time.
+void busy_for(std::chrono::microseconds d) {
+  auto end = std::chrono::steady_clock::now() + d;
+  while (std::chrono::steady_clock::now() < end) {
+  }
+}
+
+double process_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+}  // namespace
+
+TEST_CASE("every worker runs threads and stealing happens") {
+  for (unsigned workers : {2u, 4u}) {
+    CAPTURE(workers);
+    std::atomic<unsigned> seen_mask{0};
+    hybrid::stats st = hybrid::run(hybrid_test::with_workers(workers), [&] {
+      std::vector<hybrid::thread> ts;
+      for (int i = 0; i < 64; ++i) {
+        ts.push_back(hybrid::spawn([&] {
+          // Keep working until every worker has run some thread (bounded at ~2 s).
+          for (int round = 0; round < 2000; ++round) {
+            seen_mask.fetch_or(1u << hybrid::worker_id());
+            if (seen_mask.load() == (1u << workers) - 1) break;
+            busy_for(std::chrono::microseconds(1000));
+            hybrid::this_thread::yield();
+          }
+        }));
+      }
+      for (auto& t : ts) t.join();
+    });
+    CHECK(seen_mask.load() == (1u << workers) - 1);
+    CHECK(st.steals > 0);
+    CHECK(st.threads_stolen >= st.steals);
+    CHECK(st.workers == workers);
+    CHECK(st.threads_spawned == 65);
+  }
+}
+
+TEST_CASE("a thread that migrates between workers keeps its state") {
+  for (unsigned workers : hybrid_test::worker_counts) {
+    CAPTURE(workers);
+    constexpr int ring = 8;
+    std::atomic<int> migrations{0};
+    std::atomic<int> corrupted{0};
+    hybrid::run(hybrid_test::with_workers(workers), [&] {
+      std::vector<std::unique_ptr<hybrid::channel<int>>> inbox;
+      for (int i = 0; i < ring; ++i) inbox.push_back(std::make_unique<hybrid::channel<int>>(4));
+      std::vector<hybrid::thread> ts;
+      for (int i = 0; i < ring; ++i) {
+        ts.push_back(hybrid::spawn([&, i] {
+          // State on this thread's own stack, checked after every blocking call.
+          int local[64];
+          for (int k = 0; k < 64; ++k) local[k] = i * 1000 + k;
+          const std::uint64_t my_id = hybrid::this_thread::get_id();
+          unsigned last_worker = hybrid::worker_id();
+          for (;;) {
+            std::optional<int> hops = inbox[i]->pop();
+            if (!hops) break;
+            for (int k = 0; k < 64; ++k) {
+              if (local[k] != i * 1000 + k) corrupted.fetch_add(1);
+            }
+            if (hybrid::this_thread::get_id() != my_id) corrupted.fetch_add(1);
+            unsigned now = hybrid::worker_id();
+            if (now != last_worker) migrations.fetch_add(1);
+            last_worker = now;
+            busy_for(std::chrono::microseconds(20));
+            if (*hops == 0) {
+              for (auto& c : inbox) c->close();
+              break;
+            }
+            inbox[(i + 1) % ring]->push(*hops - 1);
+          }
+        }));
+      }
+      // Several tokens circulate; the ring ends when one has made 2000 hops.
+      for (int tok = 0; tok < 3; ++tok) inbox[tok * 3 % ring]->push(2000);
+      for (auto& t : ts) t.join();
+    });
+    CHECK(corrupted.load() == 0);
+    MESSAGE("migrations observed: " << migrations.load());
+  }
+}
+
+TEST_CASE("a thread woken from another worker moves there, with its stack intact") {
+  for (unsigned workers : {2u, 4u}) {
+    CAPTURE(workers);
+    unsigned before = 0, after = 0, pusher_worker = 99;
+    bool intact = false, pushed = false;
+    hybrid::run(hybrid_test::with_workers(workers), [&] {
+      hybrid::channel<int> wake(1);
+      std::atomic<int> sleeper_worker{-1};
+      std::atomic<bool> claimed{false};
+      auto sleeper = hybrid::spawn([&] {
+        int local[32];
+        for (int k = 0; k < 32; ++k) local[k] = k * 7;
+        before = hybrid::worker_id();
+        sleeper_worker.store(static_cast<int>(before));
+        wake.pop();
+        after = hybrid::worker_id();
+        intact = true;
+        for (int k = 0; k < 32; ++k) intact = intact && local[k] == k * 7;
+      });
+      // Candidates spread over the workers (stealing); the first one that finds itself on a
+      // worker other than the sleeper's wakes it. Bounded at ~2 s.
+      std::vector<hybrid::thread> candidates;
+      for (int c = 0; c < 16; ++c) {
+        candidates.push_back(hybrid::spawn([&] {
+          for (int round = 0; round < 2000 && !claimed.load(); ++round) {
+            int sw = sleeper_worker.load();
+            unsigned me = hybrid::worker_id();
+            if (sw >= 0 && static_cast<int>(me) != sw && !claimed.exchange(true)) {
+              pusher_worker = me;
+              pushed = true;
+              wake.push(1);  // the sleeper goes to this worker's LIFO slot
+              return;
+            }
+            busy_for(std::chrono::microseconds(1000));
+            hybrid::this_thread::yield();
+          }
+        }));
+      }
+      for (auto& c : candidates) c.join();
+      if (!claimed.exchange(true)) wake.push(0);  // never found: unblock the sleeper anyway
+      sleeper.join();
+    });
+    REQUIRE(pushed);
+    CHECK(intact);
+    CHECK(after != before);
+    CHECK(after == pusher_worker);
+  }
+}
+
+TEST_CASE("run returns only after every spawned thread finished, even unjoined ones") {
+  for (unsigned workers : hybrid_test::worker_counts) {
+    CAPTURE(workers);
+    std::atomic<int> finished{0};
+    hybrid::run(hybrid_test::with_workers(workers), [&] {
+      for (int i = 0; i < 100; ++i) {
+        // The handle is dropped at once (detached): the body returns while these are busy.
+        hybrid::spawn([&, i] {
+          for (int k = 0; k < 20; ++k) hybrid::this_thread::yield();
+          if (i % 10 == 0) hybrid::this_thread::sleep_for(std::chrono::milliseconds(5));
+          finished.fetch_add(1);
+        });
+      }
+    });
+    CHECK(finished.load() == 100);
+  }
+}
+
+TEST_CASE("run rethrows an exception that escaped the body") {
+  CHECK_THROWS_WITH_AS(hybrid::run(hybrid_test::with_workers(2), [] { throw std::runtime_error("body failed"); }),
+                       "body failed", std::runtime_error);
+}
+
+TEST_CASE("a deadlock makes run throw, naming each blocked thread and where it waits") {
+  for (unsigned workers : hybrid_test::worker_counts) {
+    CAPTURE(workers);
+    std::string message;
+    std::size_t blocked = 0;
+    // Outside the run: deadlocked threads are not unwound, so what they own is never freed.
+    hybrid::channel<int> never(1);
+    try {
+      hybrid::run(hybrid_test::with_workers(workers), [&] {
+        auto a = hybrid::spawn(hybrid::spawn_options{"alice"}, [&] { never.pop(); });
+        auto b = hybrid::spawn(hybrid::spawn_options{"bob"}, [&] { never.pop(); });
+        a.join();
+        b.join();
+      });
+    } catch (const hybrid::deadlock_error& e) {
+      message = e.what();
+      blocked = e.blocked_threads();
+    }
+    CAPTURE(message);
+    CHECK(blocked == 3);  // alice, bob and the body joining alice
+    CHECK(message.find("deadlock") != std::string::npos);
+    CHECK(message.find("(alice) in channel pop") != std::string::npos);
+    CHECK(message.find("(bob) in channel pop") != std::string::npos);
+    CHECK(message.find("(main) in join of #") != std::string::npos);
+  }
+}
+
+TEST_CASE("a deadlock on a mutex and a condition variable is reported too") {
+  std::string message;
+  try {
+    hybrid::run(hybrid_test::with_workers(2), [] {
+      hybrid::mutex m;
+      hybrid::condition_variable cv;
+      m.lock();
+      auto waiter = hybrid::spawn(hybrid::spawn_options{"locker"}, [&] { m.lock(); });
+      auto cond = hybrid::spawn(hybrid::spawn_options{"sleeper"}, [&] {
+        hybrid::mutex own;
+        std::unique_lock<hybrid::mutex> lk(own);
+        cv.wait(lk);
+      });
+      cond.join();
+      waiter.join();
+    });
+  } catch (const hybrid::deadlock_error& e) {
+    message = e.what();
+  }
+  CAPTURE(message);
+  CHECK(message.find("(locker) in mutex lock") != std::string::npos);
+  CHECK(message.find("(sleeper) in condition variable wait") != std::string::npos);
+}
+
+TEST_CASE("idle workers sleep instead of polling") {
+  for (unsigned workers : {2u, 4u}) {
+    CAPTURE(workers);
+    double cpu_during_sleep = -1;
+    hybrid::stats st = hybrid::run(hybrid_test::with_workers(workers), [&] {
+      // Wake every worker with some stealable work first.
+      std::vector<hybrid::thread> ts;
+      for (int i = 0; i < 16; ++i) ts.push_back(hybrid::spawn([] { busy_for(std::chrono::microseconds(500)); }));
+      for (auto& t : ts) t.join();
+      double before = process_cpu_seconds();
+      hybrid::this_thread::sleep_for(std::chrono::milliseconds(300));
+      cpu_during_sleep = process_cpu_seconds() - before;
+    });
+    // Polling workers would burn ~0.3 s each; sleeping ones next to nothing. The bound is
+    // loose (a tenth of one worker polling) for a noisy machine.
+    CHECK(cpu_during_sleep >= 0);
+    CHECK(cpu_during_sleep < 0.03 * workers);
+    CHECK(st.worker_parks > 0);
+  }
+}
+
+TEST_CASE("worker_id and worker_count describe the run") {
+  unsigned count = 0, id = 99;
+  hybrid::run(hybrid_test::with_workers(3), [&] {
+    count = hybrid::worker_count();
+    id = hybrid::worker_id();
+  });
+  CHECK(count == 3);
+  CHECK(id < 3);
+}
+
+TEST_CASE("runs can follow each other, and the LIFO slot serves a ping-pong") {
+  for (int rep = 0; rep < 3; ++rep) {
+    int mismatches = 0;
+    hybrid::stats st = hybrid::run(hybrid_test::with_workers(2), [&] {
+      hybrid::channel<int> ping(1), pong(1);
+      auto a = hybrid::spawn([&] {
+        for (int i = 0; i < 1000; ++i) {
+          ping.push(i);
+          if (pong.pop() != i) ++mismatches;
+        }
+      });
+      for (int i = 0; i < 1000; ++i) pong.push(*ping.pop());
+      a.join();
+    });
+    CHECK(mismatches == 0);
+    CHECK(st.lifo_runs > 0);
+  }
+}

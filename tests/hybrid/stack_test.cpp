@@ -1,0 +1,113 @@
+// tests/hybrid/stack_test.cpp — pooled stacks: reuse, size option, and the stack-overflow
+// report (guard page + SIGSEGV handler), checked in a forked child.
+#include <doctest/doctest.h>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include <hybrid/runtime.hpp>
+#include <hybrid/thread.hpp>
+
+#include "support.hpp"
+
+namespace {
+// recurse(n) — uses stack until it hits the guard page.
+int recurse(int n) {
+  volatile char frame[512];
+  frame[0] = static_cast<char>(n);
+  return n > 1'000'000'000 ? 0 : recurse(n + 1) + frame[0];
+}
+
+// run_in_child(fn, err, status) — run fn in a forked child; capture its stderr and status.
+template <class F>
+void run_in_child(F fn, std::string& err, int& status) {
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    // The child reports only through stderr and its exit status: no doctest output, and the
+    // default action for SIGABRT (doctest installs a crash reporter).
+    ::signal(SIGABRT, SIG_DFL);
+    std::freopen("/dev/null", "w", stdout);
+    ::dup2(fds[1], STDERR_FILENO);
+    ::close(fds[0]);
+    fn();
+    std::_Exit(0);
+  }
+  ::close(fds[1]);
+  char buf[512];
+  ssize_t n;
+  while ((n = ::read(fds[0], buf, sizeof buf)) > 0) err.append(buf, static_cast<std::size_t>(n));
+  ::close(fds[0]);
+  ::waitpid(pid, &status, 0);
+}
+}  // namespace
+
+TEST_CASE("stacks are reused: sequential spawns map only a few stacks") {
+  for (unsigned workers : hybrid_test::worker_counts) {
+    CAPTURE(workers);
+    hybrid::stats st = hybrid::run(hybrid_test::with_workers(workers), [] {
+      for (int i = 0; i < 5000; ++i) hybrid::spawn([] {}).join();
+    });
+    CHECK(st.threads_spawned == 5001);
+    CHECK(st.stacks_mapped < 100);
+  }
+}
+
+TEST_CASE("the stack size option is honoured, with a floor") {
+  hybrid::options o = hybrid_test::with_workers(1);
+  o.stack_size = 256 * 1024;
+  CHECK(hybrid::run(o, [] {}).stack_size == 256 * 1024);
+  o.stack_size = 1000;
+  CHECK(hybrid::run(o, [] {}).stack_size == hybrid::min_stack_size);
+  o.stack_size = 0;
+  CHECK(hybrid::run(o, [] {}).stack_size == hybrid::default_stack_size);
+}
+
+TEST_CASE("a deep recursion uses a big stack when asked") {
+  hybrid::options o = hybrid_test::with_workers(2);
+  o.stack_size = 1024 * 1024;
+  int result = 0;
+  hybrid::run(o, [&] {
+    hybrid::spawn([&] {
+      // ~600 frames of >512 bytes: far more than 64 KiB, well within 1 MiB.
+      struct local {
+        static int down(int n) {
+          volatile char frame[512];
+          frame[0] = 1;
+          return n == 0 ? 0 : down(n - 1) + frame[0];
+        }
+      };
+      result = local::down(600);
+    }).join();
+  });
+  CHECK(result == 600);
+}
+
+#if defined(__SANITIZE_THREAD__)
+// ThreadSanitizer cannot start threads in a child forked from a multi-threaded process.
+TEST_CASE("a stack overflow aborts with a message naming the thread" * doctest::skip()) {
+#else
+TEST_CASE("a stack overflow aborts with a message naming the thread") {
+#endif
+  std::string err;
+  int status = 0;
+  run_in_child(
+      [] {
+        hybrid::run(hybrid_test::with_workers(2), [] {
+          hybrid::spawn(hybrid::spawn_options{"deep"}, [] { recurse(0); }).join();
+        });
+      },
+      err, status);
+  CAPTURE(err);
+  CHECK(WIFSIGNALED(status));
+  if (WIFSIGNALED(status)) CHECK(WTERMSIG(status) == SIGABRT);
+  CHECK(err.find("hybrid: stack overflow in thread #") != std::string::npos);
+  CHECK(err.find("(deep)") != std::string::npos);
+}

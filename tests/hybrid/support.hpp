@@ -1,0 +1,20 @@
+// tests/hybrid/support.hpp — helpers shared by the hybrid tests.
+#pragma once
+
+#include <hybrid/runtime.hpp>
+
+#include <initializer_list>
+
+namespace hybrid_test {
+
+// worker_counts — every scheduler test runs at these worker counts (as marl does).
+inline constexpr std::initializer_list<unsigned> worker_counts = {1, 2, 4};
+
+// with_workers(n) — options for a run with n workers and the default stack.
+inline hybrid::options with_workers(unsigned n) {
+  hybrid::options o;
+  o.workers = n;
+  return o;
+}
+
+}  // namespace hybrid_test
