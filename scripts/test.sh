@@ -18,13 +18,17 @@ esac
 
 scripts/deps.sh --tests
 cmake --preset "$preset" -DTHREADLAB_BUILD_TESTS=ON >/dev/null
-cmake --build --preset "$preset" -j "$(nproc)"
+# ThreadSanitizer covers our own concurrent code: the hybrid scheduler and kernel_threads.
+# Boost.Fiber on several kernel threads (boost_fiber_ws, and so the conformance and harness
+# suites that include it) gives false race reports under TSan — its internals are not annotated
+# and GCC warns (-Wtsan) that TSan cannot see the fences its headers use — so those suites are
+# not built in the tsan preset.
+targets=()
+[[ "$preset" == tsan ]] && targets=(--target hybrid_tests kernel_threads_tests)
+cmake --build --preset "$preset" -j "$(nproc)" "${targets[@]}"
 
 ctest_args=(--preset "$preset" -j "$(nproc)")
 case "$preset" in
-  # Boost.Fiber on several kernel threads (boost_fiber_ws) gives false race reports under TSan
-  # (its internals are not annotated), so the tsan run covers our own code: the hybrid
-  # scheduler's suite and the kernel_threads suite.
   tsan) ctest_args+=(-R "^(hybrid|kernel_threads)/") ;;
 esac
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:detect_stack_use_after_return=0}"

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -18,13 +19,52 @@
 #include <utility>
 
 #include <hybrid/channel.hpp>
+#include <hybrid/observer.hpp>
 #include <hybrid/runtime.hpp>
 #include <hybrid/sync.hpp>
 #include <hybrid/thread.hpp>
 
 #include "../model.hpp"
+#include "../trace.hpp"
 
 namespace threadlab::models {
+
+namespace detail {
+
+// hybrid_bridge — ::hybrid::observer → threadlab::tracer: every transition the scheduler makes,
+// with the worker that made it. Thread-safe as the tracer is (workers report concurrently).
+class hybrid_bridge final : public ::hybrid::observer {
+ public:
+  explicit hybrid_bridge(tracer& sink) noexcept : sink_(sink) {}
+
+  void on_transition(const ::hybrid::transition& t) noexcept override {
+    sink_.record_at(sink_.since_origin(t.timestamp_ns), t.thread_id,
+                    static_cast<std::int32_t>(t.worker_id), to_trace_state(t.state));
+    if (t.state == ::hybrid::thread_state::fresh) {
+      try {
+        sink_.name_thread(t.thread_id, "thread " + std::to_string(t.thread_id));
+      } catch (...) {
+        // Out of memory for a name: the timeline shows the id alone.
+      }
+    }
+  }
+
+ private:
+  static constexpr thread_state to_trace_state(::hybrid::thread_state s) noexcept {
+    switch (s) {
+      case ::hybrid::thread_state::fresh: return thread_state::created;
+      case ::hybrid::thread_state::ready: return thread_state::ready;
+      case ::hybrid::thread_state::running: return thread_state::running;
+      case ::hybrid::thread_state::blocked: return thread_state::blocked;
+      case ::hybrid::thread_state::terminated: return thread_state::terminated;
+    }
+    return thread_state::created;
+  }
+
+  tracer& sink_;
+};
+
+}  // namespace detail
 
 // hybrid — M:N: cheap threads like green threads, on every core like kernel threads. A
 // blocking system call still blocks its worker (no hand-off yet): no blocking_syscalls.
@@ -34,7 +74,9 @@ struct hybrid {
       "M:N green threads on M kernel workers (our work-stealing scheduler on Boost.Context)";
   static constexpr capability capabilities =
       capability::multicore | capability::waits_on_threads | capability::many_threads;
-  static constexpr std::uint64_t thread_limit = 1'000'000;
+  // thread_limit — a budget for default runs: skynet's full tree (1,111,111 threads) fits,
+  // because spawning into the LIFO slot runs it depth-first and few threads are alive at once.
+  static constexpr std::uint64_t thread_limit = 2'000'000;
 
   using thread = ::hybrid::thread;
   using mutex = ::hybrid::mutex;
@@ -54,14 +96,24 @@ struct hybrid {
     return ::hybrid::describe(world_options(opts));
   }
 
+  // run(opts, body) — one M:N world. With opts.trace, the scheduler's observer reports every
+  // transition through a hybrid_bridge, with the worker that made it.
   template <class Body>
   static void run(const run_options& opts, Body&& body) {
+    ::hybrid::options o = world_options(opts);
+    std::optional<detail::hybrid_bridge> bridge;
+    if (opts.trace != nullptr) {
+      opts.trace->set_provenance(
+          "hybrid: every transition observed by the scheduler itself (worker = the worker that "
+          "made it)");
+      o.observer = &bridge.emplace(*opts.trace);
+    }
     using B = std::decay_t<Body>;
     if constexpr (std::is_copy_constructible_v<B>) {
-      ::hybrid::run(world_options(opts), std::function<void()>(std::forward<Body>(body)));
+      ::hybrid::run(o, std::function<void()>(std::forward<Body>(body)));
     } else {  // std::function needs a copyable target
       auto shared = std::make_shared<B>(std::forward<Body>(body));
-      ::hybrid::run(world_options(opts), [shared] { (*shared)(); });
+      ::hybrid::run(o, [shared] { (*shared)(); });
     }
   }
 

@@ -6,19 +6,24 @@
 // cores both threads may yield in parallel (the figure is then a throughput, as for any
 // multicore model).
 //
-// How: the body spawns `threads` (2) threads; each yields `size` times and counts its yields.
+// How: the body spawns two threads per core the model uses (two on a one-core model, 2 x
+// workers on a multicore one), so that every core always has a second thread to yield to. With
+// only two threads on two workers each thread would sit alone on its worker, and its yield would
+// find nobody to switch to: a measurement of an empty queue, not of a switch.
 //
-// Timed: from before the first spawn to after the last join (two spawns and joins are noise
-// beside 2 * size yields at the default size).
+// Timed: from before the first spawn to after the last join (the spawns and joins are noise
+// beside threads * size yields at the default size).
 // Checked: each thread yielded exactly `size` times.
-// Reported: ns_per_yield (headline: time / (2 * size)), yields_per_s.
+// Reported: ns_per_yield (headline) = wall time x cores in use / yields — the cost of one yield
+// on one core, comparable across models and with the context_switch floor; yields_per_s = the
+// throughput of all cores together.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "../model.hpp"
 #include "../workload.hpp"
@@ -29,17 +34,17 @@ namespace threadlab::workloads {
 struct yield {
   static constexpr std::string_view name = "yield";
   static constexpr std::string_view description =
-      "two threads each yielding `size` times: ns per yield";
+      "two threads per core each yielding `size` times: ns per yield on one core";
   static constexpr capability requires_caps = capability::none;
   static constexpr std::uint64_t default_size = 100'000;
-  // threads — how many threads yield at once.
-  static constexpr std::size_t threads = 2;
-
-  // run<M>(opts, size) — each of two threads yields `size` times. Precondition: size >= 1.
+  // run<M>(opts, size) — each of 2 x cores threads yields `size` times. Precondition: size >= 1.
   template <model M>
   static sample run(const run_options& opts, std::uint64_t size) {
     if (size == 0) throw std::invalid_argument("yield: size must be at least 1");
-    std::array<std::uint64_t, threads> counts{};
+    // cores — the cores the model keeps busy: its workers when it is multicore, else one.
+    const std::size_t cores = has(M::capabilities, capability::multicore) ? resolved_workers(opts) : 1;
+    const std::size_t threads = 2 * cores;
+    std::vector<std::uint64_t> counts(threads, 0);
     double total_ns = 0;
 
     M::run(opts, [&] {
@@ -52,7 +57,7 @@ struct yield {
             M::yield();
             ++done;
           }
-          counts[t] = done;
+          counts[t] = done;  // distinct elements: no two threads write the same one
         });
       }
       group.join_all();
@@ -66,9 +71,11 @@ struct yield {
     sample s;
     s.size = size;
     s.metrics = {
-        support::metric("ns_per_yield", "ns", support::per_unit(total_ns, yields)),
+        support::metric("ns_per_yield", "ns",
+                        support::per_unit(total_ns * static_cast<double>(cores), yields)),
         support::metric("yields_per_s", "yields/s", support::per_second(yields, total_ns), false),
     };
+    s.note = std::to_string(threads) + " threads on " + std::to_string(cores) + " core(s)";
     s.check = "each of " + std::to_string(threads) + " threads yielded " +
               support::grouped(size) + " times";
     return s;

@@ -293,6 +293,7 @@ stats scheduler::run(std::function<void()> body) {
     root->join_word.store(join_running, std::memory_order_relaxed);
     create_context(root);
     first.spawned.bump();
+    first.observe(root, thread_state::fresh);
     injection.push(root);  // seq_cst publication; no worker runs yet
   }
 

@@ -1,8 +1,8 @@
 // hybrid/src/worker.hpp — one kernel worker (Go's M with its P; Tokio's worker with its Core).
 //
-// The worker's private core is touched only by its own kernel thread: the LIFO slot, the yield
-// list, the timer heap, the stack cache, the owner handle of the local queue and the tick
-// counters. What other workers may touch is grouped under "shared" below: the stealer handle,
+// The worker's private core is touched only by its own kernel thread (by its scheduler context
+// or by whichever green thread runs there): the LIFO slot, the FIFO list, the timer heap, the
+// stack cache, the owner handle of the local queue and the tick counters. What other workers may touch is grouped under "shared" below: the stealer handle,
 // the parker, and the idle-list fields (guarded by scheduler::idle_mutex_). The worker loop is
 // in worker.cpp and reads as prose: find work, run it, do what the thread asked on its way out.
 #pragma once
@@ -63,8 +63,8 @@ class worker {
   void run();
 
   // ---- called by the green thread running on this worker (its kernel thread) --------------
-  // park_current(p) — switch the running thread out; the worker performs p once the thread's
-  // context is saved. Returns when the thread is resumed — possibly on ANOTHER worker, so the
+  // park_current(p) — switch the running thread out (straight to the next ready thread here, or
+  // to the scheduler); p is performed once the thread's context is saved. Returns when the thread is resumed — possibly on ANOTHER worker, so the
   // caller must not use this worker afterwards (call current_worker() again).
   void park_current(pending_action p);
   // make_ready(t) — t becomes ready in this worker's LIFO slot (it runs next here); the
