@@ -45,6 +45,7 @@ std::uint64_t parse_integer(std::string_view option, const std::string& text, st
   return value;
 }
 
+// parse_seconds(option, text) — text as a number of seconds in (0, max_timeout_s].
 double parse_seconds(std::string_view option, const std::string& text) {
   double value = 0;
   const char* end = text.data() + text.size();
@@ -57,6 +58,22 @@ double parse_seconds(std::string_view option, const std::string& text) {
   return value;
 }
 
+// parse_workers(text) — the --workers value: an integer from 1 to max_workers.
+unsigned parse_workers(const std::string& text) {
+  return static_cast<unsigned>(parse_integer("--workers", text, 1, max_workers));
+}
+
+// writable_path(option, path) — path, when output_path_problem finds nothing against writing
+// it; otherwise a usage_error naming option and the problem.
+std::string writable_path(std::string_view option, const std::string& path) {
+  if (const auto problem = output_path_problem(path)) {
+    throw usage_error{fmt::format("cannot write {} '{}': {}", option, path, *problem)};
+  }
+  return path;
+}
+
+// split_names(text) — text cut at every comma ("a,,b" gives "a", "", "b": an empty name is
+// then reported as unknown, not skipped).
 std::vector<std::string> split_names(const std::string& text) {
   std::vector<std::string> names;
   std::size_t start = 0;
@@ -69,21 +86,46 @@ std::vector<std::string> split_names(const std::string& text) {
   return names;
 }
 
-std::string valid_workloads(const registry& reg) {
+// append_listed(list, item) — appends item to a ", "-separated list.
+void append_listed(std::string& list, std::string_view item) {
+  if (!list.empty()) list += ", ";
+  list += item;
+}
+
+// traceable_workloads(reg) — "spawn_join, pingpong, ...": the workloads, without baselines.
+std::string traceable_workloads(const registry& reg) {
   std::string list;
-  for (const workload_info& w : reg.workloads)
-    list += (list.empty() ? "" : ", ") + w.name;
-  for (const baseline_entry& b : reg.baselines) {
-    list += (list.empty() ? "" : ", ") + b.info.name + " (baseline)";
-  }
+  for (const workload_info& w : reg.workloads) append_listed(list, w.name);
   return list;
 }
 
+// valid_workloads(reg) — the workloads, then the baselines marked "(baseline)".
+std::string valid_workloads(const registry& reg) {
+  std::string list = traceable_workloads(reg);
+  for (const baseline_entry& b : reg.baselines) append_listed(list, b.info.name + " (baseline)");
+  return list;
+}
+
+// valid_models(reg) — "kernel, kernel_pool, green, ...", in registry order.
 std::string valid_models(const registry& reg) {
   std::string list;
-  for (const model_info& m : reg.models)
-    list += (list.empty() ? "" : ", ") + m.name;
+  for (const model_info& m : reg.models) append_listed(list, m.name);
   return list;
+}
+
+// checked_names(kind, text, known, valid) — the comma-separated names of text, each accepted by
+// known(name); the first one it rejects is a usage_error "unknown <kind> 'x'; valid <kind>s:
+// <valid>".
+template <class Known>
+std::vector<std::string> checked_names(std::string_view kind, const std::string& text,
+                                       Known known, const std::string& valid) {
+  std::vector<std::string> names = split_names(text);
+  for (const std::string& name : names) {
+    if (!known(name)) {
+      throw usage_error{fmt::format("unknown {} '{}'; valid {}s: {}", kind, name, kind, valid)};
+    }
+  }
+  return names;
 }
 
 // valid_options(app) — "--workload, --model, ..." of app, for an unknown-option message.
@@ -91,10 +133,10 @@ std::string valid_options(const CLI::App& app) {
   std::string list;
   for (const CLI::Option* o : app.get_options()) {
     if (o->get_lnames().empty()) continue;
-    list += (list.empty() ? "--" : ", --") + o->get_lnames().front();
+    append_listed(list, "--" + o->get_lnames().front());
   }
   for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
-    list += (list.empty() ? "" : ", ") + sub->get_name();
+    append_listed(list, sub->get_name());
   }
   return list;
 }
@@ -140,22 +182,18 @@ void add_run_options(CLI::App& run, run_text& t) {
 run_request check_run(const run_text& t, const CLI::App& run, const registry& reg) {
   run_request req;
   if (run.count("--workload") != 0) {
-    for (const std::string& name : split_names(t.workloads)) {
-      if (reg.find_workload(name) == nullptr && reg.find_baseline(name) == nullptr) {
-        throw usage_error{
-            fmt::format("unknown workload '{}'; valid workloads: {}", name, valid_workloads(reg))};
-      }
-      req.workloads.push_back(name);
-    }
+    req.workloads = checked_names(
+        "workload", t.workloads,
+        [&](const std::string& name) {
+          return reg.find_workload(name) != nullptr || reg.find_baseline(name) != nullptr;
+        },
+        valid_workloads(reg));
   }
   if (run.count("--model") != 0) {
-    for (const std::string& name : split_names(t.models)) {
-      if (reg.find_model(name) == nullptr) {
-        throw usage_error{
-            fmt::format("unknown model '{}'; valid models: {}", name, valid_models(reg))};
-      }
-      req.models.push_back(name);
-    }
+    req.models = checked_names(
+        "model", t.models,
+        [&](const std::string& name) { return reg.find_model(name) != nullptr; },
+        valid_models(reg));
   }
   if (run.count("--size") != 0) req.size = parse_integer("--size", t.size, 1, max_size);
   if (run.count("--repetitions") != 0) {
@@ -165,9 +203,7 @@ run_request check_run(const run_text& t, const CLI::App& run, const registry& re
   if (run.count("--warmup") != 0) {
     req.warmup = static_cast<unsigned>(parse_integer("--warmup", t.warmup, 0, max_warmup));
   }
-  if (run.count("--workers") != 0) {
-    req.workers = static_cast<unsigned>(parse_integer("--workers", t.workers, 1, max_workers));
-  }
+  if (run.count("--workers") != 0) req.workers = parse_workers(t.workers);
   if (run.count("--stack-size") != 0) {
     req.stack_size = parse_integer("--stack-size", t.stack_size, min_stack_size, max_stack_size);
   }
@@ -177,12 +213,7 @@ run_request check_run(const run_text& t, const CLI::App& run, const registry& re
         fmt::format("unknown format '{}'; valid formats: {}", t.format, report_format_names)};
   }
   req.format = *format;
-  if (run.count("--output") != 0) {
-    if (const auto problem = output_path_problem(t.output)) {
-      throw usage_error{fmt::format("cannot write --output '{}': {}", t.output, *problem)};
-    }
-    req.output = t.output;
-  }
+  if (run.count("--output") != 0) req.output = writable_path("--output", t.output);
   if (run.count("--timeout") != 0) req.timeout_s = parse_seconds("--timeout", t.timeout);
   req.states = t.states;
   return req;
@@ -219,13 +250,11 @@ void add_trace_options(CLI::App& trace, trace_text& t) {
 trace_request check_trace(const trace_text& t, const CLI::App& trace, const registry& reg) {
   trace_request req;
   if (reg.find_workload(t.workload) == nullptr) {
+    // Baselines run no model, so they have nothing to trace.
     const bool baseline = reg.find_baseline(t.workload) != nullptr;
-    std::string traceable;  // baselines run no model, so they have nothing to trace
-    for (const workload_info& w : reg.workloads)
-      traceable += (traceable.empty() ? "" : ", ") + w.name;
     throw usage_error{fmt::format("{} '{}'; valid workloads: {}",
                                   baseline ? "cannot trace baseline" : "unknown workload",
-                                  t.workload, traceable)};
+                                  t.workload, traceable_workloads(reg))};
   }
   if (reg.find_model(t.model) == nullptr) {
     throw usage_error{
@@ -239,22 +268,12 @@ trace_request check_trace(const trace_text& t, const CLI::App& trace, const regi
   req.workload = t.workload;
   req.model = t.model;
   if (trace.count("--size") != 0) req.size = parse_integer("--size", t.size, 1, max_size);
-  if (trace.count("--workers") != 0) {
-    req.workers = static_cast<unsigned>(parse_integer("--workers", t.workers, 1, max_workers));
-  }
+  if (trace.count("--workers") != 0) req.workers = parse_workers(t.workers);
   if (trace.count("--max-events") != 0) {
     req.max_events = parse_integer("--max-events", t.max_events, 1, max_trace_events);
   }
-  if (const auto problem = output_path_problem(t.output)) {
-    throw usage_error{fmt::format("cannot write --output '{}': {}", t.output, *problem)};
-  }
-  req.output = t.output;
-  if (trace.count("--svg") != 0) {
-    if (const auto problem = output_path_problem(t.svg)) {
-      throw usage_error{fmt::format("cannot write --svg '{}': {}", t.svg, *problem)};
-    }
-    req.svg = t.svg;
-  }
+  req.output = writable_path("--output", t.output);
+  if (trace.count("--svg") != 0) req.svg = writable_path("--svg", t.svg);
   return req;
 }
 

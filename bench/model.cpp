@@ -1,9 +1,8 @@
 // bench/model.cpp — the out-of-line parts of the model contract (bench/model.hpp): naming
-// capabilities for reports and resolving the worker count.
+// capabilities for reports.
 #include "bench/model.hpp"
 
 #include <array>
-#include <thread>
 #include <utility>
 
 namespace threadlab {
@@ -26,12 +25,6 @@ std::string describe(capability c) {
     text += name;
   }
   return text.empty() ? std::string("none") : text;
-}
-
-unsigned resolved_workers(const run_options& o) {
-  if (o.workers != 0) return o.workers;
-  const unsigned cores = std::thread::hardware_concurrency();
-  return cores == 0 ? 1 : cores;
 }
 
 }  // namespace threadlab

@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 
 namespace threadlab {
 
@@ -69,8 +70,14 @@ struct run_options {
   tracer* trace = nullptr;
 };
 
-// resolved_workers(o) — o.workers with 0 replaced by the core count (at least 1).
-unsigned resolved_workers(const run_options& o);
+// resolved_workers(o) — o.workers with 0 replaced by the core count (at least 1: the standard
+// lets hardware_concurrency() return 0 when it cannot tell). Inline, so that header-only
+// adapters and the tests that include them need no library.
+inline unsigned resolved_workers(const run_options& o) {
+  if (o.workers != 0) return o.workers;
+  const unsigned cores = std::thread::hardware_concurrency();
+  return cores != 0 ? cores : 1;
+}
 
 namespace detail {
 // A representative callable, used only to state the concept's requirements.

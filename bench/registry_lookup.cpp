@@ -1,35 +1,38 @@
 // bench/registry_lookup.cpp — lookups by name in a registry, and the skip reasons. Kept apart
 // from bench/registry.cpp so that the harness builds and is tested without any real model.
-#include <array>
-#include <utility>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "bench/registry.hpp"
 
 namespace threadlab {
 
 namespace {
-template <class T>
-const T* find_named(const std::vector<T>& items, std::string_view name) {
+// find_named(items, name, name_of) — the first item whose name_of(item) is name, or nullptr.
+template <class T, class NameOf>
+const T* find_named(const std::vector<T>& items, std::string_view name, NameOf name_of) {
   for (const T& item : items) {
-    if (item.name == name) return &item;
+    if (name_of(item) == name) return &item;
   }
   return nullptr;
 }
 }  // namespace
 
 const workload_info* registry::find_workload(std::string_view name) const {
-  return find_named(workloads, name);
+  return find_named(workloads, name, [](const workload_info& w) -> std::string_view {
+    return w.name;
+  });
 }
 
 const model_info* registry::find_model(std::string_view name) const {
-  return find_named(models, name);
+  return find_named(models, name, [](const model_info& m) -> std::string_view { return m.name; });
 }
 
 const baseline_entry* registry::find_baseline(std::string_view name) const {
-  for (const baseline_entry& b : baselines) {
-    if (b.info.name == name) return &b;
-  }
-  return nullptr;
+  return find_named(baselines, name, [](const baseline_entry& b) -> std::string_view {
+    return b.info.name;
+  });
 }
 
 const pair_entry* registry::find_pair(std::string_view workload, std::string_view model) const {

@@ -38,20 +38,20 @@ std::string states_note(const std::string& note) {
   return at == std::string::npos ? note : note.substr(at + 8);
 }
 
-}  // namespace
-
-bool has_state_metrics(const results& res) {
-  return std::any_of(res.records.begin(), res.records.end(), [](const record& r) {
-    return r.status == record_status::ok && find_metric(r, "running_share") != nullptr;
-  });
-}
-
-std::string render_states_table(const results& res) {
-  if (!has_state_metrics(res)) return {};
+// states_grid — the table's cells (header first) and the per-model notes under it.
+struct states_grid {
   std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> notes;
+};
+
+// make_states_grid(res) — one row per ok record with state metrics; a note per model saying
+// what it observed or inferred (also for ok records of models that report no state metrics).
+states_grid make_states_grid(const results& res) {
+  states_grid grid;
+  auto& rows = grid.rows;
+  auto& notes = grid.notes;
   rows.push_back({"workload", "model", "ready %", "running %", "blocked %", "switches",
                   "mean slice"});
-  std::vector<std::string> notes;
   for (const record& r : res.records) {
     if (r.status != record_status::ok) continue;
     if (find_metric(r, "running_share") == nullptr) {
@@ -67,13 +67,42 @@ std::string render_states_table(const results& res) {
     const std::string note = states_note(r.note);  // each provenance names its model
     if (std::find(notes.begin(), notes.end(), note) == notes.end()) notes.push_back(note);
   }
+  return grid;
+}
+
+// markdown_cell(text) — text safe inside a markdown table cell (as report_markdown.cpp does).
+std::string markdown_cell(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|' || c == '*' || c == '~' || c == '^' || c == '_') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+constexpr const char* states_caption =
+    "Where thread-time goes (--states; medians; thread-time = sum over threads of creation to "
+    "termination, new counted as ready)";
+
+}  // namespace
+
+bool has_state_metrics(const results& res) {
+  return std::any_of(res.records.begin(), res.records.end(), [](const record& r) {
+    return r.status == record_status::ok && find_metric(r, "running_share") != nullptr;
+  });
+}
+
+std::string render_states_table(const results& res) {
+  if (!has_state_metrics(res)) return {};
+  const states_grid grid = make_states_grid(res);
+  const auto& rows = grid.rows;
+  const auto& notes = grid.notes;
   std::vector<std::size_t> widths(rows.front().size(), 0);
   for (const auto& row : rows) {
     for (std::size_t i = 0; i < row.size(); ++i)
       widths[i] = std::max(widths[i], display_width(row[i]));
   }
-  std::string out = "\nWhere thread-time goes (--states; medians; thread-time = sum over threads "
-                    "of creation to termination, new counted as ready):\n\n";
+  std::string out = fmt::format("\n{}:\n\n", states_caption);
   for (std::size_t k = 0; k < rows.size(); ++k) {
     std::string line;
     for (std::size_t i = 0; i < rows[k].size(); ++i) {
@@ -95,6 +124,35 @@ std::string render_states_table(const results& res) {
   out += "\nObserved or inferred, per model:\n";
   for (const std::string& n : notes)
     out += "  " + n + "\n";
+  return out;
+}
+
+}  // namespace threadlab
+
+namespace threadlab {
+
+std::string render_states_markdown(const results& res) {
+  if (!has_state_metrics(res)) return {};
+  const states_grid grid = make_states_grid(res);
+  std::string out = fmt::format("\n**{}**\n\n", markdown_cell(states_caption));
+  for (std::size_t k = 0; k < grid.rows.size(); ++k) {
+    out += "|";
+    for (const std::string& c : grid.rows[k]) {
+      out += ' ';  // appended piecewise: g++ 12 -O3 warns (-Wrestrict) on " " + str + " |"
+      out += markdown_cell(c);
+      out += " |";
+    }
+    out += "\n";
+    if (k == 0) {
+      out += "|";
+      for (std::size_t i = 0; i < grid.rows[k].size(); ++i)
+        out += i < 2 ? " --- |" : " ---: |";
+      out += "\n";
+    }
+  }
+  out += "\nObserved or inferred, per model:\n\n";
+  for (const std::string& n : grid.notes)
+    out += fmt::format("- {}\n", markdown_cell(n));
   return out;
 }
 

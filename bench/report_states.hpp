@@ -1,4 +1,5 @@
-// bench/report_states.hpp — the "where the time goes" table of `threadlab run --states`.
+// bench/report_states.hpp — the "where the time goes" table of `threadlab run --states`, for
+// the terminal and for `--format markdown`.
 //
 // Rows are workload × model, columns the medians of the state metrics that bench/states.hpp
 // appends to each sample (ready %, running %, blocked %, switches, mean slice), then each
@@ -17,5 +18,10 @@ bool has_state_metrics(const results& res);
 // render_states_table(res) — the table, ending with a newline; empty when has_state_metrics is
 // false.
 std::string render_states_table(const results& res);
+
+// render_states_markdown(res) — the same table and notes as markdown (a caption, a pipe table
+// with numbers right-aligned, the notes as a list), starting with a blank line; empty when
+// has_state_metrics is false.
+std::string render_states_markdown(const results& res);
 
 }  // namespace threadlab

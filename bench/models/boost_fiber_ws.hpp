@@ -9,9 +9,7 @@
 // Idle workers spin looking for work, as Boost's algorithm does by default.
 #pragma once
 
-#include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <cstdint>
 #include <exception>
 #include <latch>
@@ -26,43 +24,30 @@
 #include <boost/fiber/condition_variable.hpp>
 #include <boost/fiber/mutex.hpp>
 #include <boost/fiber/operations.hpp>
-#include <green_threads/channel.hpp>
 #include <green_threads/detail/world.hpp>
 #include <green_threads/stack.hpp>
-#include <green_threads/sync.hpp>
 #include <green_threads/thread.hpp>
 
 #include "../model.hpp"
 #include "../trace.hpp"
 #include "detail/boost_fiber_ws_algorithm.hpp"
 #include "detail/green_bridge.hpp"
+#include "detail/green_threads_base.hpp"
 
 namespace threadlab::models {
 
-// boost_fiber_ws — see the file comment.
-struct boost_fiber_ws {
+// boost_fiber_ws — see the file comment. thread_limit, the thread and primitive types, spawn,
+// yield and sleep_for come from detail::green_threads_base, shared with `green`.
+struct boost_fiber_ws : detail::green_threads_base {
   static constexpr std::string_view name = "boost_fiber_ws";
   static constexpr std::string_view description =
       "peer M:N: Boost.Fiber work_stealing over M kernel threads";
   static constexpr capability capabilities =
       capability::multicore | capability::waits_on_threads | capability::many_threads;
-  // thread_limit — a budget for default runs, not a ceiling (the memory workload measures that):
-  // a FIFO ready queue runs skynet breadth-first, so every thread of the tree is alive at once;
-  // at 1M leaves that is 1.1M fibers, ~3 GiB of RSS and ~7 s per repetition. 200,000 keeps a
-  // default comparison in seconds; skynet then runs 100,000 leaves and is marked scaled.
-  static constexpr std::uint64_t thread_limit = 200'000;
-
-  using thread = green_threads::thread;
-  using mutex = green_threads::mutex;
-  using condition_variable = green_threads::condition_variable;
-  template <class T>
-  using channel = green_threads::channel<T>;
-
   // workers(opts) — M: opts.workers, or the core count when 0 (at least 1).
-  static unsigned workers(const run_options& opts) {
-    return opts.workers != 0 ? opts.workers : std::max(1u, std::thread::hardware_concurrency());
-  }
+  static unsigned workers(const run_options& opts) { return threadlab::resolved_workers(opts); }
 
+  // configuration(opts) — policy, worker count, idle behaviour, stacks and launch policy.
   static std::string configuration(const run_options& opts) {
     const green_threads::stack_allocator stacks(green_threads::stack_kind::pooled,
                                                 opts.stack_size, true);
@@ -152,18 +137,6 @@ struct boost_fiber_ws {
     }
     for (auto& t : threads) t.join();
     if (error) std::rethrow_exception(error);
-  }
-
-  template <class Fn>
-  static thread spawn(Fn&& fn) {
-    return green_threads::spawn(std::forward<Fn>(fn));
-  }
-
-  static void yield() noexcept { green_threads::this_thread::yield(); }
-
-  template <class Rep, class Period>
-  static void sleep_for(std::chrono::duration<Rep, Period> d) {
-    green_threads::this_thread::sleep_for(d);
   }
 };
 

@@ -8,9 +8,9 @@
 #pragma once
 
 #include <chrono>
-#include <optional>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -19,15 +19,15 @@
 #include "../model.hpp"
 #include "../trace.hpp"
 #include "detail/kernel_bridge.hpp"
-#include "kernel_threads/channel.hpp"
+#include "detail/kernel_threads_base.hpp"
 #include "kernel_threads/runtime.hpp"
-#include "kernel_threads/sync.hpp"
 #include "kernel_threads/thread.hpp"
 
 namespace threadlab::models {
 
-// kernel — one kernel thread per thread of the model (1:1).
-struct kernel {
+// kernel — one kernel thread per thread of the model (1:1). The primitive types come from
+// detail::kernel_threads_base, shared with kernel_pool.
+struct kernel : detail::kernel_threads_base {
   static constexpr std::string_view name = "kernel";
   static constexpr std::string_view description =
       "1:1 - one kernel thread per thread (pthread_create; the kernel schedules)";
@@ -41,13 +41,8 @@ struct kernel {
 
   // configuration(opts) — stack size and the one-kernel-thread-per-thread policy.
   static std::string configuration(const run_options& opts) {
-    const std::size_t stack = opts.stack_size != 0 ? opts.stack_size : kernel_threads::default_stack_size();
-    std::string text = "one kernel thread per thread; stack ";
-    text += std::to_string(stack / 1024);
-    text += opts.stack_size != 0 ? " KiB (requested)"
-                                 : " KiB (glibc default reserve = soft RLIMIT_STACK, 8 MiB stock)";
-    text += ", committed on touch; scheduled by the kernel (CFS); workers ignored";
-    return text;
+    return "one kernel thread per thread; " + describe_stack(opts) +
+           ", committed on touch; scheduled by the kernel (CFS); workers ignored";
   }
 
   // run(opts, body) — runs body on a fresh kernel thread named "kernel-main" and waits for it.
@@ -59,15 +54,13 @@ struct kernel {
   template <class F>
   static void run(const run_options& opts, F&& body) {
     std::optional<detail::kernel_bridge> bridge;
-    if (opts.trace != nullptr) {
-      opts.trace->set_provenance(
-          "kernel: ready and running observed by the kernel (schedstat: run-queue wait, time on "
-          "CPU, timeslices); blocked inferred (lifetime - running - ready)");
-      bridge.emplace(*opts.trace, "kthread");
-    }
     // Both before any thread of this run exists: see stack_size_.
+    observer_ = detail::attach_bridge(
+        opts.trace,
+        "kernel: ready and running observed by the kernel (schedstat: run-queue wait, time on "
+        "CPU, timeslices); blocked inferred (lifetime - running - ready)",
+        "kthread", bridge);
     stack_size_ = opts.stack_size;
-    observer_ = bridge ? &*bridge : nullptr;
     struct reset {
       ~reset() {
         stack_size_ = 0;
@@ -97,7 +90,8 @@ struct kernel {
   template <class F>
   static thread spawn(F&& fn) {
     return thread(kernel_threads::thread(
-        kernel_threads::thread_options{.stack_size = stack_size_, .name = {}, .observer = observer_},
+        kernel_threads::thread_options{
+            .stack_size = stack_size_, .name = {}, .observer = observer_},
         std::forward<F>(fn)));
   }
 
@@ -105,11 +99,6 @@ struct kernel {
   static void yield() { std::this_thread::yield(); }
   // sleep_for(d) — nanosleep(2): the kernel thread leaves the run queue for at least d.
   static void sleep_for(std::chrono::nanoseconds d) { std::this_thread::sleep_for(d); }
-
-  using mutex = kernel_threads::mutex;
-  using condition_variable = kernel_threads::condition_variable;
-  template <class T>
-  using channel = kernel_threads::channel<T>;
 
  private:
   // stack_size_ — opts.stack_size of the current run (0: glibc's default). Written by run()

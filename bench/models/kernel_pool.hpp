@@ -27,15 +27,15 @@
 #include "../model.hpp"
 #include "../trace.hpp"
 #include "detail/kernel_bridge.hpp"
-#include "kernel_threads/channel.hpp"
-#include "kernel_threads/sync.hpp"
+#include "detail/kernel_threads_base.hpp"
 #include "kernel_threads/thread.hpp"
 #include "kernel_threads/thread_pool.hpp"
 
 namespace threadlab::models {
 
-// kernel_pool — threads of the model are tasks on a fixed pool of kernel threads.
-struct kernel_pool {
+// kernel_pool — threads of the model are tasks on a fixed pool of kernel threads. The primitive
+// types come from detail::kernel_threads_base, shared with kernel.
+struct kernel_pool : detail::kernel_threads_base {
   static constexpr std::string_view name = "kernel_pool";
   static constexpr std::string_view description =
       "kernel thread pool - spawned threads are tasks on a fixed set of kernel workers";
@@ -48,13 +48,9 @@ struct kernel_pool {
 
   // configuration(opts) — the worker count, stack size and queue policy.
   static std::string configuration(const run_options& opts) {
-    const std::size_t stack = opts.stack_size != 0 ? opts.stack_size : kernel_threads::default_stack_size();
-    std::string text = std::to_string(workers_for(opts));
-    text += " kernel workers, one FIFO queue (mutex + condition variable); stack ";
-    text += std::to_string(stack / 1024);
-    text += opts.stack_size != 0 ? " KiB (requested)" : " KiB (glibc default)";
-    text += "; body runs on the caller's thread";
-    return text;
+    return std::to_string(threadlab::resolved_workers(opts)) +
+           " kernel workers, one FIFO queue (mutex + condition variable); " + describe_stack(opts) +
+           "; body runs on the caller's thread";
   }
 
   // run(opts, body) — creates the pool, runs body on the calling kernel thread, then shuts the
@@ -64,19 +60,18 @@ struct kernel_pool {
   template <class F>
   static void run(const run_options& opts, F&& body) {
     std::optional<detail::kernel_bridge> bridge;
-    if (opts.trace != nullptr) {
-      opts.trace->set_provenance(
-          "kernel_pool: tasks traced as threads by the adapter: queued (new, counted as ready) "
-          "until a worker starts them, blocked only inside kernel_threads primitives; no kernel "
-          "accounting (a worker is not its task)");
-      bridge.emplace(*opts.trace, "task");
-    }
-    observer_ = bridge ? &*bridge : nullptr;  // before the pool exists; reset after its joins
+    // Before the pool exists; reset after its joins.
+    observer_ = detail::attach_bridge(
+        opts.trace,
+        "kernel_pool: tasks traced as threads by the adapter: queued (new, counted as ready) "
+        "until a worker starts them, blocked only inside kernel_threads primitives; no kernel "
+        "accounting (a worker is not its task)",
+        "task", bridge);
     struct forget_observer {
       ~forget_observer() { observer_ = nullptr; }
     } forget_on_exit;
     kernel_threads::thread_pool pool(
-        workers_for(opts),
+        threadlab::resolved_workers(opts),
         kernel_threads::pool_options{.worker = {.stack_size = opts.stack_size, .name = "kpool"}});
     pool_ = &pool;  // submit() orders this write before every task's read (pool's mutex)
     struct reset {
@@ -127,20 +122,7 @@ struct kernel_pool {
   // sleep_for(d) — nanosleep(2); the worker sleeps with the task (it cannot run another).
   static void sleep_for(std::chrono::nanoseconds d) { std::this_thread::sleep_for(d); }
 
-  using mutex = kernel_threads::mutex;
-  using condition_variable = kernel_threads::condition_variable;
-  template <class T>
-  using channel = kernel_threads::channel<T>;
-
  private:
-  // workers_for(opts) — threadlab::resolved_workers(opts), computed here so that this header
-  // does not need the harness's definition: opts.workers, or the core count (at least 1).
-  static unsigned workers_for(const run_options& opts) {
-    if (opts.workers != 0) return opts.workers;
-    const unsigned cores = std::thread::hardware_concurrency();
-    return cores != 0 ? cores : 1;
-  }
-
   // pool_ — the pool of the current run; nullptr outside run(). Runs do not nest or overlap.
   static inline kernel_threads::thread_pool* pool_ = nullptr;
   // observer_ — the run's tracer bridge, or nullptr when not tracing. Written by run() before

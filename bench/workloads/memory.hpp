@@ -100,8 +100,7 @@ struct memory {
   template <model M>
   static sample run(const run_options& opts, std::uint64_t size) {
     if (size == 0) throw std::invalid_argument("memory: size must be at least 1");
-    const std::uint64_t limit = M::thread_limit > 1 ? M::thread_limit - 1 : 1;
-    const std::uint64_t wanted = std::min(size, limit);
+    const std::uint64_t wanted = std::min(size, support::spawn_budget<M>());
 
     process_pages before, parked_pages;
     std::uint64_t reached = 0;

@@ -54,10 +54,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <exception>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -120,6 +120,7 @@ struct spawn_join {
   // value with at least p of the values at or below it. Reorders values.
   // Precondition: values is not empty.
   static double percentile(std::vector<double>& values, double p) {
+    assert(!values.empty() && p > 0 && p <= 1 && "spawn_join::percentile: bad arguments");
     const auto n = values.size();
     auto rank = static_cast<std::size_t>(std::ceil(p * static_cast<double>(n)));
     rank = std::clamp<std::size_t>(rank, 1, n);
@@ -132,9 +133,7 @@ struct spawn_join {
   template <model M>
   static sample run(const run_options& opts, std::uint64_t size) {
     if (size == 0) throw std::invalid_argument("spawn_join: size must be at least 1");
-    // The body is itself a thread of the model, so a batch may use thread_limit - 1.
-    const std::uint64_t limit = M::thread_limit > 1 ? M::thread_limit - 1 : 1;
-    const std::uint64_t batch = std::min({batch_size, limit, size});
+    const std::uint64_t batch = std::min({batch_size, support::spawn_budget<M>(), size});
 
     const double clock_ns = clock_overhead_ns();
     std::vector<spawner_times> by_body(size);
@@ -154,7 +153,8 @@ struct spawn_join {
 
     std::vector<std::uint64_t> values(size, 0);
     M::run(opts, [&] {
-      batch_of_threads<M> threads(batch);
+      // Joined one at a time in spawn order, so that pass 2 can time each join.
+      support::thread_group<M> threads(batch);
 
       // Pass 1, bare: the headline.
       const auto start = bench_clock::now();
@@ -165,7 +165,7 @@ struct spawn_join {
           const std::uint64_t value = i + 1;
           threads.spawn([slot, value] { *slot = value; });
         }
-        threads.join_all(nullptr);
+        threads.join_all();
         check_batch([&](std::uint64_t i) { return values[i]; }, first, count);
       }
       total_ns = elapsed_ns(start, bench_clock::now());
@@ -184,7 +184,7 @@ struct spawn_join {
           });
           by_body[i].create_end = bench_clock::now();
         }
-        threads.join_all(&by_body[first]);
+        threads.join_all(join_timer{&by_body[first]});
         check_batch([&](std::uint64_t i) { return by_thread[i].value; }, first, count);
       }
     });
@@ -224,6 +224,15 @@ struct spawn_join {
   }
 
  private:
+  // join_timer — support::thread_group join hooks that stamp join_begin / join_end of the
+  // batch's entries in by_body, in spawn order. Precondition: batch has an entry for every
+  // thread of the group.
+  struct join_timer {
+    spawner_times* batch;
+    void before_join(std::size_t k) const noexcept { batch[k].join_begin = bench_clock::now(); }
+    void after_join(std::size_t k) const noexcept { batch[k].join_end = bench_clock::now(); }
+  };
+
   // append_distribution(s, figure, values) — <figure>_p50_ns, _p99_ns and _max_ns of values.
   static void append_distribution(sample& s, const std::string& figure,
                                   std::vector<double>& values) {
@@ -231,55 +240,6 @@ struct spawn_join {
     s.metrics.push_back(support::metric(figure + "_p99_ns", "ns", percentile(values, 0.99)));
     s.metrics.push_back(support::metric(figure + "_max_ns", "ns", percentile(values, 1.0)));
   }
-
-  // batch_of_threads<M> — the handles of one batch, joined one at a time in spawn order so that
-  // each join can be timed. Like support::thread_group: join_all joins every thread even when
-  // one rethrows, then rethrows the first exception; the destructor joins what an exception
-  // left behind and drops their exceptions. Precondition: used by one thread of the model.
-  template <model M>
-  class batch_of_threads {
-   public:
-    // batch_of_threads(capacity) — reserves room for `capacity` handles: spawn never allocates.
-    explicit batch_of_threads(std::size_t capacity) { threads_.reserve(capacity); }
-    batch_of_threads(const batch_of_threads&) = delete;
-    batch_of_threads& operator=(const batch_of_threads&) = delete;
-    ~batch_of_threads() {
-      for (auto& t : threads_) {
-        try {
-          t.join();
-        } catch (...) {
-          // Dropped: an exception is already on its way out of the workload.
-        }
-      }
-    }
-
-    // spawn(fn) — M::spawn(fn), remembered for join_all.
-    template <class F>
-    void spawn(F&& fn) {
-      threads_.push_back(M::spawn(std::forward<F>(fn)));
-    }
-
-    // join_all(times) — joins thread k (in spawn order) between times[k].join_begin and
-    // times[k].join_end; with times == nullptr, takes no timestamps (the bare pass).
-    // Precondition: times is null or has an entry for every thread spawned.
-    void join_all(spawner_times* times) {
-      std::exception_ptr first_error;
-      for (std::size_t k = 0; k < threads_.size(); ++k) {
-        if (times != nullptr) times[k].join_begin = bench_clock::now();
-        try {
-          threads_[k].join();
-        } catch (...) {
-          if (!first_error) first_error = std::current_exception();
-        }
-        if (times != nullptr) times[k].join_end = bench_clock::now();
-      }
-      threads_.clear();
-      if (first_error) std::rethrow_exception(first_error);
-    }
-
-   private:
-    std::vector<typename M::thread> threads_;
-  };
 };
 
 }  // namespace threadlab::workloads

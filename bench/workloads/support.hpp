@@ -1,5 +1,6 @@
 // bench/workloads/support.hpp — small helpers every workload shares: building metrics, writing
-// numbers for notes, joining a group of threads safely, and checking a result.
+// numbers for notes, sizing to a model's thread budget, joining a group of threads safely, and
+// checking a result.
 //
 // Nothing here is timed: workloads call these before or after their timed region. The one
 // exception is thread_group::spawn, whose cost is the model's own spawn plus a push_back into
@@ -63,6 +64,13 @@ inline double per_second(std::uint64_t units, double total_ns) {
   return total_ns <= 0 ? 0.0 : static_cast<double>(units) * 1e9 / total_ns;
 }
 
+// spawn_budget<M>() — how many threads a workload may spawn at once on M: M::thread_limit - 1,
+// since the body is itself one of the model's threads, and at least 1.
+template <model M>
+constexpr std::uint64_t spawn_budget() {
+  return M::thread_limit > 1 ? M::thread_limit - 1 : 1;
+}
+
 // at_exit<F> — runs an action once: at run_now(), or when destroyed if run_now() was not called.
 // Workloads use it to close their channels on every path out, declared *after* their
 // thread_group so that on an exception the channels close before the group joins (the blocked
@@ -97,6 +105,12 @@ class at_exit {
 // destroyed on such a path, or the destructor would wait forever.
 //
 // Precondition: used by one thread of the model (the one that spawns), never shared.
+// no_join_hooks — the hooks of a plain thread_group::join_all(): do nothing.
+struct no_join_hooks {
+  void before_join(std::size_t) const noexcept {}
+  void after_join(std::size_t) const noexcept {}
+};
+
 template <model M>
 class thread_group {
  public:
@@ -126,16 +140,25 @@ class thread_group {
   // size() — how many threads are waiting to be joined.
   std::size_t size() const { return threads_.size(); }
 
-  // join_all() — joins every thread, then rethrows the first exception any of them threw.
-  // Afterwards the group is empty and may spawn again (its storage is kept).
-  void join_all() {
+  // join_all() — joins every thread in spawn order, then rethrows the first exception any of
+  // them threw. Afterwards the group is empty and may spawn again (its storage is kept).
+  void join_all() { join_all(no_join_hooks{}); }
+
+  // join_all(hooks) — as join_all(), calling hooks.before_join(k) just before joining the k-th
+  // thread spawned since the last join_all (k from 0) and hooks.after_join(k) just after its
+  // join returned or threw, so that a workload can time each join (spawn_join does).
+  // Precondition: neither hook throws.
+  template <class Hooks>
+  void join_all(Hooks&& hooks) {
     std::exception_ptr first;
-    for (auto& t : threads_) {
+    for (std::size_t k = 0; k < threads_.size(); ++k) {
+      hooks.before_join(k);
       try {
-        t.join();
+        threads_[k].join();
       } catch (...) {
         if (!first) first = std::current_exception();
       }
+      hooks.after_join(k);
     }
     threads_.clear();
     if (first) std::rethrow_exception(first);

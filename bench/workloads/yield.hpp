@@ -42,7 +42,8 @@ struct yield {
   static sample run(const run_options& opts, std::uint64_t size) {
     if (size == 0) throw std::invalid_argument("yield: size must be at least 1");
     // cores — the cores the model keeps busy: its workers when it is multicore, else one.
-    const std::size_t cores = has(M::capabilities, capability::multicore) ? resolved_workers(opts) : 1;
+    const std::size_t cores =
+        has(M::capabilities, capability::multicore) ? resolved_workers(opts) : 1;
     const std::size_t threads = 2 * cores;
     std::vector<std::uint64_t> counts(threads, 0);
     double total_ns = 0;

@@ -1,4 +1,4 @@
-// hybrid/src/context.cpp — the only file that switches stacks (Boost.Context fibers).
+// hybrid/src/context.cpp — the only file that switches stacks (Boost.Context's fcontext).
 //
 // A thread that stops (park, yield, exit) picks the next thread of its worker itself and jumps
 // straight to it — one jump per switch; only when nothing is ready does it jump to the worker's
@@ -9,29 +9,33 @@
 //   scheduler ──resume(B)─────────▶ thread B: arrive() keeps the scheduler's context
 //
 // Whoever arrives first saves the context of the thread that left (Boost hands it over as the
-// `from` fiber) and only then performs that thread's pending action ("release this spinlock",
+// `from` context) and only then performs that thread's pending action ("release this spinlock",
 // "join that thread"), which may make it visible to other workers. So a thread can never be
 // resumed elsewhere while it is still running: the hand-shake that makes cross-worker wake-ups
 // safe; see scheduler.cpp, "Migration".
 //
+// The switch itself is Boost.Context's fcontext layer (make_fcontext, jump_fcontext: the
+// assembly under boost::context::fiber, declared in boost/context/detail/fcontext.hpp), used
+// directly. boost::context::fiber adds, per thread, a round trip at creation (to hand the
+// new stack its record), an ontop_fcontext call at exit (to destroy that record) and an
+// ownership check per switch: about 85 of the ~670 instructions of a spawn + run + join
+// (callgrind, hybrid_bench's spawn loop). Our threads need none of it: a thread's first jump
+// carries its control block, its last jump never comes back, and its stack belongs to the
+// pool. The price: we rely on a Boost interface in a detail namespace (stable since 1.61, the
+// one boost::context::fiber itself is built on, and the floor we measure against).
+//
 // In sanitizer builds this file is compiled without -fsanitize=thread/address (CMakeLists):
-// Boost's fiber_entry runs briefly on a new stack before any switch is announced.
-#include <boost/context/fiber.hpp>
-#include <boost/context/preallocated.hpp>
-#include <boost/context/stack_context.hpp>
+// a new thread's first frame runs on a stack the sanitizer has not yet been told about.
+#include <boost/context/detail/fcontext.hpp>
 
 #include "sanitizer.hpp"
 #include "worker.hpp"
 
 namespace hybrid::detail {
 
-namespace {
-// no_deallocation — the "stack allocator" Boost keeps in the fiber record. Stacks belong to
-// our pool and are recycled through join (thread.cpp), so there is nothing to do here.
-struct no_deallocation {
-  void deallocate(boost::context::stack_context&) noexcept {}
-};
+namespace fctx = boost::context::detail;
 
+namespace {
 // usable(t, bottom) — the bytes of t's stack that frames may use (for ASan).
 std::size_t usable(thread_control* t, const char** bottom) noexcept {
   *bottom = t->stack_base + t->guard_size;
@@ -50,42 +54,45 @@ void leave_for(worker& w, void** self_fake_stack, thread_control* next) noexcept
   }
 }
 
-// thread_entry — the first frame of every green thread.
-struct thread_entry {
-  thread_control* t;
-  boost::context::fiber operator()(boost::context::fiber&& from) const {
-    arrive(*current_worker(), t, std::move(from));
-    run_thread_function(t);
-    worker* w = current_worker();  // the thread may have migrated
-    w->pending = pending_action{w->prepare_exit(t), nullptr, {}};
-    w->leaving = t;
-    thread_control* next = w->choose_next();
-    leave_for(*w, nullptr, next);
-    // Returning a context switches to it; Boost then frees nothing (no_deallocation) and the
-    // arriving side finishes this thread (worker::after_switch_out).
-    return next ? std::move(next->context) : std::move(w->scheduler_context);
-  }
-};
+// jump_to(w, next) — switch to next's saved context, or to w's scheduler when next is nullptr.
+// Every jump carries its target's control block: the first jump into a thread is how
+// thread_main learns which thread it is. Returns the context of whatever jumps back here.
+fctx::fcontext_t jump_to(worker& w, thread_control* next) noexcept {
+  fctx::fcontext_t to = next ? next->context : w.scheduler_context;
+  return fctx::jump_fcontext(to, next).fctx;
+}
+
+// thread_main(from) — the first frame of every green thread (made by create_context, entered
+// by the first jump to it, from.data = its control block). It never returns: its last jump
+// leaves the stack for good, and whoever arrives finishes the thread (after_switch_out).
+[[noreturn]] void thread_main(fctx::transfer_t from) noexcept {
+  auto* t = static_cast<thread_control*>(from.data);
+  arrive(*current_worker(), t, from.fctx);
+  run_thread_function(t);
+  worker* w = current_worker();  // the thread may have migrated
+  w->pending = pending_action{w->prepare_exit(t), nullptr, {}};
+  w->leaving = t;
+  thread_control* next = w->choose_next();
+  leave_for(*w, nullptr, next);
+  jump_to(*w, next);
+  __builtin_unreachable();  // nobody jumps back to a finished thread
+}
 }  // namespace
 
 void create_context(thread_control* t) {
-  boost::context::stack_context whole;
-  whole.sp = t->usable_top();
-  whole.size = static_cast<std::size_t>(t->usable_top() - (t->stack_base + t->guard_size));
-  // The function object sits between here and the control block; frames start below it.
+  // The function object sits between fn_storage and the control block; frames start below it.
   char* sp = static_cast<char*>(t->fn_storage);
-  boost::context::preallocated palloc(sp, static_cast<std::size_t>(sp - (t->stack_base + t->guard_size)),
-                                      whole);
-  t->context = boost::context::fiber(std::allocator_arg, palloc, no_deallocation{}, thread_entry{t});
+  auto size = static_cast<std::size_t>(sp - (t->stack_base + t->guard_size));
+  t->context = fctx::make_fcontext(sp, size, &thread_main);
   sanitizer::fiber_created(&t->tsan_fiber);
 }
 
-boost::context::fiber resume(worker& w, thread_control* t) {
+fctx::fcontext_t resume(worker& w, thread_control* t) {
   const char* bottom;
   std::size_t size = usable(t, &bottom);
   sanitizer::leave_scheduler(w.sanitizer_state, t->tsan_fiber, bottom, size);
   w.leaving = nullptr;  // the arriving thread comes from the scheduler
-  boost::context::fiber from = std::move(t->context).resume();
+  fctx::fcontext_t from = fctx::jump_fcontext(t->context, t).fctx;
   sanitizer::back_in_scheduler(w.sanitizer_state);
   return from;
 }
@@ -93,22 +100,21 @@ boost::context::fiber resume(worker& w, thread_control* t) {
 void switch_away(worker& w, thread_control* self, thread_control* next) {
   w.leaving = self;
   leave_for(w, &self->asan_fake_stack, next);
-  boost::context::fiber from =
-      next ? std::move(next->context).resume() : std::move(w.scheduler_context).resume();
+  fctx::fcontext_t from = jump_to(w, next);
   // Resumed, maybe by another worker: `w` is stale from here on.
-  arrive(*current_worker(), self, std::move(from));
+  arrive(*current_worker(), self, from);
 }
 
-void arrive(worker& w, thread_control* self, boost::context::fiber&& from) {
+void arrive(worker& w, thread_control* self, fctx::fcontext_t from) {
   thread_control* prev = w.leaving;
   sanitizer::arrived_in_thread(w.sanitizer_state, self->asan_fake_stack, prev == nullptr);
   if (prev) {
     // Directly from another thread: its context is saved now (from); do what it asked.
     w.leaving = nullptr;
-    prev->context = std::move(from);
+    prev->context = from;
     w.after_switch_out(prev);
   } else {
-    w.scheduler_context = std::move(from);  // from the scheduler
+    w.scheduler_context = from;  // from the scheduler
   }
 }
 

@@ -124,10 +124,17 @@ class run_queue {
       std::int64_t b = q_->bottom_.load(std::memory_order_relaxed);
       std::int64_t n = b - t > 1 ? (b - t + 1) / 2 : 1;
       thread_control* first = nullptr;
-      // One CAS per item: a multi-item CAS would race with the owner's CAS-free pops.
-      for (std::int64_t i = 0; i < n; ++i) {
+      // One CAS per item: a multi-item CAS would race with the owner's CAS-free pops. A CAS
+      // lost to the owner's pop_oldest (a yielding owner takes from the top too) is retried
+      // while items remain, a bounded number of times: giving up after the first would turn
+      // "half" into "one", and leave a worker with 3 yielding threads beside one with 1.
+      for (std::int64_t i = 0, misses = 0; i < n;) {
         thread_control* x = steal_one();
-        if (!x) break;
+        if (!x) {
+          if (empty() || ++misses > n) break;
+          continue;
+        }
+        ++i;
         ++*moved;
         if (!first) {
           first = x;
@@ -137,6 +144,14 @@ class run_queue {
         }
       }
       return first;
+    }
+
+    // ends(top, bottom) — a relaxed snapshot of both ends, for a thief deciding whether the
+    // queue is worth stealing from (worker::worth_stealing); bottom - top is its length. No
+    // ordering: a stale value only delays or hastens a steal, and steal_one re-checks.
+    void ends(std::int64_t* top, std::int64_t* bottom) const noexcept {
+      *top = q_->top_.load(std::memory_order_relaxed);
+      *bottom = q_->bottom_.load(std::memory_order_relaxed);
     }
 
     // empty() — a snapshot: true when no thread was visible.

@@ -26,7 +26,8 @@
 //                    starving the rest.
 //   local queue      one per worker; bounded Chase–Lev deque (run_queue.hpp). The owner pushes
 //                    and pops at the bottom (LIFO: spawn trees run depth-first, so few threads
-//                    are alive at once); any worker steals half from the top (the oldest).
+//                    are alive at once); any worker steals half from the top (the oldest),
+//                    but only from a queue that is not draining by itself (below).
 //   FIFO list        one per worker; owner only; FIFO. Threads whose timer fired (in deadline
 //                    order) and threads the LIFO guard sent to the back. A yielding thread goes
 //                    to the local queue instead, and the worker then takes the oldest thread.
@@ -77,6 +78,24 @@
 // P2–P4. A wake-up that reaches W between P4 and P5 is kept by the parker (its word is left
 // "notified"), so P5 returns at once.
 //
+// Stealing: when a queue is worth it
+// ----------------------------------
+// A searching worker does not steal from a queue just because it is non-empty (Go and Tokio
+// do). Moving a trivial thread to another core costs more than running it: its control block
+// and stack cross caches, and the joiner on the first core reads them back. With immediate
+// stealing, 40% of spawn_join's threads were stolen and a spawn + join cost 2x what it costs
+// on one worker. So a thief looks at each victim once per search round and steals only when,
+// for two rounds in a row (worker.cpp, worth_stealing), the victim's queue is non-empty and:
+//   - the victim dispatched nothing and pushed nothing (stuck in one long thread), or
+//   - it dispatches but the queue does not drain: it holds steady (threads that yield come
+//     back) or would need more than ~8 rounds (~10 us) at its current rate, or
+//   - it is at least half full (it would soon overflow to the injection queue anyway).
+// A victim that is spawning (pushes, no dispatch) is left alone: the spawner usually joins next
+// and runs its children itself. A steal after which the thief soon ran dry again (a pipeline's
+// stages go back to their wakers' worker) doubles the rounds required next time, up to 64.
+// The first two rounds (~3 us) are the delay any steal pays, like Go's 3 us before it steals
+// a running P's runnext. The injection queue is taken from at once.
+//
 // Rejected: waking a worker on every push (a futex call, several µs here, per spawn); a single
 // global run queue (every operation contends on one lock); workers that poll without sleeping
 // (an idle scheduler would burn every core); a condition variable per worker instead of a
@@ -92,7 +111,7 @@
 // this spinlock", "join that thread", "requeue me") and jumps — straight to the next ready
 // thread of the worker, or to the worker's scheduler context when there is none. Whoever runs
 // next on that kernel thread first stores the stopped thread's context (Boost hands it over as
-// the `from` fiber) and only then performs the request, which is what may make the thread
+// the `from` context) and only then performs the request, which is what may make the thread
 // visible to other workers: the spinlock a waker must take, the join word an exiting thread
 // reads, the run queue a thief steals from. One jump per switch in the common case; a
 // thread-to-scheduler-to-thread design (two jumps, simpler) was our first version.
@@ -346,7 +365,7 @@ std::string describe(const options& o) {
   std::size_t stack = std::max(o.stack_size == 0 ? default_stack_size : o.stack_size, min_stack_size);
   return "workers=" + std::to_string(workers) + " stack=" + std::to_string(stack / 1024) +
          " KiB (guard page, pooled, control block on the stack) local_queue=" +
-         std::to_string(local_queue_capacity) + " (Chase-Lev, steal half) lifo_limit=" +
+         std::to_string(local_queue_capacity) + " (Chase-Lev, steal half when not draining) lifo_limit=" +
          std::to_string(lifo_streak_limit) + " switch=direct thread-to-thread (Boost.Context fcontext)";
 }
 

@@ -38,11 +38,9 @@ stack_pool::stack_pool(std::size_t stack_size)
 }
 
 stack_pool::~stack_pool() {
-  for (thread_control* t : all_) {
-    // A thread still blocked at a deadlock keeps a live context: destroying it would unwind
-    // into the thread, so its control block is dropped without running destructors.
-    if (!t->context) t->~thread_control();
-  }
+  // A thread still blocked at a deadlock is not unwound: its frames and function object are
+  // simply unmapped (its control block's own members are destroyed like any other's).
+  for (thread_control* t : all_) t->~thread_control();
   for (const slab& s : slabs_) ::munmap(s.base, s.size);
 }
 

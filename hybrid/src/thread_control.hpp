@@ -21,7 +21,7 @@
 #include <exception>
 #include <stop_token>
 
-#include <boost/context/fiber.hpp>
+#include <boost/context/detail/fcontext.hpp>
 
 #include <hybrid/detail/park.hpp>
 #include <hybrid/observer.hpp>
@@ -47,7 +47,9 @@ struct thread_control {
   std::stop_source stop{std::nostopstate};   // real state only if fn takes a stop_token
 
   // --- the holder's (see above).
-  boost::context::fiber context;   // the saved context while not running; empty when done
+  // context — where the thread resumes: valid while it is not running (saved by whoever runs
+  // next on its worker, context.cpp); stale while it runs and after it terminated.
+  boost::context::detail::fcontext_t context = nullptr;
   thread_control* next = nullptr;  // intrusive link: injection queue or FIFO list
   thread_state state = thread_state::fresh;
   wait_reason waiting_on = wait_reason::none;  // valid while blocked

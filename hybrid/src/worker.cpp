@@ -9,10 +9,12 @@
 //      right after a yield, its FIFO end, so that a yielding thread lets every other go first;
 //   3. the FIFO list (threads whose timer fired, oldest first; threads the LIFO guard moved);
 //   4. the injection queue (taking a batch into the local queue);
-//   5. stealing half of another worker's local queue, as a "searching" worker, for a while;
+//   5. stealing half of another worker's local queue, as a "searching" worker, for a while —
+//      only from a queue that is not draining by itself (worth_stealing, policy below);
 //   6. sleeping (parking protocol, scheduler.cpp), no longer than until the next timer.
 #include "worker.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <chrono>
 
@@ -32,6 +34,35 @@ constexpr unsigned search_rounds = 32;
 constexpr unsigned spins_per_round = 64;
 // injection_batch — threads moved from the injection queue to the local queue at once.
 constexpr unsigned injection_batch = 16;
+// Stealing policy (worth_stealing). A steal moves threads to another core: their control
+// blocks and stacks then cross caches twice (there and back to the joiner), about the cost of
+// a few hundred ns of trivial threads. So a thief steals only from a worker whose queue is not
+// draining by itself, judged over consecutive search rounds (one round: a pass over the
+// victims plus spins_per_round pauses, about 1-2 us here):
+//   steal_signal_rounds  rounds in a row the victim must look worth it: 2. One round is
+//                        fooled by a window that straddles the end of a spawn burst and the
+//                        start of the joins; two are not. Go waits ~3 us before stealing a
+//                        running P's runnext for the same reason.
+//   steal_backlog_rounds a draining queue is still worth stealing from when, at the rate it
+//                        drained in the last round, it would need more than this many rounds
+//                        (~10 us): 8. Below that the owner finishes first. Picked by hand from
+//                        spawn_join (100 trivial threads drain in ~5 rounds: never stolen) and
+//                        parallel_compute (a stuck owner: stolen after 2 rounds).
+//   steal_anyway_size    a queue this long is stolen from regardless: half of it is about
+//                        to overflow to the injection queue anyway.
+//   steal_payoff         a steal after which this worker found itself without work again
+//                        within this time (50 us) did not pay: the threads went back to
+//                        the victim (a woken thread runs on its waker's worker) or were too
+//                        short. Then the patience (rounds of signal needed) doubles, up to
+//                        steal_patience_max (64 rounds, ~100 us): a pipeline of short stages
+//                        is stolen from ~30 times less often (measured: 14,000 steals per
+//                        million messages at patience 2), while a steal that keeps the thief
+//                        busy (yield, parallel_compute) resets it to steal_signal_rounds.
+constexpr unsigned steal_signal_rounds = 2;
+constexpr unsigned steal_patience_max = 64;
+constexpr auto steal_payoff = std::chrono::microseconds(50);
+constexpr std::int64_t steal_backlog_rounds = 8;
+constexpr std::int64_t steal_anyway_size = static_cast<std::int64_t>(local_queue_capacity / 2);
 }  // namespace
 
 // noinline: a caller must not see where the value comes from, or GCC may keep the thread
@@ -47,7 +78,8 @@ thread_control* running_thread_for_signal() noexcept {
 }
 
 worker::worker(scheduler& s, unsigned index)
-    : sched_(s), index_(index), local_(queue_.owner_handle()), rng_(index * 2654435761u + 1) {
+    : sched_(s), index_(index), observer_(s.observer()), local_(queue_.owner_handle()),
+      rng_(index * 2654435761u + 1) {
   stack_cache_.stacks.reserve(stack_pool::cache_capacity);
 }
 
@@ -55,17 +87,15 @@ std::uint64_t worker::next_thread_id() noexcept {
   return 1 + index_ + static_cast<std::uint64_t>(sched_.worker_count()) * id_counter_++;
 }
 
-void worker::observe(thread_control* t, thread_state s) noexcept {
-  t->state = s;
-  if (hybrid::observer* o = sched_.observer()) [[unlikely]] {
-    auto now = std::chrono::steady_clock::now().time_since_epoch();
-    o->on_transition(transition{t->id, index_, s,
-                                std::chrono::duration_cast<std::chrono::nanoseconds>(now).count()});
-  }
+__attribute__((cold, noinline)) void worker::report(thread_control* t, thread_state s) noexcept {
+  auto now = std::chrono::steady_clock::now().time_since_epoch();
+  observer_->on_transition(transition{
+      t->id, index_, s, std::chrono::duration_cast<std::chrono::nanoseconds>(now).count()});
 }
 
 void worker::run() {
   tls_worker = this;
+  views_.assign(sched_.worker_count(), victim_view{});
   sanitizer::worker_started(sanitizer_state);
   alt_signal_stack alt;
   while (thread_control* t = find_work()) {
@@ -79,11 +109,11 @@ void worker::run_thread(thread_control* t) {
   current_ = t;
   observe(t, thread_state::running);
   // Runs t, and the threads it switches to directly, until one switches back here.
-  boost::context::fiber from = resume(*this, t);
+  boost::context::detail::fcontext_t from = resume(*this, t);
   thread_control* back = leaving;
   leaving = nullptr;
   current_ = nullptr;
-  back->context = std::move(from);
+  back->context = from;
   after_switch_out(back);
 }
 
@@ -197,21 +227,25 @@ void worker::schedule_new(thread_control* t) noexcept { push_local(t, true); }
 // queue when full. Either way it is stealable work, so with `notify` a sleeping worker may be
 // woken for it.
 void worker::push_local(thread_control* t, bool notify) noexcept {
-  if (!local_.push(t)) {
-    // Full: move the older half, plus t, to the injection queue in one batch (Tokio).
-    thread_control* first = t;
-    thread_control* last = t;
-    std::size_t n = 1;
-    for (std::size_t i = 0; i < local_queue_capacity / 2; ++i) {
-      thread_control* x = local_.pop_oldest();
-      if (!x) break;
-      last->next = x;
-      last = x;
-      ++n;
-    }
-    sched_.injection.push_batch(first, last, n);
-  }
+  if (!local_.push(t)) [[unlikely]] overflow_to_injection(t);
   if (notify) sched_.notify_work();
+}
+
+// overflow_to_injection(t) — the local queue is full: move its older half, plus t, to the
+// injection queue in one batch (Tokio). Out of line and cold, so that push_local, on every
+// yield and wake-up, stays a few instructions with no registers to save.
+__attribute__((cold, noinline)) void worker::overflow_to_injection(thread_control* t) noexcept {
+  thread_control* first = t;
+  thread_control* last = t;
+  std::size_t n = 1;
+  for (std::size_t i = 0; i < local_queue_capacity / 2; ++i) {
+    thread_control* x = local_.pop_oldest();
+    if (!x) break;
+    last->next = x;
+    last = x;
+    ++n;
+  }
+  sched_.injection.push_batch(first, last, n);
 }
 
 void worker::push_fifo(thread_control* t) noexcept {
@@ -256,8 +290,10 @@ void worker::fire_timers() noexcept {
 // searching or sleeping; nullptr when there is none. Also fires due timers.
 thread_control* worker::pick_local() noexcept {
   ++tick_;
+  dispatches_.store(tick_, std::memory_order_relaxed);  // for thieves: worth_stealing
   if (!timers_.empty()) fire_timers();
-  if (tick_ % fairness_interval == 0) {
+  if (--fairness_countdown_ == 0) {  // a countdown, not tick_ % 61: no multiply per pick
+    fairness_countdown_ = fairness_interval;
     if (thread_control* t = sched_.injection.pop()) return t;
     if (thread_control* t = pop_fifo()) return t;
   }
@@ -292,8 +328,14 @@ thread_control* worker::pick_local() noexcept {
 thread_control* worker::find_work() {
   for (;;) {
     if (sched_.stopping()) return nullptr;
-    if (thread_control* t = pick_local()) return t;
-    if (thread_control* t = search()) return t;
+    if (thread_control* t = pick_local()) {
+      fresh_search_ = true;
+      return t;
+    }
+    if (thread_control* t = search()) {
+      fresh_search_ = true;
+      return t;
+    }
     if (sched_.stopping()) return nullptr;
     if (!timers_.empty() && timers_.next_deadline() <= std::chrono::steady_clock::now()) continue;
     park_worker();
@@ -315,6 +357,17 @@ thread_control* worker::search() {
     if (!sched_.try_begin_search()) return nullptr;
     searching_ = true;
   }
+  // A new search (after running threads or sleeping) looks at its victims afresh. A search
+  // resumed after park_worker's re-check keeps its views: patience may exceed search_rounds.
+  if (fresh_search_) {
+    fresh_search_ = false;
+    for (victim_view& view : views_) view.seen = false;  // first looks only observe
+  }
+  if (judging_steal_) {
+    judging_steal_ = false;
+    const bool paid = std::chrono::steady_clock::now() - stole_at_ >= steal_payoff;
+    steal_patience_ = paid ? steal_signal_rounds : std::min(2 * steal_patience_, steal_patience_max);
+  }
   for (unsigned round = 0; round < search_rounds; ++round) {
     rng_ ^= rng_ << 13;
     rng_ ^= rng_ >> 17;
@@ -323,10 +376,13 @@ thread_control* worker::search() {
     for (unsigned i = 0; i < n; ++i) {
       unsigned v = (start + i) % n;
       if (v == index_) continue;
+      if (!worth_stealing(v)) continue;
       std::size_t moved = 0;
       if (thread_control* t = sched_.worker_at(v).stealer().steal_half_into(local_, &moved)) {
         steals.bump();
         stolen.add(moved);
+        judging_steal_ = true;
+        stole_at_ = std::chrono::steady_clock::now();
         return t;
       }
     }
@@ -338,6 +394,39 @@ thread_control* worker::search() {
     for (unsigned s = 0; s < spins_per_round; ++s) spin_pause();
   }
   return nullptr;  // still counted as searching; park_worker() stops that
+}
+
+// worth_stealing(v) — called once per search round for victim v: is v's queue not draining by
+// itself (see the stealing policy at the top of this file)? Compares v now with what the
+// previous round saw; true once that has held for steal_signal_rounds rounds in a row.
+// The victim's ends and dispatch count are read relaxed, with no ordering: they only steer the
+// decision, and steal_one's seq_cst loads and CAS decide what is actually taken.
+bool worker::worth_stealing(unsigned v) noexcept {
+  worker& victim = sched_.worker_at(v);
+  victim_view now;
+  victim.stealer().ends(&now.top, &now.bottom);
+  now.dispatches = victim.dispatches();
+  now.seen = true;
+  victim_view& before = views_[v];
+  const std::int64_t length = now.bottom - now.top;
+  bool signal = false;
+  if (length > 0 && before.seen) {
+    if (length >= steal_anyway_size) {
+      signal = true;
+    } else if (now.dispatches == before.dispatches) {
+      // Stuck in one thread. If that thread pushed meanwhile it is spawning: it will block or
+      // finish soon and run what it spawned itself (the joiner runs its children).
+      signal = now.bottom == before.bottom;
+    } else {
+      // Dispatching: steal if the queue grew, held steady (threads that yield come back) or
+      // drains too slowly to finish within steal_backlog_rounds.
+      const std::int64_t drained = (before.bottom - before.top) - length;
+      signal = length > steal_backlog_rounds * drained;
+    }
+  }
+  now.signals = signal ? before.signals + 1 : 0;
+  before = now;
+  return now.signals >= steal_patience_;
 }
 
 // park_worker() — the sleeping side of the parking protocol (steps P1–P5, scheduler.cpp).
@@ -362,6 +451,7 @@ void worker::park_worker() {
   }
   // P5: sleep, until the next timer at most.
   parks.bump();
+  fresh_search_ = true;
   auto deadline =
       forever ? std::chrono::steady_clock::time_point::max() : timers_.next_deadline();
   if (parker_.park(deadline)) {

@@ -10,8 +10,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <vector>
 
-#include <boost/context/fiber.hpp>
+#include <boost/context/detail/fcontext.hpp>
 
 #include "parker.hpp"
 #include "run_queue.hpp"
@@ -74,10 +75,12 @@ class worker {
   void schedule_new(thread_control* t) noexcept;
   // alone() — true when nothing else could run on this worker now: the LIFO slot, local
   // queue, FIFO list and injection queue are empty and no timer is pending. Then yield() has
-  // nobody to let run and returns at once. Thread context only.
+  // nobody to let run and returns at once, and a contended mutex::lock may spin. Thread
+  // context only.
   bool alone() const noexcept {
-    return lifo_ == nullptr && fifo_head_ == nullptr && timers_.empty() &&
-           local_.size() == 0 && sched_injection_empty();
+    // The local queue first: when threads yield to each other it is never empty.
+    return local_.size() == 0 && lifo_ == nullptr && fifo_head_ == nullptr &&
+           timers_.empty() && sched_injection_empty();
   }
   // recycle(t) — t terminated and was joined or detached: its stack goes back to the pool.
   void recycle(thread_control* t) noexcept;
@@ -88,8 +91,16 @@ class worker {
   unsigned index() const noexcept { return index_; }
   scheduler& sched() noexcept { return sched_; }
   stack_cache& stacks() noexcept { return stack_cache_; }
-  // observe(t, s) — record a state change (and report it when an observer is installed).
-  void observe(thread_control* t, thread_state s) noexcept;
+  // observe(t, s) — t entered state s. t->state is always written (the scheduler's own record,
+  // read by the deadlock report); the report to the observer is the trace hook: one
+  // well-predicted branch on observer_ when none is installed, nothing at all when built with
+  // THREADLAB_TRACE_HOOKS=0. Precondition: on this worker's kernel thread, t held by it.
+  void observe(thread_control* t, thread_state s) noexcept {
+    t->state = s;
+    if constexpr (hooks_compiled) {
+      if (observer_ != nullptr) [[unlikely]] report(t, s);
+    }
+  }
 
   // ---- shared: other workers may use these ------------------------------------------------
   local_queue::stealer stealer() noexcept { return queue_.stealer_handle(); }
@@ -97,9 +108,12 @@ class worker {
   bool in_idle_list = false;  // guarded by scheduler::idle_mutex_
   bool idle_forever = false;  // guarded by scheduler::idle_mutex_: idle with no timer pending
   relaxed_counter spawned, exited, steals, stolen, lifo_runs, parks;
+  // dispatches() — how many times this worker has picked a thread to run (a thief's measure of
+  // its progress: worth_stealing). Any worker.
+  std::uint64_t dispatches() const noexcept { return dispatches_.load(std::memory_order_relaxed); }
 
   // ---- the context switch (context.cpp); this worker's kernel thread only ------------------
-  boost::context::fiber scheduler_context;  // the scheduler's saved context while threads run
+  boost::context::detail::fcontext_t scheduler_context = nullptr;  // saved while threads run
   pending_action pending;                   // what the thread that just left asked for
   thread_control* leaving = nullptr;        // that thread, until whoever arrives handles it
   sanitizer::scheduler_side sanitizer_state;
@@ -115,19 +129,26 @@ class worker {
   thread_control* find_work();
   thread_control* pick_local() noexcept;
   thread_control* search();
+  // worth_stealing(victim) — once per search round: is victim's queue not draining by itself?
+  bool worth_stealing(unsigned victim) noexcept;
   void park_worker();
   void run_thread(thread_control* t);
   void finish_thread(thread_control* t, bool joiner_served) noexcept;
   void push_local(thread_control* t, bool notify) noexcept;
+  // overflow_to_injection(t) — the cold half of push_local: the local queue is full.
+  void overflow_to_injection(thread_control* t) noexcept;
   void fire_timers() noexcept;
   void end_search() noexcept;
   thread_control* pop_fifo() noexcept;
   void push_fifo(thread_control* t) noexcept;
   thread_control* take_from_injection() noexcept;
   bool sched_injection_empty() const noexcept;
+  // report(t, s) — the cold half of observe: timestamp the transition and hand it to observer_.
+  void report(thread_control* t, thread_state s) noexcept;
 
   scheduler& sched_;
   const unsigned index_;
+  hybrid::observer* const observer_;  // scheduler's observer, copied: one load per hook; not owned
   local_queue queue_;
   local_queue::owner local_;         // owner handle of queue_
   thread_control* lifo_ = nullptr;   // the LIFO slot: runs next; not stealable
@@ -139,10 +160,27 @@ class worker {
   parker parker_;
   thread_control* current_ = nullptr;  // the running thread; read by the SIGSEGV handler
   std::uint64_t tick_ = 0;
+  std::uint32_t fairness_countdown_ = 61;  // picks until the next fairness check (worker.cpp)
   std::uint64_t id_counter_ = 0;
   std::uint32_t rng_;
   bool searching_ = false;           // counted in scheduler::searching_
   bool pick_oldest_next_ = false;    // a thread just yielded: take the oldest queued next
+  // victim_view — what this worker, as a thief, saw of another worker's queue one search round
+  // ago (worth_stealing). Owner-only: one per worker, sized in run().
+  struct victim_view {
+    std::int64_t top = 0, bottom = 0;
+    std::uint64_t dispatches = 0;
+    unsigned signals = 0;  // consecutive rounds in which the victim looked worth stealing from
+    bool seen = false;     // false: the first look of this search, nothing to compare with
+  };
+  std::vector<victim_view> views_;
+  unsigned steal_patience_ = 2;      // rounds of signal a steal needs now (worth_stealing)
+  bool judging_steal_ = false;       // a steal happened; the next search judges whether it paid
+  bool fresh_search_ = true;         // the next search() starts anew: forget victim views
+  std::chrono::steady_clock::time_point stole_at_{};  // when that steal happened
+  // dispatches_ — tick_, published for thieves. Written by the owner only (a relaxed store per
+  // pick: a plain MOV on x86-64), read by thieves once per search round. Its own cache line.
+  alignas(64) std::atomic<std::uint64_t> dispatches_{0};
 };
 
 // current_worker() — the worker of the calling kernel thread, or nullptr outside hybrid::run.
@@ -150,17 +188,17 @@ class worker {
 // compiler must not reuse a thread_local address computed before the switch.
 worker* current_worker() noexcept;
 
-// create_context(t) — build t's fiber on its own stack (context.cpp).
+// create_context(t) — build t's initial context on its own stack (context.cpp).
 void create_context(thread_control* t);
 // resume(w, t) — scheduler side: run t (and whatever it switches to) until a thread switches
 // back to the scheduler; returns that thread's saved context (w.leaving names it).
-boost::context::fiber resume(worker& w, thread_control* t);
+boost::context::detail::fcontext_t resume(worker& w, thread_control* t);
 // switch_away(w, self, next) — thread side: leave self (w.pending set) for next, or for the
 // scheduler when next is nullptr. Returns when self runs again, maybe on another worker.
 void switch_away(worker& w, thread_control* self, thread_control* next);
 // arrive(w, self, from) — the first thing a thread does when it (re)starts: save the context
 // of whatever it came from and, if that was a thread, perform its pending action.
-void arrive(worker& w, thread_control* self, boost::context::fiber&& from);
+void arrive(worker& w, thread_control* self, boost::context::detail::fcontext_t from);
 // run_thread_function(t) — the body of every thread: call the function, keep its exception,
 // destroy the function object (thread.cpp).
 void run_thread_function(thread_control* t) noexcept;

@@ -227,6 +227,26 @@ TEST_CASE("report markdown: a GitHub table with the notes") {
   CHECK(contains(md, "**Skipped**"));
 }
 
+TEST_CASE("report markdown: the states table when the results carry state metrics") {
+  results res = sample_results();
+  CHECK_FALSE(contains(render(report_format::markdown, res), "Where thread-time goes"));
+  record& green = res.records[1];  // spawn_join on green
+  green.metrics.push_back(metric("ready_share", "%", false, {10, 12, 14}));
+  green.metrics.push_back(metric("running_share", "%", false, {60, 61, 62}));
+  green.metrics.push_back(metric("blocked_share", "%", false, {28, 27, 24}));
+  green.metrics.push_back(metric("switches", "switches", false, {400, 402, 404}));
+  green.metrics.push_back(metric("mean_slice_ns", "ns", true, {150, 150, 150}));
+  green.note = "states: green observes every transition (round_robin wrapped)";
+  const std::string md = render(report_format::markdown, res);
+  CHECK(contains(md, "**Where thread-time goes"));
+  CHECK(contains(md, "| workload | model | ready % | running % | blocked % | switches | mean slice |"));
+  CHECK(contains(md, "| --- | --- | ---: | ---: | ---: | ---: | ---: |"));
+  CHECK(contains(md, "| spawn\\_join | green | 12.0 | 61.0 | 27.0 | 402 | 150 ns |"));
+  CHECK(contains(md, "- green observes every transition (round\\_robin wrapped)"));
+  // One row per record with state metrics: kernel's spawn_join has none.
+  CHECK_FALSE(contains(md, "| spawn\\_join | kernel | "));
+}
+
 TEST_CASE("report gbench: Google Benchmark JSON, one aggregate per measured record") {
   const auto j = nlohmann::json::parse(render(report_format::gbench, sample_results()));
   CHECK(j.contains("context"));

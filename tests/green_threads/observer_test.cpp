@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,40 +12,13 @@
 #include "bench/models/green.hpp"
 #include "bench/trace.hpp"
 #include "tests/bench/states_wellformed.hpp"
+#include "tests/bench/traced_pingpong.hpp"
 
 namespace {
 
 using threadlab::thread_state;
-
-// pingpong<M>(opts, rounds) — two threads of M alternate over two channels of capacity 1;
-// returns the sum of the replies (checked by the callers).
-template <class M>
-std::uint64_t pingpong(const threadlab::run_options& opts, std::uint64_t rounds) {
-  std::uint64_t sum = 0;
-  M::run(opts, [&] {
-    typename M::template channel<std::uint64_t> to_pong(1);
-    typename M::template channel<std::uint64_t> to_ping(1);
-    typename M::thread pong = M::spawn([&] {
-      while (std::optional<std::uint64_t> v = to_pong.pop()) {
-        if (!to_ping.push(*v + 1)) break;
-      }
-    });
-    for (std::uint64_t i = 0; i < rounds; ++i) {
-      to_pong.push(i);
-      sum += to_ping.pop().value_or(0);
-    }
-    to_pong.close();
-    to_ping.close();
-    pong.join();
-  });
-  return sum;
-}
-
-std::size_t count_state(const threadlab::tracer& t, thread_state s) {
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < t.recorded(); ++i) n += t.events()[i].state == s ? 1 : 0;
-  return n;
-}
+using threadlab::testing::count_state;
+using threadlab::testing::pingpong;
 
 template <class M>
 void check_traced_pingpong(unsigned workers) {

@@ -5,7 +5,6 @@
 
 #include <cstdint>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,37 +12,17 @@
 #include "bench/models/kernel_pool.hpp"
 #include "bench/trace.hpp"
 #include "tests/bench/states_wellformed.hpp"
+#include "tests/bench/traced_pingpong.hpp"
 
 namespace {
 
 using threadlab::thread_state;
 
-std::uint64_t kernel_pingpong(const threadlab::run_options& opts, std::uint64_t rounds) {
-  using M = threadlab::models::kernel;
-  std::uint64_t sum = 0;
-  M::run(opts, [&] {
-    M::channel<std::uint64_t> to_pong(1);
-    M::channel<std::uint64_t> to_ping(1);
-    M::thread pong = M::spawn([&] {
-      while (std::optional<std::uint64_t> v = to_pong.pop()) {
-        if (!to_ping.push(*v + 1)) break;
-      }
-    });
-    for (std::uint64_t i = 0; i < rounds; ++i) {
-      to_pong.push(i);
-      sum += to_ping.pop().value_or(0);
-    }
-    to_pong.close();
-    to_ping.close();
-    pong.join();
-  });
-  return sum;
-}
+using threadlab::testing::count_state;
 
-std::size_t count_state(const threadlab::tracer& t, thread_state s) {
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < t.recorded(); ++i) n += t.events()[i].state == s ? 1 : 0;
-  return n;
+// kernel_pingpong(opts, rounds) — tests/bench/traced_pingpong.hpp's pingpong on `kernel`.
+std::uint64_t kernel_pingpong(const threadlab::run_options& opts, std::uint64_t rounds) {
+  return threadlab::testing::pingpong<threadlab::models::kernel>(opts, rounds);
 }
 
 TEST_CASE("observer: kernel pingpong gives every thread a well-formed life and kernel totals") {

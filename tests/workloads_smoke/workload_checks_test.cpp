@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <system_error>
 #include <type_traits>
@@ -227,4 +228,48 @@ TEST_CASE("grouped writes thousands separators") {
   CHECK(grouped(999) == "999");
   CHECK(grouped(1'000) == "1,000");
   CHECK(grouped(1'111'111) == "1,111,111");
+}
+
+TEST_CASE("thread_group join hooks bracket every join in spawn order even when one rethrows") {
+  // join_log — records ('b', k) before and ('a', k) after the join of thread k.
+  using event = std::pair<char, std::size_t>;
+  struct join_log {
+    std::vector<event>* events;
+    void before_join(std::size_t k) const { events->emplace_back('b', k); }
+    void after_join(std::size_t k) const { events->emplace_back('a', k); }
+  };
+  std::vector<event> events;
+  std::vector<int> ran(3, 0);
+  bool rethrown = false;
+  models::green::run(run_options{}, [&] {
+    workloads::support::thread_group<models::green> group(3);
+    group.spawn([&] { ran[0] = 1; });
+    group.spawn([&] {
+      ran[1] = 1;
+      throw std::runtime_error("second thread");
+    });
+    group.spawn([&] { ran[2] = 1; });
+    try {
+      group.join_all(join_log{&events});
+    } catch (const std::runtime_error&) {
+      rethrown = true;
+    }
+    CHECK(group.size() == 0);
+  });
+  CHECK(rethrown);
+  CHECK(ran == std::vector<int>{1, 1, 1});
+  const std::vector<event> expected{{'b', 0}, {'a', 0}, {'b', 1}, {'a', 1}, {'b', 2}, {'a', 2}};
+  CHECK(events == expected);
+}
+
+namespace {
+// one_thread — green with room for the body alone.
+struct one_thread : models::green {
+  static constexpr std::uint64_t thread_limit = 1;
+};
+}  // namespace
+
+TEST_CASE("spawn_budget leaves room for the body and is at least 1") {
+  CHECK(workloads::support::spawn_budget<models::green>() == models::green::thread_limit - 1);
+  CHECK(workloads::support::spawn_budget<one_thread>() == 1);
 }

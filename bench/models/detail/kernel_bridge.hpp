@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -52,5 +53,17 @@ class kernel_bridge final : public kernel_threads::observer {
   tracer& sink_;
   const std::string name_prefix_;
 };
+
+// attach_bridge(trace, provenance, name_prefix, bridge) — the observer a kernel adapter's run
+// hands to its threads: with trace null (tracing off), nullptr and bridge left empty; otherwise
+// records provenance on trace, constructs bridge over it and returns it. Precondition: bridge is
+// empty and outlives every thread of the run.
+inline kernel_threads::observer* attach_bridge(tracer* trace, std::string provenance,
+                                               std::string name_prefix,
+                                               std::optional<kernel_bridge>& bridge) {
+  if (trace == nullptr) return nullptr;
+  trace->set_provenance(std::move(provenance));
+  return &bridge.emplace(*trace, std::move(name_prefix));
+}
 
 }  // namespace threadlab::models::detail

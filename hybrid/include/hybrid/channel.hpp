@@ -56,7 +56,7 @@ class channel {
       return true;
     }
     if (count_ < capacity_) {
-      slots_[(head_ + count_) % capacity_].emplace(std::move(value));
+      slots_[slot_after_last()].emplace(std::move(value));
       ++count_;
       lock_.unlock();
       return true;
@@ -78,12 +78,12 @@ class channel {
     if (count_ > 0) {
       std::optional<T> out(std::move(*slots_[head_]));
       slots_[head_].reset();
-      head_ = (head_ + 1) % capacity_;
+      head_ = head_ + 1 == capacity_ ? 0 : head_ + 1;
       --count_;
       detail::thread_control* woken = nullptr;
       if (auto* s = static_cast<waiter*>(senders_.pop_front())) {
         // A slot is free now: move the oldest blocked sender's value in, keeping FIFO order.
-        slots_[(head_ + count_) % capacity_].emplace(std::move(**s->value));
+        slots_[slot_after_last()].emplace(std::move(**s->value));
         ++count_;
         s->accepted = true;
         woken = s->thread;
@@ -129,6 +129,13 @@ class channel {
     std::optional<T>* value = nullptr;
     bool accepted = false;  // push only: a receiver took the value
   };
+
+  // slot_after_last() — the ring index of the first free slot. A compare, not `%`: a division
+  // costs more than the rest of a push (capacity is rarely a power of two). lock_ held.
+  std::size_t slot_after_last() const noexcept {
+    std::size_t i = head_ + count_;
+    return i >= capacity_ ? i - capacity_ : i;
+  }
 
   detail::spinlock lock_;
   const std::size_t capacity_;

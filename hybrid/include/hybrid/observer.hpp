@@ -3,12 +3,22 @@
 // The scheduler knows each transition a thread makes (new, ready, running, blocked,
 // terminated). An observer installed through hybrid::options receives all of them, with the
 // thread id, the worker that made the transition and a timestamp. With no observer installed
-// (the default) each transition costs one well-predicted branch on a null pointer.
+// (the default) each transition costs one well-predicted branch on a null pointer; built with
+// THREADLAB_TRACE_HOOKS=0 the report is not compiled at all, and an installed observer receives
+// nothing (scripts/trace_overhead.sh compares the two builds).
 #pragma once
 
 #include <cstdint>
 
+#ifndef THREADLAB_TRACE_HOOKS
+#define THREADLAB_TRACE_HOOKS 1
+#endif
+
 namespace hybrid {
+
+// hooks_compiled — false when the build removed every observer hook (THREADLAB_TRACE_HOOKS=0):
+// an installed observer then receives nothing.
+inline constexpr bool hooks_compiled = THREADLAB_TRACE_HOOKS != 0;
 
 // thread_state — where a thread is and who owns it.
 enum class thread_state : std::uint8_t {

@@ -1,0 +1,53 @@
+// bench/models/detail/green_threads_base.hpp — what every adapter built on green_threads shares.
+//
+// `green` (N:1, round_robin on one kernel thread) and `boost_fiber_ws` (M:N, work_stealing over
+// M kernel threads) differ only in how they set up a world (M::run, M::configuration, name and
+// capabilities). Inside a world both use the same Boost.Fiber fibers, so the thread and
+// primitive types, spawn, yield, sleep_for and the thread budget are defined once, here, and
+// each adapter inherits them. Boost.Fiber's primitives work across kernel threads, which is why
+// the M:N model can reuse them unchanged.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <utility>
+
+#include <green_threads/channel.hpp>
+#include <green_threads/sync.hpp>
+#include <green_threads/thread.hpp>
+
+namespace threadlab::models::detail {
+
+// green_threads_base — the static members of the model contract (bench/model.hpp) that do not
+// depend on how the world is scheduled. Not a model by itself: it has no name and no run.
+struct green_threads_base {
+  // thread_limit — a budget for default runs, not a ceiling (the memory workload measures that):
+  // a FIFO ready queue runs skynet breadth-first, so every thread of the tree is alive at once;
+  // at 1M leaves that is 1.1M fibers, ~3 GiB of RSS and ~7 s per repetition. 200,000 keeps a
+  // default comparison in seconds; skynet then runs 100,000 leaves and is marked scaled.
+  static constexpr std::uint64_t thread_limit = 200'000;
+
+  using thread = green_threads::thread;
+  using mutex = green_threads::mutex;
+  using condition_variable = green_threads::condition_variable;
+  template <class T>
+  using channel = green_threads::channel<T>;
+
+  // spawn(fn) — a new fiber running fn() in the calling thread's world. Precondition: called
+  // from a fiber of a world (inside M::run).
+  template <class Fn>
+  static thread spawn(Fn&& fn) {
+    return green_threads::spawn(std::forward<Fn>(fn));
+  }
+
+  // yield() — lets the other ready fibers of this kernel thread's scheduler run.
+  static void yield() noexcept { green_threads::this_thread::yield(); }
+
+  // sleep_for(d) — suspends the calling fiber (not its kernel thread) for at least d.
+  template <class Rep, class Period>
+  static void sleep_for(std::chrono::duration<Rep, Period> d) {
+    green_threads::this_thread::sleep_for(d);
+  }
+};
+
+}  // namespace threadlab::models::detail
