@@ -36,8 +36,35 @@ run() {  # run <title> <threadlab args...>
 } >"$tmp"
 
 run "Default comparison (every workload on every model)" run "$@"
-run "The M:N models at 2 workers, beside the context-switch floor" run --model hybrid,boost_fiber_ws --workers 2 "$@"
 
+# The hybrid scheduler's targets (issue 3): --workers 2, the floor (context_switch) measured
+# in the same run; the table is computed from that run's JSON, not typed.
+json=$(mktemp --suffix=.json)
+trap 'rm -f "$tmp" "$json"' EXIT
+"$bin" run --model hybrid --workers 2 --repetitions 7 "$@" --format json --output "$json" || true
+{
+  echo "## The hybrid scheduler's targets"
+  echo
+  echo "Command: \`threadlab run --model hybrid --workers 2 --repetitions 7 $* --format json\`,"
+  echo "then \`scripts/targets.py\` on its output."
+  echo
+  python3 scripts/targets.py "$json"
+  echo
+} >>"$tmp"
+
+run "Time in each state (--states)" run --workload spawn_join,pingpong,pipeline --states "$@"
+
+{
+  echo "## What tracing costs when it is off"
+  echo
+  echo "Command: \`scripts/trace_overhead.sh\` (release built with the hooks compiled in but"
+  echo "off, against a build without them; pingpong, interleaved rounds)."
+  echo
+} >>"$tmp"
+scripts/trace_overhead.sh >>"$tmp"
+echo >>"$tmp"
+
+rm -f "$json"
 mv "$tmp" "$out"
 trap - EXIT
 echo "wrote $out" >&2
