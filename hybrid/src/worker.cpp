@@ -168,7 +168,7 @@ void worker::after_switch_out(thread_control* t) {
     }
     case after_switch::sleep:
       observe(t, thread_state::blocked);
-      timers_.add(pending.deadline, t);
+      add_timer(pending.deadline, t);
       break;
   }
 }
@@ -191,7 +191,9 @@ after_switch worker::prepare_exit(thread_control* t) noexcept {
 
 // finish_thread(t, joiner_served) — t's function returned and t left its stack: publish its
 // end to the joiner (unless prepare_exit did), or recycle the stack of a detached thread.
-void worker::finish_thread(thread_control* t, bool joiner_served) noexcept {
+// noinline, like add_timer: after_switch_out runs on every switch, and inlining its rarer
+// cases made it save six registers on each (callgrind: 30 instructions per yield).
+__attribute__((noinline)) void worker::finish_thread(thread_control* t, bool joiner_served) noexcept {
   observe(t, thread_state::terminated);
   sanitizer::fiber_destroyed(&t->tsan_fiber);
   exited.bump();
@@ -205,6 +207,12 @@ void worker::finish_thread(thread_control* t, bool joiner_served) noexcept {
   } else if (prev != join_running) {
     make_ready(reinterpret_cast<thread_control*>(prev));
   }
+}
+
+// add_timer(deadline, t) — t sleeps in the timer heap until deadline. Out of line: see above.
+__attribute__((noinline)) void worker::add_timer(std::chrono::steady_clock::time_point deadline,
+                                                 thread_control* t) {
+  timers_.add(deadline, t);
 }
 
 void worker::recycle(thread_control* t) noexcept {

@@ -134,6 +134,7 @@ class worker {
   void park_worker();
   void run_thread(thread_control* t);
   void finish_thread(thread_control* t, bool joiner_served) noexcept;
+  void add_timer(std::chrono::steady_clock::time_point deadline, thread_control* t);
   void push_local(thread_control* t, bool notify) noexcept;
   // overflow_to_injection(t) — the cold half of push_local: the local queue is full.
   void overflow_to_injection(thread_control* t) noexcept;
