@@ -45,7 +45,7 @@ trap 'rm -f "$tmp" "$json"' EXIT
 {
   echo "## The hybrid scheduler's targets"
   echo
-  echo "Command: \`threadlab run --model hybrid --workers 2 --repetitions 7 $* --format json\`,"
+  echo "Command: \`threadlab run --model hybrid --workers 2 --repetitions 7${*:+ $*} --format json\`,"
   echo "then \`scripts/targets.py\` on its output."
   echo
   python3 scripts/targets.py "$json"
