@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "bench/report_lifecycle.hpp"
 #include "bench/report_states.hpp"
 #include "bench/summary_grid.hpp"
 
@@ -56,7 +57,8 @@ std::string render_markdown(const results& res) {
   append_list(out, "Skipped", grid.skipped);
   append_list(out, "Errors", grid.errors);
   append_list(out, "Configurations", grid.configurations);
-  out += render_states_markdown(res);  // empty unless the run carried state metrics (--states)
+  out += render_lifecycle_markdown(res);  // empty unless spawn_join ran
+  out += render_states_markdown(res);     // empty unless the run carried state metrics (--states)
   return out;
 }
 

@@ -4,10 +4,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
+#include <utility>
 #include <array>
 #include <string_view>
 #include <vector>
 
+#include "bench/report_detail.hpp"
 #include "bench/units.hpp"
 
 namespace threadlab {
@@ -17,13 +20,6 @@ namespace {
 // state_columns — the metric names of the table, in column order (bench/states.cpp's names).
 constexpr std::array<std::string_view, 5> state_columns = {
     "ready_share", "running_share", "blocked_share", "switches", "mean_slice_ns"};
-
-const metric_summary* find_metric(const record& r, std::string_view name) {
-  for (const metric_summary& m : r.metrics) {
-    if (m.name == name) return &m;
-  }
-  return nullptr;
-}
 
 std::string cell(const metric_summary* m) {
   if (m == nullptr) return "-";
@@ -70,16 +66,6 @@ states_grid make_states_grid(const results& res) {
   return grid;
 }
 
-// markdown_cell(text) — text safe inside a markdown table cell (as report_markdown.cpp does).
-std::string markdown_cell(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '|' || c == '*' || c == '~' || c == '^' || c == '_') out += '\\';
-    out += c;
-  }
-  return out;
-}
-
 constexpr const char* states_caption =
     "Where thread-time goes (--states; medians; thread-time = sum over threads of creation to "
     "termination, new counted as ready)";
@@ -92,68 +78,25 @@ bool has_state_metrics(const results& res) {
   });
 }
 
-std::string render_states_table(const results& res) {
-  if (!has_state_metrics(res)) return {};
-  const states_grid grid = make_states_grid(res);
-  const auto& rows = grid.rows;
-  const auto& notes = grid.notes;
-  std::vector<std::size_t> widths(rows.front().size(), 0);
-  for (const auto& row : rows) {
-    for (std::size_t i = 0; i < row.size(); ++i)
-      widths[i] = std::max(widths[i], display_width(row[i]));
-  }
-  std::string out = fmt::format("\n{}:\n\n", states_caption);
-  for (std::size_t k = 0; k < rows.size(); ++k) {
-    std::string line;
-    for (std::size_t i = 0; i < rows[k].size(); ++i) {
-      const std::size_t w = display_width(rows[k][i]);
-      const std::string fill(widths[i] > w ? widths[i] - w : 0, ' ');
-      if (i != 0) line += "  ";
-      line += i >= 2 ? fill + rows[k][i] : rows[k][i] + fill;
-    }
-    while (!line.empty() && line.back() == ' ')
-      line.pop_back();
-    out += line + "\n";
-    if (k == 0) {
-      std::string rule;
-      for (std::size_t i = 0; i < widths.size(); ++i)
-        rule += (i != 0 ? "  " : "") + std::string(widths[i], '-');
-      out += rule + "\n";
-    }
-  }
-  out += "\nObserved or inferred, per model:\n";
-  for (const std::string& n : notes)
-    out += "  " + n + "\n";
-  return out;
+// states_detail(res) — the grid as a detail table (bench/report_detail.hpp).
+static detail_table states_detail(const results& res) {
+  states_grid grid = make_states_grid(res);
+  detail_table t;
+  t.caption = states_caption;
+  t.header = std::move(grid.rows.front());
+  t.rows.assign(std::make_move_iterator(grid.rows.begin() + 1),
+                std::make_move_iterator(grid.rows.end()));
+  t.notes_title = "Observed or inferred, per model";
+  t.notes = std::move(grid.notes);
+  return t;
 }
 
-}  // namespace threadlab
-
-namespace threadlab {
+std::string render_states_table(const results& res) {
+  return has_state_metrics(res) ? render_detail_text(states_detail(res)) : std::string();
+}
 
 std::string render_states_markdown(const results& res) {
-  if (!has_state_metrics(res)) return {};
-  const states_grid grid = make_states_grid(res);
-  std::string out = fmt::format("\n**{}**\n\n", markdown_cell(states_caption));
-  for (std::size_t k = 0; k < grid.rows.size(); ++k) {
-    out += "|";
-    for (const std::string& c : grid.rows[k]) {
-      out += ' ';  // appended piecewise: g++ 12 -O3 warns (-Wrestrict) on " " + str + " |"
-      out += markdown_cell(c);
-      out += " |";
-    }
-    out += "\n";
-    if (k == 0) {
-      out += "|";
-      for (std::size_t i = 0; i < grid.rows[k].size(); ++i)
-        out += i < 2 ? " --- |" : " ---: |";
-      out += "\n";
-    }
-  }
-  out += "\nObserved or inferred, per model:\n\n";
-  for (const std::string& n : grid.notes)
-    out += fmt::format("- {}\n", markdown_cell(n));
-  return out;
+  return has_state_metrics(res) ? render_detail_markdown(states_detail(res)) : std::string();
 }
 
 }  // namespace threadlab

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "bench/report_lifecycle.hpp"
 #include "bench/report_states.hpp"
 #include "bench/summary_grid.hpp"
 #include "bench/units.hpp"
@@ -69,7 +70,8 @@ std::string render_table(const results& res) {
   append_section(out, "Skipped", grid.skipped);
   append_section(out, "Errors", grid.errors);
   append_section(out, "Configurations", grid.configurations);
-  out += render_states_table(res);  // only for a --states run
+  out += render_lifecycle_table(res);  // only when spawn_join ran
+  out += render_states_table(res);     // only for a --states run
   return out;
 }
 

@@ -74,7 +74,7 @@ class tracer {
   // tracer(max_events, max_totals) — preallocates max_events event slots and max_totals
   // per-thread totals (touching them, so that recording causes no page faults). The origin of
   // time_ns is the construction time.
-  explicit tracer(std::size_t max_events = 1'000'000, std::size_t max_totals = 16'384)
+  explicit tracer(std::size_t max_events = 1'000'000, std::size_t max_totals = 65'536)
       : slots_(std::make_unique<trace_event[]>(max_events)), capacity_(max_events),
         totals_(std::make_unique<thread_totals[]>(max_totals)), totals_capacity_(max_totals),
         origin_(clock::now()) {}

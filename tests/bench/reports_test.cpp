@@ -247,6 +247,31 @@ TEST_CASE("report markdown: the states table when the results carry state metric
   CHECK_FALSE(contains(md, "| spawn\\_join | kernel | "));
 }
 
+TEST_CASE("report table and markdown: the lifecycle table when spawn_join's percentiles are there") {
+  results res = sample_results();
+  CHECK_FALSE(contains(render(report_format::table, res), "The life of a thread"));
+  record& green = res.records[1];  // spawn_join on green
+  for (const char* figure : {"create", "start_latency", "exit_to_join"}) {
+    for (const char* q : {"p50", "p99", "max"}) {
+      const double v = std::string(q) == "p50" ? 100 : std::string(q) == "p99" ? 2000 : 30000;
+      green.metrics.push_back(
+          metric(std::string(figure) + "_" + q + "_ns", "ns", true, {v, v, v}));
+    }
+  }
+  green.metrics.push_back(metric("clock_overhead_ns", "ns", true, {20, 20, 20}));
+  const std::string table = render(report_format::table, res);
+  CHECK(contains(table, "The life of a thread"));
+  CHECK(contains(table, "create p50"));
+  CHECK(contains(table, "exit-join max"));
+  CHECK(contains(table, "100 ns"));
+  CHECK(contains(table, "2.00 µs"));
+  CHECK(contains(table, "30.0 µs"));
+  const std::string md = render(report_format::markdown, res);
+  CHECK(contains(md, "| green | 100 ns | 2.00 µs | 30.0 µs | 100 ns |"));
+  // kernel's spawn_join record has no percentiles: no row for it.
+  CHECK_FALSE(contains(md, "\n| kernel | "));
+}
+
 TEST_CASE("report gbench: Google Benchmark JSON, one aggregate per measured record") {
   const auto j = nlohmann::json::parse(render(report_format::gbench, sample_results()));
   CHECK(j.contains("context"));
