@@ -117,8 +117,8 @@ std::string valid_models(const registry& reg) {
 // known(name); the first one it rejects is a usage_error "unknown <kind> 'x'; valid <kind>s:
 // <valid>".
 template <class Known>
-std::vector<std::string> checked_names(std::string_view kind, const std::string& text,
-                                       Known known, const std::string& valid) {
+std::vector<std::string> checked_names(std::string_view kind, const std::string& text, Known known,
+                                       const std::string& valid) {
   std::vector<std::string> names = split_names(text);
   for (const std::string& name : names) {
     if (!known(name)) {
@@ -191,8 +191,7 @@ run_request check_run(const run_text& t, const CLI::App& run, const registry& re
   }
   if (run.count("--model") != 0) {
     req.models = checked_names(
-        "model", t.models,
-        [&](const std::string& name) { return reg.find_model(name) != nullptr; },
+        "model", t.models, [&](const std::string& name) { return reg.find_model(name) != nullptr; },
         valid_models(reg));
   }
   if (run.count("--size") != 0) req.size = parse_integer("--size", t.size, 1, max_size);
@@ -232,19 +231,21 @@ void add_trace_options(CLI::App& trace, trace_text& t) {
       ->type_name("W")
       ->required();
   trace.add_option("--model", t.model, "The model to run it on (one)")->type_name("M")->required();
-  trace.add_option("--size", t.size,
-                   "Problem size (default: a small one per workload, e.g. pingpong 1,000)")
+  trace
+      .add_option("--size", t.size,
+                  "Problem size (default: a small one per workload, e.g. pingpong 1,000)")
       ->type_name("N");
-  trace.add_option("--workers", t.workers,
-                   "Kernel workers for pool and M:N models (default: all cores)")
+  trace
+      .add_option("--workers", t.workers,
+                  "Kernel workers for pool and M:N models (default: all cores)")
       ->type_name("K");
-  trace.add_option("--max-events", t.max_events,
-                   "Events the tracer holds; later ones are dropped (default: 1,000,000)")
+  trace
+      .add_option("--max-events", t.max_events,
+                  "Events the tracer holds; later ones are dropped (default: 1,000,000)")
       ->type_name("E");
   trace.add_option("--output", t.output, "Chrome Trace Event file (default: trace.json)")
       ->type_name("FILE");
-  trace.add_option("--svg", t.svg, "Also draw the timeline as an SVG picture")
-      ->type_name("FILE");
+  trace.add_option("--svg", t.svg, "Also draw the timeline as an SVG picture")->type_name("FILE");
 }
 
 trace_request check_trace(const trace_text& t, const CLI::App& trace, const registry& reg) {

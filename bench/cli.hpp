@@ -62,7 +62,7 @@ struct trace_request {
   unsigned workers = 0;               // 0: every logical core
   std::uint64_t max_events = 1'000'000;
   std::string output = "trace.json";
-  std::optional<std::string> svg;     // nullopt: no picture
+  std::optional<std::string> svg;  // nullopt: no picture
 };
 
 // trace_default_size(workload) — the size `threadlab trace` runs when --size is not given:

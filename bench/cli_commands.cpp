@@ -26,12 +26,9 @@ bool contains(const std::vector<std::string>& names, const std::string& name) {
 
 int list_command(const registry& reg, std::ostream& out) {
   std::size_t width = 0;
-  for (const auto& w : reg.workloads)
-    width = std::max(width, w.name.size());
-  for (const auto& b : reg.baselines)
-    width = std::max(width, b.info.name.size());
-  for (const auto& m : reg.models)
-    width = std::max(width, m.name.size());
+  for (const auto& w : reg.workloads) width = std::max(width, w.name.size());
+  for (const auto& b : reg.baselines) width = std::max(width, b.info.name.size());
+  for (const auto& m : reg.models) width = std::max(width, m.name.size());
   out << "Workloads:\n";
   for (const auto& w : reg.workloads) {
     out << fmt::format("  {:<{}}  {} (requires: {})\n", w.name, width, w.description,

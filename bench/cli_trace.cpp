@@ -34,13 +34,13 @@ struct trace_size {
   std::uint64_t size;
 };
 constexpr trace_size trace_sizes[] = {
-    {"spawn_join", 200},  // threads created and joined
-    {"pingpong", 1'000},  // round trips
-    {"yield", 1'000},     // yields per thread
-    {"skynet", 1'000},    // leaves (a power of ten): 1,111 threads
-    {"ring", 1'000},      // hops
-    {"pipeline", 1'000},  // messages
-    {"mutex", 1'000},     // critical sections
+    {"spawn_join", 200},            // threads created and joined
+    {"pingpong", 1'000},            // round trips
+    {"yield", 1'000},               // yields per thread
+    {"skynet", 1'000},              // leaves (a power of ten): 1,111 threads
+    {"ring", 1'000},                // hops
+    {"pipeline", 1'000},            // messages
+    {"mutex", 1'000},               // critical sections
     {"parallel_compute", 100'000},  // work units: few threads, little switching
 };
 
@@ -102,15 +102,16 @@ int trace_command(const registry& reg, const trace_request& req, std::ostream& o
   const timeline tl = build_timeline(log);
   if (tl.dropped > 0) err << "trace: " << dropped_warning(tl) << "\n";
   if (tl.recorded == 0) {
-    err << fmt::format("trace: {} recorded no events (its adapter does not report to the "
-                       "tracer)\n",
-                       req.model);
+    err << fmt::format(
+        "trace: {} recorded no events (its adapter does not report to the "
+        "tracer)\n",
+        req.model);
   }
   if (!write_file(req.output, chrome_trace_json(tl, info), err)) return exit_failed;
-  out << fmt::format("trace: {} on {}, size {}: {} threads, {} events -> {} "
-                     "(open it in ui.perfetto.dev or chrome://tracing)\n",
-                     req.workload, req.model, info.size, tl.tracks.size(), tl.recorded,
-                     req.output);
+  out << fmt::format(
+      "trace: {} on {}, size {}: {} threads, {} events -> {} "
+      "(open it in ui.perfetto.dev or chrome://tracing)\n",
+      req.workload, req.model, info.size, tl.tracks.size(), tl.recorded, req.output);
   if (req.svg) {
     if (!write_file(*req.svg, timeline_svg(tl, info), err)) return exit_failed;
     out << fmt::format("trace: timeline -> {}\n", *req.svg);

@@ -68,14 +68,11 @@ comparison compare_results(const results& a, const results& b) {
   }
   for (const auto& row : rows) {
     std::string line;
-    for (std::size_t i = 0; i < row.size(); ++i)
-      line += pad(row[i], widths[i]) + "  ";
-    while (!line.empty() && line.back() == ' ')
-      line.pop_back();
+    for (std::size_t i = 0; i < row.size(); ++i) line += pad(row[i], widths[i]) + "  ";
+    while (!line.empty() && line.back() == ' ') line.pop_back();
     out.text += line + "\n";
   }
-  for (const std::string& u : unmatched)
-    out.text += "  " + u + "\n";
+  for (const std::string& u : unmatched) out.text += "  " + u + "\n";
   out.text += fmt::format("\n{} regression{} (worse by more than {:.0f}%)\n", out.regressions,
                           out.regressions == 1 ? "" : "s", regression_threshold * 100);
   return out;

@@ -62,8 +62,7 @@ std::string command_output(const std::string& cmd, bool& ok, bool whole = false)
   if (pipe == nullptr) return {};
   std::string out;
   std::array<char, 256> buffer{};
-  while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr)
-    out += buffer.data();
+  while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) out += buffer.data();
   const int status = ::pclose(pipe);
   ok = status == 0;
   if (!whole) {

@@ -10,7 +10,7 @@ namespace threadlab {
 // environment — the machine and build a run happened on. Fields that cannot be found are
 // "unknown" (cpu_governor: "unavailable"; git_dirty: std::nullopt), never empty.
 struct environment {
-  std::string cpu_model;          // /proc/cpuinfo "model name"
+  std::string cpu_model;  // /proc/cpuinfo "model name"
   // cpu_governor — cpufreq's scaling governor of cpu0 ("performance", "powersave", ...), or
   // "unavailable" where the kernel exposes none (most VMs and containers). A "powersave" or
   // "ondemand" governor lets the clock drift between repetitions: read unstable flags with it.

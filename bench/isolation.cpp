@@ -87,8 +87,7 @@ bool write_all(int fd, const std::string& text) {
   // framework's, a crash reporter's) would otherwise catch the crash and hide it from the
   // parent's wait4. A model that wants its own handler (a stack-overflow message) installs it
   // in the child when it starts.
-  for (int sig : {SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGPIPE})
-    std::signal(sig, SIG_DFL);
+  for (int sig : {SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGPIPE}) std::signal(sig, SIG_DFL);
   auto send = [fd](const json& line) {
     if (!write_all(fd, line.dump() + "\n")) ::_exit(3);
   };
@@ -101,8 +100,7 @@ bool write_all(int fd, const std::string& text) {
       repetition_meter meter;
       meter.start();
       sample s = once();
-      for (metric_value& m : meter.finish())
-        s.metrics.push_back(std::move(m));
+      for (metric_value& m : meter.finish()) s.metrics.push_back(std::move(m));
       send({{"kind", "sample"}, {"index", k}, {"sample", sample_to_json(s)}});
     }
   } catch (const wrong_result& e) {
@@ -134,8 +132,7 @@ std::string run_label(unsigned line, unsigned warmup) {
   const char* p = std::strrchr(text, ')');
   if (n == 0 || p == nullptr) return 0;
   long value = 0;
-  for (int field = 2; field < 20 && p != nullptr; ++field)
-    p = std::strchr(p + 1, ' ');
+  for (int field = 2; field < 20 && p != nullptr; ++field) p = std::strchr(p + 1, ' ');
   if (p != nullptr) value = std::strtol(p + 1, nullptr, 10);
   return value;
 }

@@ -88,8 +88,8 @@ struct probe_fn {
 
 // model — what a model offers. Every requirement below is something a workload may rely on.
 template <class M>
-concept model = requires(const run_options& opts, typename M::thread& t,
-                         typename M::mutex& mu, typename M::condition_variable& cv,
+concept model = requires(const run_options& opts, typename M::thread& t, typename M::mutex& mu,
+                         typename M::condition_variable& cv,
                          std::unique_lock<typename M::mutex>& lock,
                          typename M::template channel<int>& ch, std::chrono::nanoseconds d) {
   // M::name — a short stable id used on the command line and in result files ("kernel").

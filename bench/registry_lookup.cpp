@@ -20,9 +20,8 @@ const T* find_named(const std::vector<T>& items, std::string_view name, NameOf n
 }  // namespace
 
 const workload_info* registry::find_workload(std::string_view name) const {
-  return find_named(workloads, name, [](const workload_info& w) -> std::string_view {
-    return w.name;
-  });
+  return find_named(workloads, name,
+                    [](const workload_info& w) -> std::string_view { return w.name; });
 }
 
 const model_info* registry::find_model(std::string_view name) const {
@@ -30,9 +29,8 @@ const model_info* registry::find_model(std::string_view name) const {
 }
 
 const baseline_entry* registry::find_baseline(std::string_view name) const {
-  return find_named(baselines, name, [](const baseline_entry& b) -> std::string_view {
-    return b.info.name;
-  });
+  return find_named(baselines, name,
+                    [](const baseline_entry& b) -> std::string_view { return b.info.name; });
 }
 
 const pair_entry* registry::find_pair(std::string_view workload, std::string_view model) const {

@@ -40,9 +40,9 @@ std::string render_csv(const results& res) {
     }
     for (const metric_summary& m : r.metrics) {
       out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", head, field(m.name),
-                         field(m.unit), m.lower_is_better, m.stats.median, m.stats.min,
-                         m.stats.max, m.stats.mad, m.stats.count, m.stats.unstable,
-                         m.stats.ci_low, m.stats.ci_high, m.stats.ci_level, tail);
+                         field(m.unit), m.lower_is_better, m.stats.median, m.stats.min, m.stats.max,
+                         m.stats.mad, m.stats.count, m.stats.unstable, m.stats.ci_low,
+                         m.stats.ci_high, m.stats.ci_level, tail);
     }
   }
   return out;

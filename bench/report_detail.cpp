@@ -48,8 +48,7 @@ std::string render_detail_text(const detail_table& t) {
       if (i != 0) line += "  ";
       line += i >= t.label_columns ? fill + rows[k][i] : rows[k][i] + fill;
     }
-    while (!line.empty() && line.back() == ' ')
-      line.pop_back();
+    while (!line.empty() && line.back() == ' ') line.pop_back();
     out += line + "\n";
     if (k == 0) {
       std::string rule;
@@ -62,8 +61,7 @@ std::string render_detail_text(const detail_table& t) {
   }
   if (!t.notes_title.empty()) {
     out += fmt::format("\n{}:\n", t.notes_title);
-    for (const std::string& n : t.notes)
-      out += "  " + n + "\n";
+    for (const std::string& n : t.notes) out += "  " + n + "\n";
   }
   return out;
 }
@@ -84,12 +82,10 @@ std::string render_detail_markdown(const detail_table& t) {
   for (std::size_t i = 0; i < t.header.size(); ++i)
     out += i < t.label_columns ? " --- |" : " ---: |";
   out += "\n";
-  for (const auto& row : t.rows)
-    add_row(row);
+  for (const auto& row : t.rows) add_row(row);
   if (!t.notes_title.empty()) {
     out += fmt::format("\n{}:\n\n", t.notes_title);
-    for (const std::string& n : t.notes)
-      out += fmt::format("- {}\n", markdown_cell(n));
+    for (const std::string& n : t.notes) out += fmt::format("- {}\n", markdown_cell(n));
   }
   return out;
 }

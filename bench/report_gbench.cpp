@@ -34,8 +34,7 @@ std::string render_gbench(const results& res) {
                   {"real_time", ns < 0 ? 0.0 : ns},
                   {"cpu_time", ns < 0 ? 0.0 : ns},
                   {"time_unit", "ns"}};
-    for (const metric_summary& m : r.metrics)
-      entry[m.name] = m.stats.median;
+    for (const metric_summary& m : r.metrics) entry[m.name] = m.stats.median;
     benchmarks.push_back(std::move(entry));
   }
   json context = {{"date", res.env.date_utc},

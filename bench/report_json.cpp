@@ -61,12 +61,19 @@ parameters parameters_from_json(const json& j) {
 }
 
 json metric_to_json(const metric_summary& m) {
-  return {
-      {"name", m.name},           {"unit", m.unit},         {"lower_is_better", m.lower_is_better},
-      {"median", m.stats.median}, {"min", m.stats.min},     {"max", m.stats.max},
-      {"mad", m.stats.mad},       {"count", m.stats.count}, {"unstable", m.stats.unstable},
-      {"ci_low", m.stats.ci_low}, {"ci_high", m.stats.ci_high}, {"ci_level", m.stats.ci_level},
-      {"samples", m.samples}};
+  return {{"name", m.name},
+          {"unit", m.unit},
+          {"lower_is_better", m.lower_is_better},
+          {"median", m.stats.median},
+          {"min", m.stats.min},
+          {"max", m.stats.max},
+          {"mad", m.stats.mad},
+          {"count", m.stats.count},
+          {"unstable", m.stats.unstable},
+          {"ci_low", m.stats.ci_low},
+          {"ci_high", m.stats.ci_high},
+          {"ci_level", m.stats.ci_level},
+          {"samples", m.samples}};
 }
 
 metric_summary metric_from_json(const json& j) {
@@ -97,8 +104,7 @@ metric_summary metric_from_json(const json& j) {
 
 json record_to_json(const record& r) {
   json metrics = json::array();
-  for (const metric_summary& m : r.metrics)
-    metrics.push_back(metric_to_json(m));
+  for (const metric_summary& m : r.metrics) metrics.push_back(metric_to_json(m));
   return {{"workload", r.workload},
           {"model", r.model},
           {"status", to_string(r.status)},
@@ -128,8 +134,7 @@ record record_from_json(const json& j) {
   r.note = j.at("note").get<std::string>();
   r.check = j.at("check").get<std::string>();
   r.configuration = j.at("configuration").get<std::string>();
-  for (const json& m : j.at("metrics"))
-    r.metrics.push_back(metric_from_json(m));
+  for (const json& m : j.at("metrics")) r.metrics.push_back(metric_from_json(m));
   const json& u = j.at("rusage");
   r.rusage.peak_rss_bytes = u.at("peak_rss_bytes").get<std::uint64_t>();
   r.rusage.voluntary_ctx_switches = u.at("voluntary_ctx_switches").get<std::uint64_t>();
@@ -141,17 +146,14 @@ record record_from_json(const json& j) {
 
 json results_to_json(const results& res) {
   json records = json::array();
-  for (const record& r : res.records)
-    records.push_back(record_to_json(r));
+  for (const record& r : res.records) records.push_back(record_to_json(r));
   return {{"schema", results_schema},
           {"environment", environment_to_json(res.env)},
           {"parameters", parameters_to_json(res.params)},
           {"records", records}};
 }
 
-std::string render_json(const results& res) {
-  return results_to_json(res).dump(2) + "\n";
-}
+std::string render_json(const results& res) { return results_to_json(res).dump(2) + "\n"; }
 
 results results_from_json(const json& j) {
   if (!j.is_object() || !j.contains("schema")) {
@@ -165,8 +167,7 @@ results results_from_json(const json& j) {
     results res;
     res.env = environment_from_json(j.at("environment"));
     res.params = parameters_from_json(j.at("parameters"));
-    for (const json& r : j.at("records"))
-      res.records.push_back(record_from_json(r));
+    for (const json& r : j.at("records")) res.records.push_back(record_from_json(r));
     return res;
   } catch (const json::exception& e) {
     throw std::runtime_error(std::string("malformed threadlab results file: ") + e.what());

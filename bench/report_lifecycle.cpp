@@ -66,8 +66,7 @@ std::string render_lifecycle_table(const results& res) {
 }
 
 std::string render_lifecycle_markdown(const results& res) {
-  return has_lifecycle_metrics(res) ? render_detail_markdown(lifecycle_detail(res))
-                                    : std::string();
+  return has_lifecycle_metrics(res) ? render_detail_markdown(lifecycle_detail(res)) : std::string();
 }
 
 }  // namespace threadlab

@@ -25,8 +25,7 @@ std::string cell(const std::string& text) {
 void append_list(std::string& out, const char* title, const std::vector<std::string>& items) {
   if (items.empty()) return;
   out += fmt::format("\n**{}**\n\n", title);
-  for (const std::string& item : items)
-    out += fmt::format("- {}\n", cell(item));
+  for (const std::string& item : items) out += fmt::format("- {}\n", cell(item));
 }
 
 }  // namespace
@@ -45,11 +44,9 @@ std::string render_markdown(const results& res) {
   };
   row(grid.header);
   out += "|";
-  for (std::size_t i = 0; i < grid.header.size(); ++i)
-    out += i < 2 ? " --- |" : " ---: |";
+  for (std::size_t i = 0; i < grid.header.size(); ++i) out += i < 2 ? " --- |" : " ---: |";
   out += "\n";
-  for (const auto& r : grid.rows)
-    row(r);
+  for (const auto& r : grid.rows) row(r);
   out += "\n";
   for (const std::string& l : grid.legend)
     out += cell(l) + "  \n";  // two spaces: a line break, so each legend line stands alone

@@ -4,10 +4,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <iterator>
-#include <utility>
 #include <array>
+#include <iterator>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "bench/report_detail.hpp"
@@ -46,8 +46,8 @@ states_grid make_states_grid(const results& res) {
   states_grid grid;
   auto& rows = grid.rows;
   auto& notes = grid.notes;
-  rows.push_back({"workload", "model", "ready %", "running %", "blocked %", "switches",
-                  "mean slice"});
+  rows.push_back(
+      {"workload", "model", "ready %", "running %", "blocked %", "switches", "mean slice"});
   for (const record& r : res.records) {
     if (r.status != record_status::ok) continue;
     if (find_metric(r, "running_share") == nullptr) {
@@ -57,8 +57,7 @@ states_grid make_states_grid(const results& res) {
       continue;
     }
     std::vector<std::string> row{r.workload, r.model};
-    for (std::string_view name : state_columns)
-      row.push_back(cell(find_metric(r, name)));
+    for (std::string_view name : state_columns) row.push_back(cell(find_metric(r, name)));
     rows.push_back(std::move(row));
     const std::string note = states_note(r.note);  // each provenance names its model
     if (std::find(notes.begin(), notes.end(), note) == notes.end()) notes.push_back(note);

@@ -24,8 +24,7 @@ std::string pad(const std::string& text, std::size_t width, bool right) {
 void append_section(std::string& out, const char* title, const std::vector<std::string>& lines) {
   if (lines.empty()) return;
   out += fmt::format("\n{}:\n", title);
-  for (const std::string& line : lines)
-    out += fmt::format("  {}\n", line);
+  for (const std::string& line : lines) out += fmt::format("  {}\n", line);
 }
 
 }  // namespace
@@ -39,8 +38,7 @@ std::string render_table(const results& res) {
     }
   };
   measure(grid.header);
-  for (const auto& row : grid.rows)
-    measure(row);
+  for (const auto& row : grid.rows) measure(row);
 
   auto line = [&](const std::vector<std::string>& cells) {
     std::string text;
@@ -48,8 +46,7 @@ std::string render_table(const results& res) {
       if (i != 0) text += "  ";
       text += pad(cells[i], widths[i], /*right=*/i >= 2);
     }
-    while (!text.empty() && text.back() == ' ')
-      text.pop_back();
+    while (!text.empty() && text.back() == ' ') text.pop_back();
     return text + "\n";
   };
 
@@ -61,11 +58,9 @@ std::string render_table(const results& res) {
     rule += std::string(widths[i], '-');
   }
   out += rule + "\n";
-  for (const auto& row : grid.rows)
-    out += line(row);
+  for (const auto& row : grid.rows) out += line(row);
   out += "\n";
-  for (const std::string& l : grid.legend)
-    out += l + "\n";
+  for (const std::string& l : grid.legend) out += l + "\n";
   append_section(out, "Scaled (^)", grid.scaled_notes);
   append_section(out, "Skipped", grid.skipped);
   append_section(out, "Errors", grid.errors);

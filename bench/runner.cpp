@@ -60,10 +60,8 @@ sample traced_run(pair_runner run, const run_options& opts, std::uint64_t size) 
 
 selection select_all(const registry& reg) {
   selection sel;
-  for (const pair_entry& p : reg.pairs)
-    sel.pairs.push_back(&p);
-  for (const baseline_entry& b : reg.baselines)
-    sel.baselines.push_back(&b);
+  for (const pair_entry& p : reg.pairs) sel.pairs.push_back(&p);
+  for (const baseline_entry& b : reg.baselines) sel.baselines.push_back(&b);
   return sel;
 }
 
@@ -107,12 +105,11 @@ record run_pair(const registry& reg, const pair_entry& pair, const runner_option
   const run_options model_options = opts.model_options;
   const std::uint64_t size = r.size;
   const bool states = opts.states;
-  fill_from_outcome(r, run_isolated(
-                           [&] {
-                             return states ? traced_run(run, model_options, size)
-                                           : run(model_options, size);
-                           },
-                           limits_of(opts), w.name, m.name));
+  fill_from_outcome(
+      r,
+      run_isolated(
+          [&] { return states ? traced_run(run, model_options, size) : run(model_options, size); },
+          limits_of(opts), w.name, m.name));
   return r;
 }
 
@@ -137,10 +134,8 @@ std::vector<record> run_selection(const registry& reg, const selection& sel,
     records.push_back(std::move(r));
     if (opts.progress) opts.progress(records.size(), sel.size(), records.back());
   };
-  for (const pair_entry* p : sel.pairs)
-    report(run_pair(reg, *p, opts));
-  for (const baseline_entry* b : sel.baselines)
-    report(run_baseline(*b, opts));
+  for (const pair_entry* p : sel.pairs) report(run_pair(reg, *p, opts));
+  for (const baseline_entry* b : sel.baselines) report(run_baseline(*b, opts));
   return records;
 }
 

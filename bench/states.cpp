@@ -20,10 +20,17 @@ struct thread_log {
 void add_interval(state_accounting& a, thread_state state, double ns) {
   switch (state) {
     case thread_state::created:
-    case thread_state::ready: a.ready_ns += ns; break;
-    case thread_state::running: a.running_ns += ns; break;
-    case thread_state::blocked: a.blocked_ns += ns; break;
-    case thread_state::terminated: break;  // after the end: not thread-time
+    case thread_state::ready:
+      a.ready_ns += ns;
+      break;
+    case thread_state::running:
+      a.running_ns += ns;
+      break;
+    case thread_state::blocked:
+      a.blocked_ns += ns;
+      break;
+    case thread_state::terminated:
+      break;  // after the end: not thread-time
   }
 }
 
@@ -41,11 +48,9 @@ double state_accounting::mean_slice_ns() const {
 state_accounting account_states(std::span<const trace_event> events,
                                 std::span<const thread_totals> totals) {
   std::unordered_map<std::uint64_t, thread_log> threads;
-  for (const trace_event& e : events)
-    threads[e.thread].events.push_back(e);
+  for (const trace_event& e : events) threads[e.thread].events.push_back(e);
   std::unordered_map<std::uint64_t, const thread_totals*> kernel;
-  for (const thread_totals& t : totals)
-    kernel[t.thread] = &t;
+  for (const thread_totals& t : totals) kernel[t.thread] = &t;
 
   state_accounting a;
   for (auto& [id, log] : threads) {
@@ -105,12 +110,13 @@ std::string state_note(const tracer& t) {
   if (t.recorded() == 0) {
     return "states: not traced (the model's adapter reported no transitions)";
   }
-  std::string note = "states: " + (t.provenance().empty() ? std::string("provenance not stated")
-                                                          : t.provenance());
+  std::string note =
+      "states: " + (t.provenance().empty() ? std::string("provenance not stated") : t.provenance());
   if (t.dropped() != 0 || t.totals_dropped() != 0) {
-    note += fmt::format(" (log full: {} events and {} kernel totals dropped; shares cover what "
-                        "was kept)",
-                        t.dropped(), t.totals_dropped());
+    note += fmt::format(
+        " (log full: {} events and {} kernel totals dropped; shares cover what "
+        "was kept)",
+        t.dropped(), t.totals_dropped());
   }
   return note;
 }

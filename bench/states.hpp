@@ -31,8 +31,8 @@ struct state_accounting {
   double ready_ns = 0;
   double running_ns = 0;
   double blocked_ns = 0;
-  std::uint64_t switches = 0;  // transitions into running (kernel: timeslices)
-  std::uint64_t threads = 0;   // threads with at least one event
+  std::uint64_t switches = 0;          // transitions into running (kernel: timeslices)
+  std::uint64_t threads = 0;           // threads with at least one event
   std::uint64_t kernel_accounted = 0;  // threads whose ready/running came from kernel totals
 
   // thread_ns() — ready + running + blocked: the thread-time the shares divide.

@@ -34,8 +34,7 @@ double median_of(std::span<const double> values) {
 double order_statistic_level(std::size_t n, std::size_t k) {
   assert(k >= 1 && 2 * k <= n + 1 && "order_statistic_level: precondition: 1 <= k <= (n+1)/2");
   double tail = 0;  // P(Binomial(n, 1/2) <= k - 1)
-  for (std::size_t i = 0; i < k; ++i)
-    tail += binomial_half_pmf(n, i);
+  for (std::size_t i = 0; i < k; ++i) tail += binomial_half_pmf(n, i);
   return std::clamp(1.0 - 2.0 * tail, 0.0, 1.0);
 }
 
@@ -48,8 +47,7 @@ median_interval median_confidence_interval(std::span<const double> values, doubl
   const std::size_t n = sorted.size();
   // The level falls as k rises (a narrower interval); keep the largest k that reaches target.
   std::size_t k = 1;
-  while (2 * (k + 1) <= n + 1 && order_statistic_level(n, k + 1) >= target)
-    ++k;
+  while (2 * (k + 1) <= n + 1 && order_statistic_level(n, k + 1) >= target) ++k;
   ci.low = sorted[k - 1];
   ci.high = sorted[n - k];
   ci.level = order_statistic_level(n, k);
@@ -66,8 +64,7 @@ summary summarize(std::span<const double> values) {
   s.median = median_of(values);
   std::vector<double> deviations;
   deviations.reserve(values.size());
-  for (double v : values)
-    deviations.push_back(std::fabs(v - s.median));
+  for (double v : values) deviations.push_back(std::fabs(v - s.median));
   s.mad = median_of(deviations);
   if (s.median == 0) {
     s.unstable = s.mad > 0;

@@ -147,10 +147,10 @@ std::string run_summary_line(const results& res) {
   return fmt::format(
       "median of {} repetition{} after {} warm-up{}, {} worker{} of {} cores; {} (governor {}); "
       "{} {}; Boost {}; {}; git {}{}; {}",
-      p.repetitions, p.repetitions == 1 ? "" : "s", p.warmup, p.warmup == 1 ? "" : "s",
-      p.workers, p.workers == 1 ? "" : "s", e.logical_cores, e.cpu_model,
-      e.cpu_governor.empty() ? std::string(unavailable) : e.cpu_governor, e.compiler,
-      e.cxx_flags, e.boost_version, e.kernel, revision, dirty, e.date_utc);
+      p.repetitions, p.repetitions == 1 ? "" : "s", p.warmup, p.warmup == 1 ? "" : "s", p.workers,
+      p.workers == 1 ? "" : "s", e.logical_cores, e.cpu_model,
+      e.cpu_governor.empty() ? std::string(unavailable) : e.cpu_governor, e.compiler, e.cxx_flags,
+      e.boost_version, e.kernel, revision, dirty, e.date_utc);
 }
 
 }  // namespace threadlab

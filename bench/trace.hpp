@@ -39,11 +39,16 @@ enum class thread_state : std::uint8_t { created, ready, running, blocked, termi
 // to_string(s) — "new", "ready", "running", "blocked", "terminated".
 constexpr std::string_view to_string(thread_state s) {
   switch (s) {
-    case thread_state::created: return "new";
-    case thread_state::ready: return "ready";
-    case thread_state::running: return "running";
-    case thread_state::blocked: return "blocked";
-    case thread_state::terminated: return "terminated";
+    case thread_state::created:
+      return "new";
+    case thread_state::ready:
+      return "ready";
+    case thread_state::running:
+      return "running";
+    case thread_state::blocked:
+      return "blocked";
+    case thread_state::terminated:
+      return "terminated";
   }
   return "?";
 }
@@ -75,8 +80,10 @@ class tracer {
   // per-thread totals (touching them, so that recording causes no page faults). The origin of
   // time_ns is the construction time.
   explicit tracer(std::size_t max_events = 1'000'000, std::size_t max_totals = 65'536)
-      : slots_(std::make_unique<trace_event[]>(max_events)), capacity_(max_events),
-        totals_(std::make_unique<thread_totals[]>(max_totals)), totals_capacity_(max_totals),
+      : slots_(std::make_unique<trace_event[]>(max_events)),
+        capacity_(max_events),
+        totals_(std::make_unique<thread_totals[]>(max_totals)),
+        totals_capacity_(max_totals),
         origin_(clock::now()) {}
 
   tracer(const tracer&) = delete;
@@ -91,9 +98,8 @@ class tracer {
   // since_origin(steady_ns) — a steady_clock reading (nanoseconds since the clock's epoch, as
   // module observers report them) as nanoseconds since the origin; 0 for a time before it.
   std::uint64_t since_origin(std::int64_t steady_ns) const noexcept {
-    const std::int64_t origin = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                    origin_.time_since_epoch())
-                                    .count();
+    const std::int64_t origin =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(origin_.time_since_epoch()).count();
     return steady_ns > origin ? static_cast<std::uint64_t>(steady_ns - origin) : 0;
   }
 

@@ -38,8 +38,7 @@ std::string chrome_trace_json(const timeline& tl, const trace_info& info) {
   if (tl.dropped > 0) fmt::format_to(it, ",\"warning\":{}", quoted(dropped_warning(tl)));
   fmt::format_to(it, "}},\n\"traceEvents\":[\n");
 
-  fmt::format_to(it, "{{\"ph\":\"M\",\"pid\":{},\"tid\":0,\"name\":\"process_name\",",
-                 trace_pid);
+  fmt::format_to(it, "{{\"ph\":\"M\",\"pid\":{},\"tid\":0,\"name\":\"process_name\",", trace_pid);
   fmt::format_to(it, "\"args\":{{\"name\":{}}}}}", quoted(info.model + ": " + info.workload));
   for (std::size_t i = 0; i < tl.tracks.size(); ++i) {
     const thread_track& track = tl.tracks[i];

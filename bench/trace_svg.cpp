@@ -24,9 +24,9 @@ constexpr int rows_below_axis = 8;     // from the axis line to the first row
 constexpr std::size_t label_chars = 28;
 
 // worker_colours — a qualitative palette (10 colours, repeated for more workers).
-constexpr std::array<const char*, 10> worker_colours = {
-    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
-    "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
+constexpr std::array<const char*, 10> worker_colours = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2",
+                                                        "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
+                                                        "#9c755f", "#bab0ac"};
 
 const char* worker_colour(std::int32_t worker) {
   return worker_colours[static_cast<std::size_t>(worker) % worker_colours.size()];
@@ -37,12 +37,23 @@ std::string escaped(std::string_view text) {
   std::string out;
   for (const char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -174,8 +185,9 @@ std::string timeline_svg(const timeline& tl, const trace_info& info, const svg_o
   for (const thread_state s : span_states) {
     fmt::format_to(it, ".s{}{{fill:{}}}", static_cast<int>(s), style_of(s).rgb);
   }
-  out += ".w{font-size:9px;text-anchor:middle;fill:#222}.tick{font-size:10px;"
-         "text-anchor:middle;fill:#444}.grid{stroke:#e4e4e4;stroke-width:1}</style>\n";
+  out +=
+      ".w{font-size:9px;text-anchor:middle;fill:#222}.tick{font-size:10px;"
+      "text-anchor:middle;fill:#444}.grid{stroke:#e4e4e4;stroke-width:1}</style>\n";
   fmt::format_to(it, "<rect width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>\n", width, height);
 
   // Title and legend.
@@ -184,10 +196,10 @@ std::string timeline_svg(const timeline& tl, const trace_info& info, const svg_o
   const double range_ns = static_cast<double>(tl.end_ns - tl.begin_ns);
   const double step_ns = tick_step(range_ns);
   const time_unit unit = unit_for(step_ns);
-  fmt::format_to(it, "<text x=\"10\" y=\"37\" fill=\"#444\">{}</text>\n",
-                 escaped(fmt::format("size {} · {} threads · {} events over {:.4g} {}", info.size,
-                                     tl.tracks.size(), tl.recorded, range_ns / unit.ns,
-                                     unit.symbol)));
+  fmt::format_to(
+      it, "<text x=\"10\" y=\"37\" fill=\"#444\">{}</text>\n",
+      escaped(fmt::format("size {} · {} threads · {} events over {:.4g} {}", info.size,
+                          tl.tracks.size(), tl.recorded, range_ns / unit.ns, unit.symbol)));
   // The configuration and provenance lines are cut to the width (about 6 px per character);
   // the whole text is in their tooltips.
   const std::size_t line_chars = static_cast<std::size_t>(width - 20) / 6;
@@ -215,8 +227,7 @@ std::string timeline_svg(const timeline& tl, const trace_info& info, const svg_o
     lx += 185;
     std::int32_t max_worker = 0;
     for (const thread_track& track : tl.tracks) {
-      for (const span& s : track.spans)
-        max_worker = std::max(max_worker, s.worker);
+      for (const span& s : track.spans) max_worker = std::max(max_worker, s.worker);
     }
     for (std::int32_t w = 0; w <= max_worker && w < 10 && lx < width - 40; ++w) {
       fmt::format_to(it,
@@ -239,8 +250,7 @@ std::string timeline_svg(const timeline& tl, const trace_info& info, const svg_o
                    "<line class=\"grid\" x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\"/>"
                    "<line x1=\"{0:.1f}\" y1=\"{3}\" x2=\"{0:.1f}\" y2=\"{1}\" stroke=\"#888\"/>"
                    "<text class=\"tick\" x=\"{0:.1f}\" y=\"{4}\">{5:.0f} {6}</text>\n",
-                   x, axis_top, rows_bottom, axis_top - 4, axis_top - 6, t / unit.ns,
-                   unit.symbol);
+                   x, axis_top, rows_bottom, axis_top - 4, axis_top - 6, t / unit.ns, unit.symbol);
   }
 
   // Rows.

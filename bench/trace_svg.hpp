@@ -24,8 +24,8 @@ namespace threadlab {
 
 // svg_options — the picture's size.
 struct svg_options {
-  int width = 1200;            // pixels, labels included; at least 400
-  std::size_t max_rows = 64;   // threads drawn; the rest are counted
+  int width = 1200;           // pixels, labels included; at least 400
+  std::size_t max_rows = 64;  // threads drawn; the rest are counted
 };
 
 // timeline_svg(tl, info, opts) — the whole SVG document as text.

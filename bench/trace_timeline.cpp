@@ -67,13 +67,11 @@ timeline build_timeline(const trace_event* events, std::size_t count,
   }
 
   std::unordered_map<std::uint64_t, std::string> name_of;
-  for (const auto& [thread, name] : names)
-    name_of[thread] = name;
+  for (const auto& [thread, name] : names) name_of[thread] = name;
 
   for (std::size_t i = 0; i < sorted.size();) {
     std::size_t end = i;
-    while (end < sorted.size() && sorted[end].thread == sorted[i].thread)
-      ++end;
+    while (end < sorted.size() && sorted[end].thread == sorted[i].thread) ++end;
     thread_track track;
     track.thread = sorted[i].thread;
     track.first_ns = sorted[i].time_ns;

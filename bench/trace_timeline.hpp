@@ -34,11 +34,16 @@ struct state_style {
 // terminated black (terminated draws no span; the colour is for legends only).
 constexpr state_style style_of(thread_state s) {
   switch (s) {
-    case thread_state::created: return {"grey", "#dddddd"};
-    case thread_state::ready: return {"thread_state_runnable", "#85a0d2"};
-    case thread_state::running: return {"thread_state_running", "#7ec894"};
-    case thread_state::blocked: return {"thread_state_iowait", "#ff8c00"};
-    case thread_state::terminated: return {"black", "#000000"};
+    case thread_state::created:
+      return {"grey", "#dddddd"};
+    case thread_state::ready:
+      return {"thread_state_runnable", "#85a0d2"};
+    case thread_state::running:
+      return {"thread_state_running", "#7ec894"};
+    case thread_state::blocked:
+      return {"thread_state_iowait", "#ff8c00"};
+    case thread_state::terminated:
+      return {"black", "#000000"};
   }
   return {"black", "#000000"};
 }
@@ -59,10 +64,10 @@ struct span {
 
 // thread_track — one thread's spans, in time order and not overlapping.
 struct thread_track {
-  std::uint64_t thread = 0;     // the model's id for it (trace_event::thread)
-  std::string name;             // from tracer::name_thread, else "thread <id>"
-  std::uint64_t first_ns = 0;   // its first event
-  bool terminated = false;      // a terminated event was recorded
+  std::uint64_t thread = 0;    // the model's id for it (trace_event::thread)
+  std::string name;            // from tracer::name_thread, else "thread <id>"
+  std::uint64_t first_ns = 0;  // its first event
+  bool terminated = false;     // a terminated event was recorded
   std::vector<span> spans;
 };
 
@@ -88,7 +93,7 @@ struct trace_info {
   std::string configuration;  // M::configuration(opts)
   std::uint64_t size = 0;
   unsigned workers = 0;
-  std::string provenance;     // tracer::provenance(): which states the model observed
+  std::string provenance;  // tracer::provenance(): which states the model observed
 };
 
 // build_timeline(events, count, names, dropped, capacity) — the timeline of these events. The

@@ -15,7 +15,8 @@
 // `wrong_result` when it is wrong: a wrong sum is an error, never a number) and returns the
 // metrics of that one repetition. The runner does warm-up, repetitions and statistics.
 //
-// Adding a workload: one file in bench/workloads/, one line in `all_workloads` (bench/workloads/all.hpp).
+// Adding a workload: one file in bench/workloads/, one line in `all_workloads`
+// (bench/workloads/all.hpp).
 #pragma once
 
 #include <chrono>
@@ -32,20 +33,20 @@ namespace threadlab {
 
 // metric_value — one measured figure of one repetition.
 struct metric_value {
-  std::string name;              // "ns_per_leaf"
-  std::string unit;              // "ns", "ops/s", "x", "bytes"
+  std::string name;  // "ns_per_leaf"
+  std::string unit;  // "ns", "ops/s", "x", "bytes"
   double value = 0;
-  bool lower_is_better = true;   // false for throughput and speedup
+  bool lower_is_better = true;  // false for throughput and speedup
 };
 
 // sample — the outcome of one repetition of one workload on one model. The first metric is
 // the headline figure the summary table shows.
 struct sample {
   std::vector<metric_value> metrics;
-  std::uint64_t size = 0;        // the size actually run
-  bool scaled = false;           // true when the model's thread_limit forced a smaller size
-  std::string note;              // e.g. "scaled to 10,000 leaves: 1:1 cannot hold 1,111,111 threads"
-  std::string check;             // what was checked, e.g. "sum = 499999500000"
+  std::uint64_t size = 0;  // the size actually run
+  bool scaled = false;     // true when the model's thread_limit forced a smaller size
+  std::string note;        // e.g. "scaled to 10,000 leaves: 1:1 cannot hold 1,111,111 threads"
+  std::string check;       // what was checked, e.g. "sum = 499999500000"
 };
 
 // wrong_result — a workload computed a wrong answer. The runner reports it as an error.
@@ -67,7 +68,8 @@ concept workload = requires {
 using bench_clock = std::chrono::steady_clock;
 
 inline double elapsed_ns(bench_clock::time_point from, bench_clock::time_point to) {
-  return static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(to - from).count());
+  return static_cast<double>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(to - from).count());
 }
 
 }  // namespace threadlab

@@ -49,8 +49,8 @@ struct boost_fiber_ws : detail::green_threads_base {
 
   // configuration(opts) — policy, worker count, idle behaviour, stacks and launch policy.
   static std::string configuration(const run_options& opts) {
-    const green_threads::stack_allocator stacks(green_threads::stack_kind::pooled,
-                                                opts.stack_size, true);
+    const green_threads::stack_allocator stacks(green_threads::stack_kind::pooled, opts.stack_size,
+                                                true);
     return "work_stealing (Boost 1.74's policy; per-run registry, steals past pinned), " +
            std::to_string(workers(opts)) + " kernel threads, idle workers spin, " +
            stacks.describe() + " (mutex-guarded pool), launch dispatch";

@@ -52,11 +52,16 @@ class hybrid_bridge final : public ::hybrid::observer {
  private:
   static constexpr thread_state to_trace_state(::hybrid::thread_state s) noexcept {
     switch (s) {
-      case ::hybrid::thread_state::fresh: return thread_state::created;
-      case ::hybrid::thread_state::ready: return thread_state::ready;
-      case ::hybrid::thread_state::running: return thread_state::running;
-      case ::hybrid::thread_state::blocked: return thread_state::blocked;
-      case ::hybrid::thread_state::terminated: return thread_state::terminated;
+      case ::hybrid::thread_state::fresh:
+        return thread_state::created;
+      case ::hybrid::thread_state::ready:
+        return thread_state::ready;
+      case ::hybrid::thread_state::running:
+        return thread_state::running;
+      case ::hybrid::thread_state::blocked:
+        return thread_state::blocked;
+      case ::hybrid::thread_state::terminated:
+        return thread_state::terminated;
     }
     return thread_state::created;
   }
@@ -87,7 +92,8 @@ struct hybrid {
   // world_options(opts) — opts.workers (0: one per core) and opts.stack_size (0: 64 KiB).
   static ::hybrid::options world_options(const run_options& opts) {
     ::hybrid::options o;
-    o.workers = opts.workers != 0 ? opts.workers : std::max(1u, std::thread::hardware_concurrency());
+    o.workers =
+        opts.workers != 0 ? opts.workers : std::max(1u, std::thread::hardware_concurrency());
     o.stack_size = opts.stack_size;
     return o;
   }

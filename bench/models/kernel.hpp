@@ -67,10 +67,10 @@ struct kernel : detail::kernel_threads_base {
         observer_ = nullptr;
       }
     } reset_on_exit;
-    kernel_threads::run(kernel_threads::thread_options{.stack_size = opts.stack_size,
-                                                       .name = "kernel-main",
-                                                       .observer = observer_},
-                        std::forward<F>(body));
+    kernel_threads::run(
+        kernel_threads::thread_options{
+            .stack_size = opts.stack_size, .name = "kernel-main", .observer = observer_},
+        std::forward<F>(body));
   }
 
   // thread — a joinable kernel thread; join() rethrows what escaped fn.

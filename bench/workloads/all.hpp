@@ -16,10 +16,9 @@
 
 namespace threadlab {
 
-using all_workloads =
-    type_list<workloads::spawn_join, workloads::pingpong, workloads::yield, workloads::skynet,
-              workloads::ring, workloads::pipeline, workloads::mutex, workloads::parallel_compute,
-              workloads::memory>;
+using all_workloads = type_list<workloads::spawn_join, workloads::pingpong, workloads::yield,
+                                workloads::skynet, workloads::ring, workloads::pipeline,
+                                workloads::mutex, workloads::parallel_compute, workloads::memory>;
 
 // Baselines are measured beside the models in the same run, with no model: the floor a model
 // can approach (a bare Boost.Context switch). Shape: like a workload, but

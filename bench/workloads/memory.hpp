@@ -35,6 +35,7 @@
 // once (counted under the mutex, compared after the joins).
 #pragma once
 
+#include <unistd.h>
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -47,7 +48,6 @@
 #include <string>
 #include <string_view>
 #include <system_error>
-#include <unistd.h>
 
 #include "../model.hpp"
 #include "../workload.hpp"
@@ -89,8 +89,7 @@ struct memory {
 
   // per_thread_bytes(before, after, threads) — (after - before) pages in bytes per thread;
   // negative when the process shrank.
-  static double per_thread_bytes(std::uint64_t before, std::uint64_t after,
-                                 std::uint64_t threads) {
+  static double per_thread_bytes(std::uint64_t before, std::uint64_t after, std::uint64_t threads) {
     const double page = static_cast<double>(::sysconf(_SC_PAGESIZE));
     const double delta = static_cast<double>(after) - static_cast<double>(before);
     return threads == 0 ? 0.0 : delta * page / static_cast<double>(threads);
@@ -184,12 +183,12 @@ struct memory {
     sample s;
     s.size = reached;
     s.metrics = {
-        support::metric("rss_bytes_per_thread", "bytes",
-                        per_thread_bytes(before.resident_pages, parked_pages.resident_pages,
-                                         reached)),
-        support::metric("reserved_bytes_per_thread", "bytes",
-                        per_thread_bytes(before.virtual_pages, parked_pages.virtual_pages,
-                                         reached)),
+        support::metric(
+            "rss_bytes_per_thread", "bytes",
+            per_thread_bytes(before.resident_pages, parked_pages.resident_pages, reached)),
+        support::metric(
+            "reserved_bytes_per_thread", "bytes",
+            per_thread_bytes(before.virtual_pages, parked_pages.virtual_pages, reached)),
         support::metric("threads_reached", "threads", static_cast<double>(reached), false),
     };
     s.check = support::grouped(reached) + " threads parked at once, each woken once";

@@ -120,11 +120,9 @@ struct pipeline {
     s.size = size;
     s.metrics = {
         support::metric("ns_per_message", "ns", support::per_unit(total_ns, size)),
-        support::metric("messages_per_s", "messages/s", support::per_second(size, total_ns),
-                        false),
+        support::metric("messages_per_s", "messages/s", support::per_second(size, total_ns), false),
     };
-    s.check = support::grouped(size) + " messages in order, sum = " +
-              std::to_string(expected_sum);
+    s.check = support::grouped(size) + " messages in order, sum = " + std::to_string(expected_sum);
     return s;
   }
 };

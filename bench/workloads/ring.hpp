@@ -102,8 +102,7 @@ struct ring {
     for (std::uint64_t h : forwarded) total_hops += h;
     support::expect_equal("ring: hops forwarded", size, total_hops);
     if (!stopped_at) throw wrong_result("ring: the token never came back");
-    support::expect_equal("ring: member holding the token at the end", size % members,
-                          *stopped_at);
+    support::expect_equal("ring: member holding the token at the end", size % members, *stopped_at);
 
     sample s;
     s.size = size;

@@ -116,9 +116,8 @@ struct skynet {
     for (std::uint64_t i = 0; i < fan_out; ++i) {
       std::uint64_t* slot = &results[i];
       const std::uint64_t child_first = first + i * child_leaves;
-      children.spawn([slot, child_first, child_leaves] {
-        *slot = node<M>(child_first, child_leaves);
-      });
+      children.spawn(
+          [slot, child_first, child_leaves] { *slot = node<M>(child_first, child_leaves); });
     }
     children.join_all();
     std::uint64_t sum = 0;

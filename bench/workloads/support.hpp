@@ -43,8 +43,7 @@ inline std::string grouped(std::uint64_t n) {
 // fail(what, expected, actual) — throws wrong_result("<what>: expected E, got A"). Callers join
 // every thread they spawned before calling it (the model contract requires each thread to be
 // joined).
-[[noreturn]] inline void fail(std::string_view what, std::uint64_t expected,
-                              std::uint64_t actual) {
+[[noreturn]] inline void fail(std::string_view what, std::uint64_t expected, std::uint64_t actual) {
   throw wrong_result(std::string(what) + ": expected " + std::to_string(expected) + ", got " +
                      std::to_string(actual));
 }

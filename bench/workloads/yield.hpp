@@ -77,8 +77,8 @@ struct yield {
         support::metric("yields_per_s", "yields/s", support::per_second(yields, total_ns), false),
     };
     s.note = std::to_string(threads) + " threads on " + std::to_string(cores) + " core(s)";
-    s.check = "each of " + std::to_string(threads) + " threads yielded " +
-              support::grouped(size) + " times";
+    s.check = "each of " + std::to_string(threads) + " threads yielded " + support::grouped(size) +
+              " times";
     return s;
   }
 };

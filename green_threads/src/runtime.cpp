@@ -44,8 +44,9 @@ void run_world(const runtime_options& options, void (*invoke)(void*), void* body
       boost::fibers::use_scheduling_algorithm<boost::fibers::algo::round_robin>();
     }
     world w{options.launch == launch_policy::dispatch ? boost::fibers::launch::dispatch
-                                                       : boost::fibers::launch::post,
-            stack_allocator(options.stack, options.stack_size), {}};
+                                                      : boost::fibers::launch::post,
+            stack_allocator(options.stack, options.stack_size),
+            {}};
     world_binding binding(w);
     try {
       thread first = spawn([invoke, body] { invoke(body); });

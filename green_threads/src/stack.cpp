@@ -17,9 +17,12 @@ namespace green_threads {
 
 std::string to_string(stack_kind k) {
   switch (k) {
-    case stack_kind::pooled: return "pooled";
-    case stack_kind::fixed: return "fixed";
-    case stack_kind::guarded: return "guarded";
+    case stack_kind::pooled:
+      return "pooled";
+    case stack_kind::fixed:
+      return "fixed";
+    case stack_kind::guarded:
+      return "guarded";
   }
   return "unknown";
 }
@@ -80,7 +83,7 @@ class stack_slabs {
 
   // grow() — map a new slab, twice as many stacks as the last one (capped).
   void grow() {
-    constexpr std::size_t first_slab_stacks = 64;             // small worlds stay small
+    constexpr std::size_t first_slab_stacks = 64;                  // small worlds stay small
     constexpr std::size_t max_slab_bytes = std::size_t{64} << 20;  // bounds one mapping
     std::size_t stacks = slabs_.empty() ? first_slab_stacks : slab_stacks_ * 2;
     stacks = std::max<std::size_t>(1, std::min(stacks, max_slab_bytes / stack_size_));
@@ -94,10 +97,10 @@ class stack_slabs {
   }
 
   std::size_t stack_size_;
-  std::vector<slab> slabs_;     // every mapping, unmapped in the destructor
-  std::size_t slab_stacks_ = 0; // stacks in the newest slab
-  std::size_t carved_ = 0;      // stacks of the newest slab handed out at least once
-  std::vector<char*> free_;     // bottoms of returned stacks, most recent last
+  std::vector<slab> slabs_;      // every mapping, unmapped in the destructor
+  std::size_t slab_stacks_ = 0;  // stacks in the newest slab
+  std::size_t carved_ = 0;       // stacks of the newest slab handed out at least once
+  std::vector<char*> free_;      // bottoms of returned stacks, most recent last
 };
 
 // pool — the state every copy of one stack_allocator shares. `slabs` serves the pooled kind;
@@ -134,8 +137,10 @@ boost::context::stack_context stack_allocator::allocate() {
       }
       return pool_->slabs.allocate();
     }
-    case stack_kind::fixed: return pool_->fixed.allocate();
-    case stack_kind::guarded: return pool_->guarded.allocate();
+    case stack_kind::fixed:
+      return pool_->fixed.allocate();
+    case stack_kind::guarded:
+      return pool_->guarded.allocate();
   }
   throw std::bad_alloc();
 }
@@ -150,8 +155,12 @@ void stack_allocator::deallocate(boost::context::stack_context& sc) noexcept {
         pool_->slabs.deallocate(sc);
       }
       return;
-    case stack_kind::fixed: pool_->fixed.deallocate(sc); return;
-    case stack_kind::guarded: pool_->guarded.deallocate(sc); return;
+    case stack_kind::fixed:
+      pool_->fixed.deallocate(sc);
+      return;
+    case stack_kind::guarded:
+      pool_->guarded.deallocate(sc);
+      return;
   }
 }
 

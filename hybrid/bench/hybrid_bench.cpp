@@ -2,10 +2,10 @@
 // Boost.Context switch (the floor). Not a test; build with -O2: `hybrid_bench [workers]`.
 #include <boost/context/fiber.hpp>
 
+#include <sys/resource.h>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <sys/resource.h>
 #include <vector>
 
 #include <hybrid/channel.hpp>
@@ -45,7 +45,8 @@ long skynet(long id, int depth) {
   std::vector<hybrid::thread> kids;
   kids.reserve(10);
   for (int i = 0; i < 10; ++i) {
-    kids.push_back(hybrid::spawn([&results, id, i, depth] { results.push(skynet(id * 10 + i, depth - 1)); }));
+    kids.push_back(
+        hybrid::spawn([&results, id, i, depth] { results.push(skynet(id * 10 + i, depth - 1)); }));
   }
   long sum = 0;
   for (int i = 0; i < 10; ++i) sum += *results.pop();
@@ -76,7 +77,8 @@ double parallel_seconds(unsigned workers) {
     auto t0 = clk::now();
     std::vector<hybrid::thread> ts;
     std::vector<double> out(16);
-    for (int i = 0; i < 16; ++i) ts.push_back(hybrid::spawn([&out, i] { out[i] = compute(20'000'000); }));
+    for (int i = 0; i < 16; ++i)
+      ts.push_back(hybrid::spawn([&out, i] { out[i] = compute(20'000'000); }));
     for (auto& t : ts) t.join();
     seconds = ns_since(t0) / 1e9;
     if (out[3] < 1.0) std::printf("?\n");
@@ -114,8 +116,12 @@ int main(int argc, char** argv) {
     hybrid::run(o, [] {
       const int n = 1'000'000;
       auto t0 = clk::now();
-      auto a = hybrid::spawn([&] { for (int i = 0; i < n; ++i) hybrid::this_thread::yield(); });
-      auto b = hybrid::spawn([&] { for (int i = 0; i < n; ++i) hybrid::this_thread::yield(); });
+      auto a = hybrid::spawn([&] {
+        for (int i = 0; i < n; ++i) hybrid::this_thread::yield();
+      });
+      auto b = hybrid::spawn([&] {
+        for (int i = 0; i < n; ++i) hybrid::this_thread::yield();
+      });
       a.join();
       b.join();
       std::printf("yield: %.1f ns per yield\n", ns_since(t0) / (2.0 * n));
@@ -124,8 +130,18 @@ int main(int argc, char** argv) {
       const int n = 500'000;
       hybrid::channel<int> ping(1), pong(1);
       auto t0 = clk::now();
-      auto a = hybrid::spawn([&] { for (int i = 0; i < n; ++i) { ping.push(i); pong.pop(); } });
-      auto b = hybrid::spawn([&] { for (int i = 0; i < n; ++i) { ping.pop(); pong.push(i); } });
+      auto a = hybrid::spawn([&] {
+        for (int i = 0; i < n; ++i) {
+          ping.push(i);
+          pong.pop();
+        }
+      });
+      auto b = hybrid::spawn([&] {
+        for (int i = 0; i < n; ++i) {
+          ping.pop();
+          pong.push(i);
+        }
+      });
       a.join();
       b.join();
       std::printf("pingpong: %.1f ns one-way\n", ns_since(t0) / (2.0 * n));

@@ -20,7 +20,10 @@ class injection_queue {
   void push_batch(thread_control* first, thread_control* last, std::size_t n) noexcept {
     last->next = nullptr;
     std::lock_guard<std::mutex> g(mutex_);
-    if (tail_) tail_->next = first; else head_ = first;
+    if (tail_)
+      tail_->next = first;
+    else
+      head_ = first;
     tail_ = last;
     // seq_cst: part of the "publish work, then look for sleepers" StoreLoad of the parking
     // protocol (scheduler.cpp, step N1); pairs with the load in empty().
@@ -49,9 +52,9 @@ class injection_queue {
 
  private:
   std::mutex mutex_;
-  thread_control* head_ = nullptr;  // guarded by mutex_
-  thread_control* tail_ = nullptr;  // guarded by mutex_
-  std::atomic<std::size_t> len_{0}; // written under mutex_, read without it
+  thread_control* head_ = nullptr;   // guarded by mutex_
+  thread_control* tail_ = nullptr;   // guarded by mutex_
+  std::atomic<std::size_t> len_{0};  // written under mutex_, read without it
 };
 
 }  // namespace hybrid::detail

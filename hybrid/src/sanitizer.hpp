@@ -34,9 +34,9 @@ namespace hybrid::detail::sanitizer {
 
 // scheduler_side — what a worker's scheduler context must remember about itself.
 struct scheduler_side {
-  void* tsan_fiber = nullptr;         // the worker's own TSan fiber
-  void* fake_stack = nullptr;         // ASan's fake stack of the scheduler context
-  const void* stack_bottom = nullptr; // the kernel thread's stack, learnt on first arrival
+  void* tsan_fiber = nullptr;          // the worker's own TSan fiber
+  void* fake_stack = nullptr;          // ASan's fake stack of the scheduler context
+  const void* stack_bottom = nullptr;  // the kernel thread's stack, learnt on first arrival
   std::size_t stack_size = 0;
 };
 

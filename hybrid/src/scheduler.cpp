@@ -186,11 +186,11 @@ scheduler::~scheduler() = default;
 // ---- the parking protocol ------------------------------------------------------------------
 
 void scheduler::notify_work() noexcept {
-  if (workers_.size() == 1) return;                              // nobody else to wake
-  store_load_fence();                                            // N2, pairs with P3
-  if (searching_.load(std::memory_order_relaxed) != 0) return;   // N3
-  if (sleeping_.load(std::memory_order_relaxed) == 0) return;    // N4
-  wake_one();                                                    // N5
+  if (workers_.size() == 1) return;                             // nobody else to wake
+  store_load_fence();                                           // N2, pairs with P3
+  if (searching_.load(std::memory_order_relaxed) != 0) return;  // N3
+  if (sleeping_.load(std::memory_order_relaxed) == 0) return;   // N4
+  wake_one();                                                   // N5
 }
 
 void scheduler::wake_one() noexcept {
@@ -362,11 +362,14 @@ unsigned default_workers() noexcept { return std::max(1u, std::thread::hardware_
 
 std::string describe(const options& o) {
   unsigned workers = o.workers == 0 ? default_workers() : o.workers;
-  std::size_t stack = std::max(o.stack_size == 0 ? default_stack_size : o.stack_size, min_stack_size);
+  std::size_t stack =
+      std::max(o.stack_size == 0 ? default_stack_size : o.stack_size, min_stack_size);
   return "workers=" + std::to_string(workers) + " stack=" + std::to_string(stack / 1024) +
          " KiB (guard page, pooled, control block on the stack) local_queue=" +
-         std::to_string(local_queue_capacity) + " (Chase-Lev, steal half when not draining) lifo_limit=" +
-         std::to_string(lifo_streak_limit) + " switch=direct thread-to-thread (Boost.Context fcontext)";
+         std::to_string(local_queue_capacity) +
+         " (Chase-Lev, steal half when not draining) lifo_limit=" +
+         std::to_string(lifo_streak_limit) +
+         " switch=direct thread-to-thread (Boost.Context fcontext)";
 }
 
 namespace {
@@ -374,7 +377,8 @@ std::atomic<bool> run_active{false};
 }
 
 stats run(const options& o, std::function<void()> body) {
-  if (run_active.exchange(true)) throw std::logic_error("hybrid::run: runs must not nest or overlap");
+  if (run_active.exchange(true))
+    throw std::logic_error("hybrid::run: runs must not nest or overlap");
   struct reset {
     ~reset() { run_active.store(false); }
   } r;

@@ -64,10 +64,10 @@ class scheduler {
   std::atomic<std::uint32_t> searching_{0};
   std::atomic<std::uint32_t> sleeping_{0};
   std::mutex idle_mutex_;
-  std::vector<worker*> idle_;       // guarded by idle_mutex_
-  unsigned idle_forever_ = 0;       // guarded by idle_mutex_
-  std::string deadlock_report_;     // written under idle_mutex_ at the end of the run
-  std::size_t deadlocked_ = 0;      // idem
+  std::vector<worker*> idle_;    // guarded by idle_mutex_
+  unsigned idle_forever_ = 0;    // guarded by idle_mutex_
+  std::string deadlock_report_;  // written under idle_mutex_ at the end of the run
+  std::size_t deadlocked_ = 0;   // idem
 };
 
 // store_load_fence() — a full (seq_cst) fence: the StoreLoad points of the parking protocol.

@@ -50,7 +50,8 @@ void mutex::lock() {
   for (;;) {
     s = state_.load(std::memory_order_relaxed);
     if (s == 0) {
-      if (state_.compare_exchange_weak(s, 1, std::memory_order_acquire, std::memory_order_relaxed)) {
+      if (state_.compare_exchange_weak(s, 1, std::memory_order_acquire,
+                                       std::memory_order_relaxed)) {
         waiters_lock_.unlock();
         return;
       }

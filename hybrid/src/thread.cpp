@@ -25,11 +25,16 @@ namespace hybrid {
 
 const char* to_string(thread_state s) noexcept {
   switch (s) {
-    case thread_state::fresh: return "new";
-    case thread_state::ready: return "ready";
-    case thread_state::running: return "running";
-    case thread_state::blocked: return "blocked";
-    case thread_state::terminated: return "terminated";
+    case thread_state::fresh:
+      return "new";
+    case thread_state::ready:
+      return "ready";
+    case thread_state::running:
+      return "running";
+    case thread_state::blocked:
+      return "blocked";
+    case thread_state::terminated:
+      return "terminated";
   }
   return "?";
 }
@@ -38,13 +43,20 @@ namespace detail {
 
 const char* describe(wait_reason r) noexcept {
   switch (r) {
-    case wait_reason::none: return "nothing";
-    case wait_reason::mutex: return "mutex lock";
-    case wait_reason::condition: return "condition variable wait";
-    case wait_reason::channel_push: return "channel push";
-    case wait_reason::channel_pop: return "channel pop";
-    case wait_reason::join: return "join";
-    case wait_reason::sleep: return "sleep";
+    case wait_reason::none:
+      return "nothing";
+    case wait_reason::mutex:
+      return "mutex lock";
+    case wait_reason::condition:
+      return "condition variable wait";
+    case wait_reason::channel_push:
+      return "channel push";
+    case wait_reason::channel_pop:
+      return "channel pop";
+    case wait_reason::join:
+      return "join";
+    case wait_reason::sleep:
+      return "sleep";
   }
   return "?";
 }
@@ -79,7 +91,8 @@ thread_control* reserve_thread(std::size_t size, std::size_t align, void** stora
   std::uintptr_t p = (top - size) & ~(a - 1);
   if (size >= t->stack_size / 4) {
     w->recycle(t);
-    throw std::length_error("hybrid::spawn: the thread's function object is too large for its stack");
+    throw std::length_error(
+        "hybrid::spawn: the thread's function object is too large for its stack");
   }
   t->fn_storage = reinterpret_cast<void*>(p);
   *storage = t->fn_storage;
@@ -153,8 +166,7 @@ void thread::detach() noexcept {
   // acq_rel: on success publishes "detached" to finish_thread's exchange; on failure (the
   // thread is done) acquire pairs with that exchange's release before we recycle.
   if (!t->join_word.compare_exchange_strong(expected, detail::join_detached,
-                                            std::memory_order_acq_rel,
-                                            std::memory_order_acquire)) {
+                                            std::memory_order_acq_rel, std::memory_order_acquire)) {
     detail::worker* w = detail::current_worker();
     assert(w && "thread: handles must be destroyed inside hybrid::run");
     if (w) w->recycle(t);

@@ -35,16 +35,16 @@ inline constexpr std::uintptr_t join_detached = 2;  // handle dropped; exit recy
 
 struct thread_control {
   // --- set when the stack is mapped; constant afterwards.
-  char* stack_base = nullptr;       // lowest address: the guard page starts here
-  std::size_t stack_size = 0;       // bytes from stack_base to this control block's end
-  std::size_t guard_size = 0;       // 0 when the stack could not get a guard page
+  char* stack_base = nullptr;  // lowest address: the guard page starts here
+  std::size_t stack_size = 0;  // bytes from stack_base to this control block's end
+  std::size_t guard_size = 0;  // 0 when the stack could not get a guard page
 
   // --- written by the spawning worker in reserve_thread/start_thread, then read-only.
   std::uint64_t id = 0;
   char name[32] = {};
-  void* fn_storage = nullptr;                // the function object, just below this block
+  void* fn_storage = nullptr;  // the function object, just below this block
   const callable_ops* ops = nullptr;
-  std::stop_source stop{std::nostopstate};   // real state only if fn takes a stop_token
+  std::stop_source stop{std::nostopstate};  // real state only if fn takes a stop_token
 
   // --- the holder's (see above).
   // context — where the thread resumes: valid while it is not running (saved by whoever runs

@@ -78,7 +78,10 @@ thread_control* running_thread_for_signal() noexcept {
 }
 
 worker::worker(scheduler& s, unsigned index)
-    : sched_(s), index_(index), observer_(s.observer()), local_(queue_.owner_handle()),
+    : sched_(s),
+      index_(index),
+      observer_(s.observer()),
+      local_(queue_.owner_handle()),
       rng_(index * 2654435761u + 1) {
   stack_cache_.stacks.reserve(stack_pool::cache_capacity);
 }
@@ -193,7 +196,8 @@ after_switch worker::prepare_exit(thread_control* t) noexcept {
 // end to the joiner (unless prepare_exit did), or recycle the stack of a detached thread.
 // noinline, like add_timer: after_switch_out runs on every switch, and inlining its rarer
 // cases made it save six registers on each (callgrind: 30 instructions per yield).
-__attribute__((noinline)) void worker::finish_thread(thread_control* t, bool joiner_served) noexcept {
+__attribute__((noinline)) void worker::finish_thread(thread_control* t,
+                                                     bool joiner_served) noexcept {
   observe(t, thread_state::terminated);
   sanitizer::fiber_destroyed(&t->tsan_fiber);
   exited.bump();
@@ -235,7 +239,8 @@ void worker::schedule_new(thread_control* t) noexcept { push_local(t, true); }
 // queue when full. Either way it is stealable work, so with `notify` a sleeping worker may be
 // woken for it.
 void worker::push_local(thread_control* t, bool notify) noexcept {
-  if (!local_.push(t)) [[unlikely]] overflow_to_injection(t);
+  if (!local_.push(t)) [[unlikely]]
+    overflow_to_injection(t);
   if (notify) sched_.notify_work();
 }
 
@@ -258,7 +263,10 @@ __attribute__((cold, noinline)) void worker::overflow_to_injection(thread_contro
 
 void worker::push_fifo(thread_control* t) noexcept {
   t->next = nullptr;
-  if (fifo_tail_) fifo_tail_->next = t; else fifo_head_ = t;
+  if (fifo_tail_)
+    fifo_tail_->next = t;
+  else
+    fifo_head_ = t;
   fifo_tail_ = t;
 }
 
@@ -374,7 +382,8 @@ thread_control* worker::search() {
   if (judging_steal_) {
     judging_steal_ = false;
     const bool paid = std::chrono::steady_clock::now() - stole_at_ >= steal_payoff;
-    steal_patience_ = paid ? steal_signal_rounds : std::min(2 * steal_patience_, steal_patience_max);
+    steal_patience_ =
+        paid ? steal_signal_rounds : std::min(2 * steal_patience_, steal_patience_max);
   }
   for (unsigned round = 0; round < search_rounds; ++round) {
     rng_ ^= rng_ << 13;
@@ -460,8 +469,7 @@ void worker::park_worker() {
   // P5: sleep, until the next timer at most.
   parks.bump();
   fresh_search_ = true;
-  auto deadline =
-      forever ? std::chrono::steady_clock::time_point::max() : timers_.next_deadline();
+  auto deadline = forever ? std::chrono::steady_clock::time_point::max() : timers_.next_deadline();
   if (parker_.park(deadline)) {
     searching_ = !sched_.stopping();  // woken by notify_work, which counted us as searching
     return;

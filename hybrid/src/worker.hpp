@@ -2,9 +2,10 @@
 //
 // The worker's private core is touched only by its own kernel thread (by its scheduler context
 // or by whichever green thread runs there): the LIFO slot, the FIFO list, the timer heap, the
-// stack cache, the owner handle of the local queue and the tick counters. What other workers may touch is grouped under "shared" below: the stealer handle,
-// the parker, and the idle-list fields (guarded by scheduler::idle_mutex_). The worker loop is
-// in worker.cpp and reads as prose: find work, run it, do what the thread asked on its way out.
+// stack cache, the owner handle of the local queue and the tick counters. What other workers may
+// touch is grouped under "shared" below: the stealer handle, the parker, and the idle-list fields
+// (guarded by scheduler::idle_mutex_). The worker loop is in worker.cpp and reads as prose: find
+// work, run it, do what the thread asked on its way out.
 #pragma once
 
 #include <atomic>
@@ -30,12 +31,12 @@ using local_queue = run_queue<hybrid::local_queue_capacity>;
 
 // after_switch — what a thread asks its worker to do once the thread's context is saved.
 enum class after_switch : std::uint8_t {
-  exited,   // the thread terminated: publish it to its joiner, maybe recycle the stack
+  exited,         // the thread terminated: publish it to its joiner, maybe recycle the stack
   exited_joined,  // the thread terminated and already handed its result to its joiner
-  yielded,  // requeue it behind the others
-  unlock,   // it is in a wait list: release that list's spinlock (object)
-  join,     // wait for thread `object` to terminate
-  sleep,    // put it in the timer heap until `deadline`
+  yielded,        // requeue it behind the others
+  unlock,         // it is in a wait list: release that list's spinlock (object)
+  join,           // wait for thread `object` to terminate
+  sleep,          // put it in the timer heap until `deadline`
 };
 
 // pending_action — the request a thread leaves in its worker before switching away.
@@ -48,8 +49,12 @@ struct pending_action {
 // relaxed_counter — a statistic written only by its owner worker and read by anyone.
 struct relaxed_counter {
   std::atomic<std::uint64_t> value{0};
-  void bump() noexcept { value.store(value.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed); }
-  void add(std::uint64_t n) noexcept { value.store(value.load(std::memory_order_relaxed) + n, std::memory_order_relaxed); }
+  void bump() noexcept {
+    value.store(value.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  }
+  void add(std::uint64_t n) noexcept {
+    value.store(value.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  }
   std::uint64_t get() const noexcept { return value.load(std::memory_order_relaxed); }
 };
 
@@ -65,8 +70,9 @@ class worker {
 
   // ---- called by the green thread running on this worker (its kernel thread) --------------
   // park_current(p) — switch the running thread out (straight to the next ready thread here, or
-  // to the scheduler); p is performed once the thread's context is saved. Returns when the thread is resumed — possibly on ANOTHER worker, so the
-  // caller must not use this worker afterwards (call current_worker() again).
+  // to the scheduler); p is performed once the thread's context is saved. Returns when the thread
+  // is resumed — possibly on ANOTHER worker, so the caller must not use this worker afterwards
+  // (call current_worker() again).
   void park_current(pending_action p);
   // make_ready(t) — t becomes ready in this worker's LIFO slot (it runs next here); the
   // slot's previous occupant moves to the local queue. Thread or scheduler context.
@@ -79,8 +85,8 @@ class worker {
   // context only.
   bool alone() const noexcept {
     // The local queue first: when threads yield to each other it is never empty.
-    return local_.size() == 0 && lifo_ == nullptr && fifo_head_ == nullptr &&
-           timers_.empty() && sched_injection_empty();
+    return local_.size() == 0 && lifo_ == nullptr && fifo_head_ == nullptr && timers_.empty() &&
+           sched_injection_empty();
   }
   // recycle(t) — t terminated and was joined or detached: its stack goes back to the pool.
   void recycle(thread_control* t) noexcept;
@@ -98,7 +104,8 @@ class worker {
   void observe(thread_control* t, thread_state s) noexcept {
     t->state = s;
     if constexpr (hooks_compiled) {
-      if (observer_ != nullptr) [[unlikely]] report(t, s);
+      if (observer_ != nullptr) [[unlikely]]
+        report(t, s);
     }
   }
 
@@ -114,8 +121,8 @@ class worker {
 
   // ---- the context switch (context.cpp); this worker's kernel thread only ------------------
   boost::context::detail::fcontext_t scheduler_context = nullptr;  // saved while threads run
-  pending_action pending;                   // what the thread that just left asked for
-  thread_control* leaving = nullptr;        // that thread, until whoever arrives handles it
+  pending_action pending;             // what the thread that just left asked for
+  thread_control* leaving = nullptr;  // that thread, until whoever arrives handles it
   sanitizer::scheduler_side sanitizer_state;
   // choose_next() — the thread to switch to directly, now marked running, or nullptr (then
   // switch to the scheduler). Never blocks. Thread context, on this worker.
@@ -151,9 +158,9 @@ class worker {
   const unsigned index_;
   hybrid::observer* const observer_;  // scheduler's observer, copied: one load per hook; not owned
   local_queue queue_;
-  local_queue::owner local_;         // owner handle of queue_
-  thread_control* lifo_ = nullptr;   // the LIFO slot: runs next; not stealable
-  unsigned lifo_streak_ = 0;         // consecutive runs from lifo_
+  local_queue::owner local_;             // owner handle of queue_
+  thread_control* lifo_ = nullptr;       // the LIFO slot: runs next; not stealable
+  unsigned lifo_streak_ = 0;             // consecutive runs from lifo_
   thread_control* fifo_head_ = nullptr;  // FIFO list (timers, LIFO guard): FIFO, not stealable
   thread_control* fifo_tail_ = nullptr;
   timer_heap timers_;
@@ -164,8 +171,8 @@ class worker {
   std::uint32_t fairness_countdown_ = 61;  // picks until the next fairness check (worker.cpp)
   std::uint64_t id_counter_ = 0;
   std::uint32_t rng_;
-  bool searching_ = false;           // counted in scheduler::searching_
-  bool pick_oldest_next_ = false;    // a thread just yielded: take the oldest queued next
+  bool searching_ = false;         // counted in scheduler::searching_
+  bool pick_oldest_next_ = false;  // a thread just yielded: take the oldest queued next
   // victim_view — what this worker, as a thief, saw of another worker's queue one search round
   // ago (worth_stealing). Owner-only: one per worker, sized in run().
   struct victim_view {
@@ -175,9 +182,9 @@ class worker {
     bool seen = false;     // false: the first look of this search, nothing to compare with
   };
   std::vector<victim_view> views_;
-  unsigned steal_patience_ = 2;      // rounds of signal a steal needs now (worth_stealing)
-  bool judging_steal_ = false;       // a steal happened; the next search judges whether it paid
-  bool fresh_search_ = true;         // the next search() starts anew: forget victim views
+  unsigned steal_patience_ = 2;  // rounds of signal a steal needs now (worth_stealing)
+  bool judging_steal_ = false;   // a steal happened; the next search judges whether it paid
+  bool fresh_search_ = true;     // the next search() starts anew: forget victim views
   std::chrono::steady_clock::time_point stole_at_{};  // when that steal happened
   // dispatches_ — tick_, published for thieves. Written by the owner only (a relaxed store per
   // pick: a plain MOV on x86-64), read by thieves once per search round. Its own cache line.

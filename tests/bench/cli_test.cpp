@@ -143,8 +143,7 @@ process_result run_threadlab(std::initializer_list<const char*> args) {
   posix_spawn_file_actions_adddup2(&actions, out_fd, STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, err_fd, STDERR_FILENO);
   std::vector<char*> argv{const_cast<char*>(THREADLAB_EXE)};
-  for (const char* a : args)
-    argv.push_back(const_cast<char*>(a));
+  for (const char* a : args) argv.push_back(const_cast<char*>(a));
   argv.push_back(nullptr);
   pid_t pid = 0;
   const int spawned = ::posix_spawn(&pid, THREADLAB_EXE, &actions, nullptr, argv.data(), environ);

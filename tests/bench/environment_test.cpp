@@ -2,11 +2,11 @@
 // on this machine or says plainly that it is not available, never empty.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
 #include <boost/version.hpp>
 #include <cstdio>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 
 #include "bench/environment.hpp"
 

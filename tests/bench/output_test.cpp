@@ -26,8 +26,7 @@ struct scratch_dir {
   ~scratch_dir() { fs::remove_all(path); }
   std::size_t entries() const {
     std::size_t n = 0;
-    for ([[maybe_unused]] const auto& e : fs::directory_iterator(path))
-      ++n;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator(path)) ++n;
     return n;
   }
 };

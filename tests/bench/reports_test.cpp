@@ -199,8 +199,7 @@ TEST_CASE("report table: headline per workload, best and unstable marked, notes 
 TEST_CASE("report csv: one row per record and metric, quoted where needed") {
   const std::string csv = render(report_format::csv, sample_results());
   std::size_t rows = 0;
-  for (char c : csv)
-    rows += c == '\n';
+  for (char c : csv) rows += c == '\n';
   // header + 2 metrics for each of 4 ok records + 1 row each for the skip and the error
   CHECK(rows == 1 + 4 * 2 + 2);
   CHECK(csv.rfind("workload,model,status,reason,", 0) == 0);
@@ -239,7 +238,8 @@ TEST_CASE("report markdown: the states table when the results carry state metric
   green.note = "states: green observes every transition (round_robin wrapped)";
   const std::string md = render(report_format::markdown, res);
   CHECK(contains(md, "**Where thread-time goes"));
-  CHECK(contains(md, "| workload | model | ready % | running % | blocked % | switches | mean slice |"));
+  CHECK(contains(md,
+                 "| workload | model | ready % | running % | blocked % | switches | mean slice |"));
   CHECK(contains(md, "| --- | --- | ---: | ---: | ---: | ---: | ---: |"));
   CHECK(contains(md, "| spawn\\_join | green | 12.0 | 61.0 | 27.0 | 402 | 150 ns |"));
   CHECK(contains(md, "- green observes every transition (round\\_robin wrapped)"));
@@ -247,15 +247,15 @@ TEST_CASE("report markdown: the states table when the results carry state metric
   CHECK_FALSE(contains(md, "| spawn\\_join | kernel | "));
 }
 
-TEST_CASE("report table and markdown: the lifecycle table when spawn_join's percentiles are there") {
+TEST_CASE(
+    "report table and markdown: the lifecycle table when spawn_join's percentiles are there") {
   results res = sample_results();
   CHECK_FALSE(contains(render(report_format::table, res), "The life of a thread"));
   record& green = res.records[1];  // spawn_join on green
   for (const char* figure : {"create", "start_latency", "exit_to_join"}) {
     for (const char* q : {"p50", "p99", "max"}) {
       const double v = std::string(q) == "p50" ? 100 : std::string(q) == "p99" ? 2000 : 30000;
-      green.metrics.push_back(
-          metric(std::string(figure) + "_" + q + "_ns", "ns", true, {v, v, v}));
+      green.metrics.push_back(metric(std::string(figure) + "_" + q + "_ns", "ns", true, {v, v, v}));
     }
   }
   green.metrics.push_back(metric("clock_overhead_ns", "ns", true, {20, 20, 20}));

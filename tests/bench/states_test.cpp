@@ -29,10 +29,11 @@ TEST_CASE("states: shares of thread-time from events in any order, new counted a
   // Thread 1: new 0, running 10, blocked 40, ready 70, running 80, terminated 100:
   //   ready 10 + 10 = 20, running 30 + 20 = 50, blocked 30; lifetime 100.
   // Thread 2: new 50, ready 50, running 60, terminated 110: ready 10, running 50; lifetime 60.
-  const std::vector<trace_event> events = {
-      ev(80, 1, s::running), ev(50, 2, s::created), ev(0, 1, s::created), ev(110, 2, s::terminated),
-      ev(40, 1, s::blocked), ev(50, 2, s::ready),   ev(10, 1, s::running), ev(60, 2, s::running),
-      ev(70, 1, s::ready),   ev(100, 1, s::terminated)};
+  const std::vector<trace_event> events = {ev(80, 1, s::running), ev(50, 2, s::created),
+                                           ev(0, 1, s::created),  ev(110, 2, s::terminated),
+                                           ev(40, 1, s::blocked), ev(50, 2, s::ready),
+                                           ev(10, 1, s::running), ev(60, 2, s::running),
+                                           ev(70, 1, s::ready),   ev(100, 1, s::terminated)};
   const state_accounting a = account_states(events, {});
   CHECK(a.threads == 2);
   CHECK(a.ready_ns == doctest::Approx(30));
@@ -117,10 +118,9 @@ TEST_CASE("states: the tracer's kernel totals and provenance reach the accountin
 }
 
 TEST_CASE("states: the well-formedness check accepts a lawful life and names a broken one") {
-  const std::vector<trace_event> good = {ev(0, 1, s::created), ev(1, 1, s::ready),
-                                         ev(2, 1, s::running), ev(3, 1, s::blocked),
-                                         ev(4, 1, s::ready), ev(5, 1, s::running),
-                                         ev(6, 1, s::terminated)};
+  const std::vector<trace_event> good = {
+      ev(0, 1, s::created), ev(1, 1, s::ready),   ev(2, 1, s::running),   ev(3, 1, s::blocked),
+      ev(4, 1, s::ready),   ev(5, 1, s::running), ev(6, 1, s::terminated)};
   CHECK(testing::malformed_threads(good.data(), good.size()).empty());
   const std::vector<trace_event> bad = {ev(0, 2, s::created), ev(1, 2, s::blocked),
                                         ev(2, 2, s::terminated)};

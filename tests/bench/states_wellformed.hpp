@@ -21,11 +21,16 @@ namespace threadlab::testing {
 inline bool allowed_step(thread_state from, thread_state to) {
   using s = thread_state;
   switch (from) {
-    case s::created: return to == s::ready || to == s::running;
-    case s::ready: return to == s::running;
-    case s::running: return to == s::ready || to == s::blocked || to == s::terminated;
-    case s::blocked: return to == s::ready || to == s::running;
-    case s::terminated: return false;
+    case s::created:
+      return to == s::ready || to == s::running;
+    case s::ready:
+      return to == s::running;
+    case s::running:
+      return to == s::ready || to == s::blocked || to == s::terminated;
+    case s::blocked:
+      return to == s::ready || to == s::running;
+    case s::terminated:
+      return false;
   }
   return false;
 }
@@ -34,8 +39,7 @@ inline bool allowed_step(thread_state from, thread_state to) {
 // ("thread 3: running -> new at event 5"); empty when every thread is well formed.
 inline std::vector<std::string> malformed_threads(const trace_event* events, std::size_t count) {
   std::map<std::uint64_t, std::vector<thread_state>> by_thread;
-  for (std::size_t i = 0; i < count; ++i)
-    by_thread[events[i].thread].push_back(events[i].state);
+  for (std::size_t i = 0; i < count; ++i) by_thread[events[i].thread].push_back(events[i].state);
   std::vector<std::string> problems;
   for (const auto& [id, states] : by_thread) {
     const std::string who = "thread " + std::to_string(id) + ": ";
@@ -61,8 +65,7 @@ inline std::vector<std::string> malformed_threads(const trace_event* events, std
 // thread_count(events, count) — how many distinct threads the events name.
 inline std::size_t thread_count(const trace_event* events, std::size_t count) {
   std::map<std::uint64_t, int> seen;
-  for (std::size_t i = 0; i < count; ++i)
-    seen[events[i].thread] = 1;
+  for (std::size_t i = 0; i < count; ++i) seen[events[i].thread] = 1;
   return seen.size();
 }
 

@@ -42,9 +42,8 @@ std::vector<trace_event> pingpong_events(bool workers) {
 }
 
 nlohmann::json chrome_of(const std::vector<trace_event>& events, std::size_t dropped = 0) {
-  const timeline tl =
-      build_timeline(events.data(), events.size(), {{1, "main"}, {2, "pong \"x\""}}, dropped,
-                     events.size());
+  const timeline tl = build_timeline(events.data(), events.size(), {{1, "main"}, {2, "pong \"x\""}},
+                                     dropped, events.size());
   trace_info info{"pingpong", "synthetic", "2 workers", 3, 2, "synthetic events"};
   return nlohmann::json::parse(chrome_trace_json(tl, info));
 }
@@ -62,8 +61,7 @@ std::vector<nlohmann::json> events_with_ph(const nlohmann::json& doc, const std:
 TEST_CASE("trace chrome: a synthetic pingpong gives a well-formed file, one named track each") {
   const nlohmann::json doc = chrome_of(pingpong_events(false));
   const auto check = check_chrome_trace(doc);
-  for (const auto& p : check.problems)
-    FAIL_CHECK(p);
+  for (const auto& p : check.problems) FAIL_CHECK(p);
   CHECK(check.tracks.size() == 2);
   CHECK(check.spans == 1 + 3 * 3 + 3 * 2 + 2);  // main: 1 + 3 × (blocked, ready, running)
   CHECK(doc["otherData"]["workload"] == "pingpong");

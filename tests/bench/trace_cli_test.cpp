@@ -91,11 +91,11 @@ TEST_CASE("trace cli: bad values exit 2 with one line naming them") {
                  "waits_on_threads"));
   CHECK(contains(trace_usage_error({"--workload", "counting", "--model", "quick", "--size", "0"}),
                  "--size '0'"));
+  CHECK(contains(
+      trace_usage_error({"--workload", "counting", "--model", "quick", "--max-events", "none"}),
+      "--max-events 'none'"));
   CHECK(contains(trace_usage_error(
-                     {"--workload", "counting", "--model", "quick", "--max-events", "none"}),
-                 "--max-events 'none'"));
-  CHECK(contains(trace_usage_error({"--workload", "counting", "--model", "quick", "--svg",
-                                    "/no/such/dir/t.svg"}),
+                     {"--workload", "counting", "--model", "quick", "--svg", "/no/such/dir/t.svg"}),
                  "/no/such/dir"));
 }
 
@@ -138,8 +138,7 @@ int run_threadlab_quietly(const std::vector<std::string>& args, const std::strin
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
                                    O_WRONLY | O_CREAT | O_TRUNC, 0600);
   std::vector<char*> argv{const_cast<char*>(THREADLAB_EXE)};
-  for (const std::string& a : args)
-    argv.push_back(const_cast<char*>(a.c_str()));
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   pid_t pid = 0;
   const int spawned = ::posix_spawn(&pid, THREADLAB_EXE, &actions, nullptr, argv.data(), environ);
@@ -156,8 +155,7 @@ void check_real_pingpong(const std::string& model) {
   const std::string json = temp_path(model + ".json");
   const std::string err = temp_path(model + ".err");
   const int status = run_threadlab_quietly(
-      {"trace", "--workload", "pingpong", "--model", model, "--size", "50", "--output", json},
-      err);
+      {"trace", "--workload", "pingpong", "--model", model, "--size", "50", "--output", json}, err);
   CAPTURE(slurp(err));
   REQUIRE(status == 0);
   const nlohmann::json doc = nlohmann::json::parse(slurp(json));
@@ -168,8 +166,7 @@ void check_real_pingpong(const std::string& model) {
     return;
   }
   const auto check = trace_testing::check_chrome_trace(doc);
-  for (const std::string& p : check.problems)
-    FAIL_CHECK(p);
+  for (const std::string& p : check.problems) FAIL_CHECK(p);
   CHECK(check.tracks.size() >= 2);  // ping and pong at least
   CHECK(check.spans >= 2 * 50);     // each round trip blocks and wakes both
   CHECK(doc["otherData"]["truncated"] == false);
@@ -189,8 +186,7 @@ TEST_CASE("trace program: a tiny --max-events drops, says so, and marks the file
   const std::string json = temp_path("small.json");
   const std::string err = temp_path("small.err");
   const int status = run_threadlab_quietly({"trace", "--workload", "pingpong", "--model", "green",
-                                            "--size", "50", "--max-events", "10", "--output",
-                                            json},
+                                            "--size", "50", "--max-events", "10", "--output", json},
                                            err);
   const std::string err_text = slurp(err);
   const nlohmann::json doc = nlohmann::json::parse(slurp(json));

@@ -18,8 +18,7 @@ namespace {
 
 std::size_t count_of(const std::string& text, const std::string& part) {
   std::size_t n = 0;
-  for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1))
-    ++n;
+  for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
   return n;
 }
 
@@ -42,14 +41,12 @@ const trace_info info{"pingpong", "green", "round_robin", 1000, 1, ""};
 }  // namespace
 
 TEST_CASE("trace svg: a standalone document with one labelled row per thread and a legend") {
-  std::vector<trace_event> events = {event(0, 1, thread_state::running),
-                                     event(400, 1, thread_state::blocked),
-                                     event(100, 2, thread_state::created),
-                                     event(200, 2, thread_state::ready),
-                                     event(300, 2, thread_state::running),
-                                     event(1000, 2, thread_state::terminated)};
-  const timeline tl = build_timeline(events.data(), events.size(), {{1, "ping <main> & co"}}, 0,
-                                     events.size());
+  std::vector<trace_event> events = {
+      event(0, 1, thread_state::running),   event(400, 1, thread_state::blocked),
+      event(100, 2, thread_state::created), event(200, 2, thread_state::ready),
+      event(300, 2, thread_state::running), event(1000, 2, thread_state::terminated)};
+  const timeline tl =
+      build_timeline(events.data(), events.size(), {{1, "ping <main> & co"}}, 0, events.size());
   const std::string svg = timeline_svg(tl, info);
   CHECK(svg.rfind("<?xml", 0) == 0);
   CHECK(contains(svg, "xmlns=\"http://www.w3.org/2000/svg\""));
@@ -60,7 +57,7 @@ TEST_CASE("trace svg: a standalone document with one labelled row per thread and
   CHECK(contains(svg, "thread 2"));
   for (const thread_state s : span_states) {
     CAPTURE(to_string(s));
-    CHECK(contains(svg, std::string(style_of(s).rgb)));          // colour defined
+    CHECK(contains(svg, std::string(style_of(s).rgb)));  // colour defined
     std::string label = ">";
     label += to_string(s);
     label += "<";
@@ -90,10 +87,9 @@ TEST_CASE("trace svg: a trace far denser than the pixels stays one rectangle per
 }
 
 TEST_CASE("trace svg: a thread alive for a nanosecond still gets its pixel") {
-  std::vector<trace_event> events = {event(0, 1, thread_state::running),
-                                     event(1'000'000, 1, thread_state::terminated),
-                                     event(500'000, 2, thread_state::blocked),
-                                     event(500'001, 2, thread_state::terminated)};
+  std::vector<trace_event> events = {
+      event(0, 1, thread_state::running), event(1'000'000, 1, thread_state::terminated),
+      event(500'000, 2, thread_state::blocked), event(500'001, 2, thread_state::terminated)};
   const timeline tl = build_timeline(events.data(), events.size(), {}, 0, events.size());
   const std::string svg = timeline_svg(tl, info);
   CHECK(contains(svg, "class=\"s3\""));  // thread 2's blocked nanosecond

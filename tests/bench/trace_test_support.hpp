@@ -18,8 +18,8 @@ namespace threadlab::trace_testing {
 
 // trace_check — what check_chrome_trace found.
 struct trace_check {
-  std::vector<std::string> problems;  // empty: the file is well formed
-  std::size_t spans = 0;              // X events, plus matched B/E pairs
+  std::vector<std::string> problems;                       // empty: the file is well formed
+  std::size_t spans = 0;                                   // X events, plus matched B/E pairs
   std::set<std::pair<std::int64_t, std::int64_t>> tracks;  // (pid, tid) with a span
 };
 
@@ -40,8 +40,8 @@ inline trace_check check_chrome_trace(const nlohmann::json& doc) {
   if (doc.value("displayTimeUnit", "") != "ns") r.problems.push_back("displayTimeUnit is not ns");
   using track_id = std::pair<std::int64_t, std::int64_t>;
   std::set<track_id> named;
-  std::map<track_id, std::int64_t> track_end;              // end of the last span seen
-  std::map<track_id, std::vector<std::int64_t>> open_b;    // ts of unmatched B events
+  std::map<track_id, std::int64_t> track_end;            // end of the last span seen
+  std::map<track_id, std::vector<std::int64_t>> open_b;  // ts of unmatched B events
   auto add_span = [&](const track_id& track, std::int64_t ts, std::int64_t dur) {
     ++r.spans;
     r.tracks.insert(track);

@@ -82,8 +82,7 @@ TEST_CASE("trace timeline: tracks are ordered by first event, not by id; the las
 
 TEST_CASE("trace timeline: a full tracer counts its drops and the warning says what to do") {
   tracer log(4);
-  for (std::uint64_t i = 0; i < 6; ++i)
-    log.record_at(i, 1, -1, thread_state::running);
+  for (std::uint64_t i = 0; i < 6; ++i) log.record_at(i, 1, -1, thread_state::running);
   const timeline tl = build_timeline(log);
   CHECK(tl.recorded == 4);
   CHECK(tl.dropped == 2);

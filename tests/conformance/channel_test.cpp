@@ -89,7 +89,8 @@ TEST_CASE_TEMPLATE_DEFINE("channel: push blocks while full and resumes when a po
       M::sleep_for(5ms);  // give a push that does not block the chance to return
       pushed_while_full = pushed.load(std::memory_order_relaxed);
       first = channel.pop();  // makes room: the blocked push must complete
-      resumed = eventually<M>([&] { return pushed.load(std::memory_order_relaxed) == capacity + 1; });
+      resumed =
+          eventually<M>([&] { return pushed.load(std::memory_order_relaxed) == capacity + 1; });
       for (int i = 0; i < capacity; ++i) rest.push_back(channel.pop());
       producer.join();
     });
@@ -124,7 +125,8 @@ TEST_CASE_TEMPLATE_DEFINE("channel: close wakes every receiver blocked in pop wi
           returned.fetch_add(1, std::memory_order_relaxed);
         }));
       }
-      all_started = eventually<M>([&] { return started.load(std::memory_order_relaxed) == receiver_count; });
+      all_started =
+          eventually<M>([&] { return started.load(std::memory_order_relaxed) == receiver_count; });
       M::sleep_for(5ms);  // let them block in pop (a receiver not yet blocked passes too)
       channel.close();
       must_eventually<M>([&] { return returned.load(std::memory_order_relaxed) == receiver_count; },
@@ -138,8 +140,9 @@ TEST_CASE_TEMPLATE_DEFINE("channel: close wakes every receiver blocked in pop wi
 }
 TEST_CASE_TEMPLATE_APPLY(channel_close_wakes_receivers, models_under_test);
 
-TEST_CASE_TEMPLATE_DEFINE("channel: close wakes every sender blocked in push and push returns false",
-                          M, channel_close_wakes_senders) {
+TEST_CASE_TEMPLATE_DEFINE(
+    "channel: close wakes every sender blocked in push and push returns false", M,
+    channel_close_wakes_senders) {
   for_each_worker_count<M>("channel close wakes senders", [](const run_options& options) {
     const int sender_count = static_cast<int>(max_waiting_threads<M>(options, 3));
     bool all_started = false;
@@ -160,7 +163,8 @@ TEST_CASE_TEMPLATE_DEFINE("channel: close wakes every sender blocked in push and
           returned.fetch_add(1, std::memory_order_relaxed);
         }));
       }
-      all_started = eventually<M>([&] { return started.load(std::memory_order_relaxed) == sender_count; });
+      all_started =
+          eventually<M>([&] { return started.load(std::memory_order_relaxed) == sender_count; });
       M::sleep_for(5ms);  // let them block in push (a sender not yet blocked passes too)
       channel.close();
       must_eventually<M>([&] { return returned.load(std::memory_order_relaxed) == sender_count; },
@@ -179,7 +183,8 @@ TEST_CASE_TEMPLATE_DEFINE("channel: close wakes every sender blocked in push and
 TEST_CASE_TEMPLATE_APPLY(channel_close_wakes_senders, models_under_test);
 
 TEST_CASE_TEMPLATE_DEFINE(
-    "channel: after close pop drains the items in order then returns nullopt and push returns false",
+    "channel: after close pop drains the items in order then returns nullopt and push returns "
+    "false",
     M, channel_drains_after_close) {
   for_each_worker_count<M>("channel drains after close", [](const run_options& options) {
     constexpr int item_count = 5;
@@ -214,10 +219,9 @@ TEST_CASE_TEMPLATE_DEFINE(
     constexpr int item_count = producer_count * items_per_producer;
     // The body is one consumer. On a fixed pool at most workers - 1 spawned consumers may block
     // in pop at once, so that one pool thread is always left to run the producers.
-    const int spawned_consumer_count =
-        has(M::capabilities, capability::waits_on_threads)
-            ? 2
-            : static_cast<int>(std::min(2u, options.workers - 1));
+    const int spawned_consumer_count = has(M::capabilities, capability::waits_on_threads)
+                                           ? 2
+                                           : static_cast<int>(std::min(2u, options.workers - 1));
     std::vector<int> times_received(item_count, 0);
     std::int64_t received_sum = 0;
     int out_of_range = 0;
@@ -256,7 +260,8 @@ TEST_CASE_TEMPLATE_DEFINE(
       }
       consume();
       for (auto& thread : threads) thread.join();
-      for (int i = 0; i < item_count; ++i) times_received[i] = receipts[i].load(std::memory_order_relaxed);
+      for (int i = 0; i < item_count; ++i)
+        times_received[i] = receipts[i].load(std::memory_order_relaxed);
       received_sum = sum.load(std::memory_order_relaxed);
       out_of_range = bad_items.load(std::memory_order_relaxed);
       failed_pushes = push_failures.load(std::memory_order_relaxed);

@@ -17,7 +17,8 @@
 namespace threadlab::conformance {
 namespace {
 
-TEST_CASE_TEMPLATE_DEFINE("condition_variable: notify_one wakes a waiting thread", M, cv_notify_one) {
+TEST_CASE_TEMPLATE_DEFINE("condition_variable: notify_one wakes a waiting thread", M,
+                          cv_notify_one) {
   for_each_worker_count<M>("notify_one wakes a waiter", [](const run_options& options) {
     bool waiter_registered = false;
     bool woke_with_flag_set = false;

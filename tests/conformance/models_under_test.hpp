@@ -19,7 +19,8 @@ template <class... Ts>
 struct as_tuple<type_list<Ts...>> {
   // Every model under test must satisfy the contract; a model that does not fails to compile
   // here, naming the requirement it misses.
-  static_assert((model<Ts> && ...), "every entry of threadlab::all_models must satisfy threadlab::model");
+  static_assert((model<Ts> && ...),
+                "every entry of threadlab::all_models must satisfy threadlab::model");
   using type = std::tuple<Ts...>;
 };
 

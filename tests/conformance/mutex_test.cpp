@@ -85,8 +85,9 @@ TEST_CASE_TEMPLATE_DEFINE("mutex: lock blocks while another thread holds it and 
 }
 TEST_CASE_TEMPLATE_APPLY(mutex_lock_blocks, models_under_test);
 
-TEST_CASE_TEMPLATE_DEFINE("mutex: try_lock fails while another thread holds it and succeeds once free",
-                          M, mutex_try_lock) {
+TEST_CASE_TEMPLATE_DEFINE(
+    "mutex: try_lock fails while another thread holds it and succeeds once free", M,
+    mutex_try_lock) {
   for_each_worker_count<M>("mutex try_lock", [](const run_options& options) {
     bool acquired_while_held = true;
     bool acquired_when_free = false;

@@ -141,15 +141,18 @@ TEST_CASE_TEMPLATE_DEFINE("multicore: two threads spinning on each other without
         // Neither thread yields: they meet only if they run at the same time on two cores.
         auto first = M::spawn([&] {
           first_arrived.store(true, std::memory_order_release);
-          first_met.store(spin_until<M>(second_arrived, deadline, false), std::memory_order_relaxed);
+          first_met.store(spin_until<M>(second_arrived, deadline, false),
+                          std::memory_order_relaxed);
         });
         auto second = M::spawn([&] {
           second_arrived.store(true, std::memory_order_release);
-          second_met.store(spin_until<M>(first_arrived, deadline, false), std::memory_order_relaxed);
+          second_met.store(spin_until<M>(first_arrived, deadline, false),
+                           std::memory_order_relaxed);
         });
         first.join();
         second.join();
-        both_met = first_met.load(std::memory_order_relaxed) && second_met.load(std::memory_order_relaxed);
+        both_met =
+            first_met.load(std::memory_order_relaxed) && second_met.load(std::memory_order_relaxed);
       });
       CHECK(both_met);
     });

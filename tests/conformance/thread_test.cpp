@@ -130,9 +130,9 @@ TEST_CASE_TEMPLATE_DEFINE("many threads: 10000 threads are alive at once", M, ma
       M::run(options, [&] {
         typename M::mutex mutex;
         typename M::condition_variable released_changed;
-        std::size_t parked = 0;         // written under mutex
-        std::size_t done = 0;           // written under mutex
-        bool released = false;          // written under mutex
+        std::size_t parked = 0;  // written under mutex
+        std::size_t done = 0;    // written under mutex
+        bool released = false;   // written under mutex
         std::vector<typename M::thread> threads;
         threads.reserve(thread_count);
         for (std::size_t i = 0; i < thread_count; ++i) {

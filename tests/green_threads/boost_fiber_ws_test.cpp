@@ -181,8 +181,8 @@ TEST_CASE("boost_fiber_ws: sleep_for and a tree of spawns") {
 TEST_CASE("boost_fiber_ws: adapter facts") {
   CHECK(boost_fiber_ws::name == "boost_fiber_ws");
   CHECK(threadlab::has(boost_fiber_ws::capabilities, threadlab::capability::multicore));
-  CHECK_FALSE(threadlab::has(boost_fiber_ws::capabilities,
-                             threadlab::capability::blocking_syscalls));
+  CHECK_FALSE(
+      threadlab::has(boost_fiber_ws::capabilities, threadlab::capability::blocking_syscalls));
   CHECK(boost_fiber_ws::workers(with_workers(3)) == 3);
   CHECK(boost_fiber_ws::workers(with_workers(0)) >= 1);
   CHECK(boost_fiber_ws::configuration(with_workers(2)).find("2 kernel threads") !=

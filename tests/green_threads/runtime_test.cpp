@@ -32,8 +32,8 @@ TEST_CASE("run can be called many times, from several kernel threads") {
 }
 
 TEST_CASE("run rethrows the exception that escaped body") {
-  CHECK_THROWS_WITH_AS(gt::run({}, [] { throw std::logic_error("body failed"); }),
-                       "body failed", std::logic_error);
+  CHECK_THROWS_WITH_AS(gt::run({}, [] { throw std::logic_error("body failed"); }), "body failed",
+                       std::logic_error);
   // The process is still usable afterwards.
   bool ran = false;
   gt::run({}, [&] { ran = true; });
@@ -100,9 +100,10 @@ TEST_CASE("green adapter: satisfies the contract, reports its setup, runs repeat
     });
   }
   CHECK(sum == 3 * 5050);
-  CHECK_THROWS_AS(green::run(opts, [] {
-                    green::thread t = green::spawn([] { throw std::out_of_range("x"); });
-                    t.join();
-                  }),
+  CHECK_THROWS_AS(green::run(opts,
+                             [] {
+                               green::thread t = green::spawn([] { throw std::out_of_range("x"); });
+                               t.join();
+                             }),
                   std::out_of_range);
 }

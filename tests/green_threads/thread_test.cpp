@@ -74,10 +74,16 @@ TEST_CASE("yield lets the other ready fibers run in round-robin order") {
   post.launch = gt::launch_policy::post;
   gt::run(post, [&] {
     gt::thread a = gt::spawn([&] {
-      for (int i = 0; i < 3; ++i) { order.push_back(1); gt::this_thread::yield(); }
+      for (int i = 0; i < 3; ++i) {
+        order.push_back(1);
+        gt::this_thread::yield();
+      }
     });
     gt::thread b = gt::spawn([&] {
-      for (int i = 0; i < 3; ++i) { order.push_back(2); gt::this_thread::yield(); }
+      for (int i = 0; i < 3; ++i) {
+        order.push_back(2);
+        gt::this_thread::yield();
+      }
     });
     a.join();
     b.join();

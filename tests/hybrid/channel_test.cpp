@@ -88,8 +88,12 @@ TEST_CASE("channel: close wakes every blocked pusher and popper") {
       full.push(0);
       std::vector<hybrid::thread> ts;
       for (int i = 0; i < 5; ++i) {
-        ts.push_back(hybrid::spawn([&] { if (!empty.pop()) pops_empty.fetch_add(1); }));
-        ts.push_back(hybrid::spawn([&] { if (!full.push(1)) pushes_refused.fetch_add(1); }));
+        ts.push_back(hybrid::spawn([&] {
+          if (!empty.pop()) pops_empty.fetch_add(1);
+        }));
+        ts.push_back(hybrid::spawn([&] {
+          if (!full.push(1)) pushes_refused.fetch_add(1);
+        }));
       }
       for (int i = 0; i < 20; ++i) hybrid::this_thread::yield();
       hybrid::this_thread::sleep_for(std::chrono::milliseconds(5));  // let every waiter block

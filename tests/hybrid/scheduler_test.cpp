@@ -178,8 +178,9 @@ TEST_CASE("run returns only after every spawned thread finished, even unjoined o
 }
 
 TEST_CASE("run rethrows an exception that escaped the body") {
-  CHECK_THROWS_WITH_AS(hybrid::run(hybrid_test::with_workers(2), [] { throw std::runtime_error("body failed"); }),
-                       "body failed", std::runtime_error);
+  CHECK_THROWS_WITH_AS(
+      hybrid::run(hybrid_test::with_workers(2), [] { throw std::runtime_error("body failed"); }),
+      "body failed", std::runtime_error);
 }
 
 TEST_CASE("a deadlock makes run throw, naming each blocked thread and where it waits") {
@@ -240,7 +241,8 @@ TEST_CASE("idle workers sleep instead of polling") {
     hybrid::stats st = hybrid::run(hybrid_test::with_workers(workers), [&] {
       // Wake every worker with some stealable work first.
       std::vector<hybrid::thread> ts;
-      for (int i = 0; i < 16; ++i) ts.push_back(hybrid::spawn([] { busy_for(std::chrono::microseconds(500)); }));
+      for (int i = 0; i < 16; ++i)
+        ts.push_back(hybrid::spawn([] { busy_for(std::chrono::microseconds(500)); }));
       for (auto& t : ts) t.join();
       double before = process_cpu_seconds();
       hybrid::this_thread::sleep_for(std::chrono::milliseconds(300));

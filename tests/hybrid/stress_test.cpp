@@ -20,7 +20,7 @@ namespace {
 struct outcome {
   std::vector<std::atomic<int>> received;  // per message: times received
   std::atomic<long> helpers_finished{0};
-  long locked_counter = 0;                 // guarded by the run's mutex
+  long locked_counter = 0;  // guarded by the run's mutex
   long expected_locked = 0;
   std::atomic<long> joins{0};
   explicit outcome(std::size_t messages) : received(messages) {}
@@ -131,7 +131,8 @@ TEST_CASE("stress: spawn trees (skynet-like) sum exactly") {
       hybrid::channel<long> results(10);
       std::vector<hybrid::thread> kids;
       for (int i = 0; i < 10; ++i) {
-        kids.push_back(hybrid::spawn([&results, id, i, depth] { results.push(node(id * 10 + i, depth - 1)); }));
+        kids.push_back(hybrid::spawn(
+            [&results, id, i, depth] { results.push(node(id * 10 + i, depth - 1)); }));
       }
       long sum = 0;
       for (int i = 0; i < 10; ++i) sum += *results.pop();
@@ -142,7 +143,8 @@ TEST_CASE("stress: spawn trees (skynet-like) sum exactly") {
   for (unsigned workers : hybrid_test::worker_counts) {
     CAPTURE(workers);
     long sum = 0;
-    hybrid::stats st = hybrid::run(hybrid_test::with_workers(workers), [&] { sum = tree::node(0, 4); });
+    hybrid::stats st =
+        hybrid::run(hybrid_test::with_workers(workers), [&] { sum = tree::node(0, 4); });
     CHECK(sum == 9999L * 10000 / 2);
     CHECK(st.threads_spawned == 11111);  // 11110 nodes below the body, plus the body
   }

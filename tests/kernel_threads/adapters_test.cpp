@@ -62,6 +62,7 @@ TEST_CASE("kernel_pool: spawned tasks run on the pool and join rethrows") {
 TEST_CASE("kernel_pool: lacks waits_on_threads and reports its worker count") {
   CHECK_FALSE(threadlab::has(kernel_pool::capabilities, capability::waits_on_threads));
   CHECK(threadlab::has(kernel_pool::capabilities, capability::blocking_syscalls));
-  CHECK(kernel_pool::configuration(run_options{.workers = 3, .stack_size = 0}).rfind("3 kernel", 0) ==
-        0);
+  CHECK(
+      kernel_pool::configuration(run_options{.workers = 3, .stack_size = 0}).rfind("3 kernel", 0) ==
+      0);
 }

@@ -128,6 +128,7 @@ TEST_CASE("workers are named from pool_options") {
                                  char buf[32] = {};
                                  pthread_getname_np(pthread_self(), buf, sizeof buf);
                                  return std::string(buf);
-                               }).get();
+                               })
+                               .get();
   CHECK((name == "crunch-0" || name == "crunch-1"));
 }

@@ -137,11 +137,13 @@ TEST_CASE("request_stop ends a loop that polls its stop_token") {
 TEST_CASE("the destructor requests stop and joins") {
   std::atomic<bool> finished{false};
   {
-    kernel_threads::thread t([&](std::stop_token stop, int step) {
-      long spins = 0;
-      while (!stop.stop_requested()) spins += step;
-      finished = spins >= 0;
-    }, 1);
+    kernel_threads::thread t(
+        [&](std::stop_token stop, int step) {
+          long spins = 0;
+          while (!stop.stop_requested()) spins += step;
+          finished = spins >= 0;
+        },
+        1);
   }  // would hang here if the destructor did not request stop
   CHECK(finished.load());
 }
@@ -204,8 +206,8 @@ TEST_CASE("EAGAIN under RLIMIT_AS (in a forked child) names the address-space li
   if (child == 0) {
     std::size_t pages = 0;
     std::ifstream("/proc/self/statm") >> pages;  // first field: virtual size in pages
-    const rlim_t cap = static_cast<rlim_t>(pages) * static_cast<rlim_t>(sysconf(_SC_PAGESIZE)) +
-                       (16u << 20);
+    const rlim_t cap =
+        static_cast<rlim_t>(pages) * static_cast<rlim_t>(sysconf(_SC_PAGESIZE)) + (16u << 20);
     const rlimit limit{cap, cap};
     if (setrlimit(RLIMIT_AS, &limit) != 0) _exit(3);
     try {
@@ -215,7 +217,8 @@ TEST_CASE("EAGAIN under RLIMIT_AS (in a forked child) names the address-space li
       _exit(1);  // created: the limit did not bite
     } catch (const kernel_threads::creation_error& e) {
       const std::string what = e.what();
-      const bool clear = e.code().value() == EAGAIN && what.find("RLIMIT_AS") != std::string::npos &&
+      const bool clear = e.code().value() == EAGAIN &&
+                         what.find("RLIMIT_AS") != std::string::npos &&
                          what.find("likely the address-space limit RLIMIT_AS") != std::string::npos;
       _exit(clear ? 0 : 2);
     } catch (...) {

@@ -196,7 +196,7 @@ class ws_algorithm final : public boost::fibers::algo::algorithm {
   ws_ready_queue ready_;
   std::mutex mutex_;
   std::condition_variable woken_;
-  bool notified_ = false;  // guarded by mutex_
+  bool notified_ = false;                                // guarded by mutex_
   green_threads::detail::transition_reporter reporter_;  // this worker's; see the file comment
 };
 

@@ -17,11 +17,16 @@ namespace threadlab::models::detail {
 // to_trace_state(s) — the tracer's name for a green_threads state.
 constexpr thread_state to_trace_state(green_threads::thread_state s) noexcept {
   switch (s) {
-    case green_threads::thread_state::fresh: return thread_state::created;
-    case green_threads::thread_state::ready: return thread_state::ready;
-    case green_threads::thread_state::running: return thread_state::running;
-    case green_threads::thread_state::blocked: return thread_state::blocked;
-    case green_threads::thread_state::terminated: return thread_state::terminated;
+    case green_threads::thread_state::fresh:
+      return thread_state::created;
+    case green_threads::thread_state::ready:
+      return thread_state::ready;
+    case green_threads::thread_state::running:
+      return thread_state::running;
+    case green_threads::thread_state::blocked:
+      return thread_state::blocked;
+    case green_threads::thread_state::terminated:
+      return thread_state::terminated;
   }
   return thread_state::created;
 }

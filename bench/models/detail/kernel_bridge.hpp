@@ -41,11 +41,16 @@ class kernel_bridge final : public kernel_threads::observer {
  private:
   static constexpr thread_state to_trace_state(kernel_threads::thread_state s) noexcept {
     switch (s) {
-      case kernel_threads::thread_state::fresh: return thread_state::created;
-      case kernel_threads::thread_state::ready: return thread_state::ready;
-      case kernel_threads::thread_state::running: return thread_state::running;
-      case kernel_threads::thread_state::blocked: return thread_state::blocked;
-      case kernel_threads::thread_state::terminated: return thread_state::terminated;
+      case kernel_threads::thread_state::fresh:
+        return thread_state::created;
+      case kernel_threads::thread_state::ready:
+        return thread_state::ready;
+      case kernel_threads::thread_state::running:
+        return thread_state::running;
+      case kernel_threads::thread_state::blocked:
+        return thread_state::blocked;
+      case kernel_threads::thread_state::terminated:
+        return thread_state::terminated;
     }
     return thread_state::created;
   }

@@ -139,8 +139,8 @@ class channel {
   std::size_t head_ = 0;                 // index of the oldest item
   std::size_t count_ = 0;                // items in the ring
   bool closed_ = false;
-  wait_queue waiting_producers_;         // fibers blocked in push (channel full)
-  wait_queue waiting_consumers_;         // fibers blocked in pop (channel empty)
+  wait_queue waiting_producers_;  // fibers blocked in push (channel full)
+  wait_queue waiting_consumers_;  // fibers blocked in pop (channel empty)
 };
 
 }  // namespace green_threads

@@ -39,11 +39,16 @@ enum class thread_state : std::uint8_t {
 // to_string(s) — "new", "ready", "running", "blocked" or "terminated".
 constexpr const char* to_string(thread_state s) noexcept {
   switch (s) {
-    case thread_state::fresh: return "new";
-    case thread_state::ready: return "ready";
-    case thread_state::running: return "running";
-    case thread_state::blocked: return "blocked";
-    case thread_state::terminated: return "terminated";
+    case thread_state::fresh:
+      return "new";
+    case thread_state::ready:
+      return "ready";
+    case thread_state::running:
+      return "running";
+    case thread_state::blocked:
+      return "blocked";
+    case thread_state::terminated:
+      return "terminated";
   }
   return "?";
 }

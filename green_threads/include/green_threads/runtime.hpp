@@ -47,8 +47,8 @@ enum class launch_policy {
 
 // runtime_options — how one world is set up.
 struct runtime_options {
-  std::size_t stack_size = 0;                   // bytes per fiber; 0: default_stack_size
-  stack_kind stack = stack_kind::pooled;        // see stack.hpp
+  std::size_t stack_size = 0;             // bytes per fiber; 0: default_stack_size
+  stack_kind stack = stack_kind::pooled;  // see stack.hpp
   launch_policy launch = launch_policy::dispatch;
   // observer — receives every state transition of every fiber of the world (observer.hpp);
   // nullptr: none, at the cost of one branch per scheduling decision. Not owned; must outlive

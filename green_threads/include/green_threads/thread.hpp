@@ -75,17 +75,16 @@ thread spawn_with(boost::fibers::launch policy, Fn&& fn) {
   auto error = std::make_unique<std::exception_ptr>();
   w->live.enter();
   try {
-    boost::fibers::fiber f(
-        policy, std::allocator_arg, w->stacks,
-        [body = std::decay_t<Fn>(std::forward<Fn>(fn)), slot = error.get(),
-         live = &w->live]() mutable noexcept {
-          try {
-            body();
-          } catch (...) {
-            *slot = std::current_exception();
-          }
-          live->leave();
-        });
+    boost::fibers::fiber f(policy, std::allocator_arg, w->stacks,
+                           [body = std::decay_t<Fn>(std::forward<Fn>(fn)), slot = error.get(),
+                            live = &w->live]() mutable noexcept {
+                             try {
+                               body();
+                             } catch (...) {
+                               *slot = std::current_exception();
+                             }
+                             live->leave();
+                           });
     return thread(std::move(f), std::move(error));
   } catch (...) {
     w->live.leave();

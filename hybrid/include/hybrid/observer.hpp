@@ -41,8 +41,8 @@ const char* to_string(thread_state s) noexcept;
 
 // transition — one state change of one thread.
 struct transition {
-  std::uint64_t thread_id = 0;  // the id printed as "#ID"
-  unsigned worker_id = 0;       // the worker that made the change
+  std::uint64_t thread_id = 0;               // the id printed as "#ID"
+  unsigned worker_id = 0;                    // the worker that made the change
   thread_state state = thread_state::fresh;  // the state entered
   std::int64_t timestamp_ns = 0;             // steady_clock, nanoseconds since its epoch
 };

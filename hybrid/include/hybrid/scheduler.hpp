@@ -20,15 +20,15 @@ inline constexpr unsigned lifo_streak_limit = 16;
 
 // stats — counters of one run, summed over workers. Returned by hybrid::run.
 struct stats {
-  unsigned workers = 0;               // kernel workers that ran
-  std::size_t stack_size = 0;         // bytes reserved per thread stack, guard page included
-  std::uint64_t threads_spawned = 0;  // threads created, the body included
-  std::uint64_t steals = 0;           // successful steal operations (each takes up to half)
-  std::uint64_t threads_stolen = 0;   // threads moved by those steals
-  std::uint64_t lifo_runs = 0;        // threads run from a LIFO slot
-  std::uint64_t worker_parks = 0;     // times a worker went to sleep
-  std::uint64_t stacks_mapped = 0;    // stacks created with mmap (the rest were reused)
-  std::uint64_t unguarded_stacks = 0; // stacks without a guard page (vm.max_map_count reached)
+  unsigned workers = 0;                // kernel workers that ran
+  std::size_t stack_size = 0;          // bytes reserved per thread stack, guard page included
+  std::uint64_t threads_spawned = 0;   // threads created, the body included
+  std::uint64_t steals = 0;            // successful steal operations (each takes up to half)
+  std::uint64_t threads_stolen = 0;    // threads moved by those steals
+  std::uint64_t lifo_runs = 0;         // threads run from a LIFO slot
+  std::uint64_t worker_parks = 0;      // times a worker went to sleep
+  std::uint64_t stacks_mapped = 0;     // stacks created with mmap (the rest were reused)
+  std::uint64_t unguarded_stacks = 0;  // stacks without a guard page (vm.max_map_count reached)
 };
 
 // worker_id() — the index (0..worker_count()-1) of the worker running the caller.

@@ -100,8 +100,9 @@ thread spawn_control(detail::thread_control* c) noexcept;
 // memory when fn takes no stop_token. The new thread may run, on any worker, before spawn
 // returns. An exception escaping fn is rethrown by join. Precondition: called inside run.
 template <class F>
-  requires std::invocable<std::decay_t<F>&> || std::invocable<std::decay_t<F>&, std::stop_token>
-thread spawn(const spawn_options& o, F&& fn) {
+requires std::invocable < std::decay_t<F>
+& > ||
+    std::invocable<std::decay_t<F>&, std::stop_token> thread spawn(const spawn_options& o, F&& fn) {
   using Fn = std::decay_t<F>;
   void* storage = nullptr;
   detail::thread_control* c = detail::reserve_thread(sizeof(Fn), alignof(Fn), &storage);
@@ -117,8 +118,8 @@ thread spawn(const spawn_options& o, F&& fn) {
 
 // spawn(fn) — spawn(spawn_options{}, fn).
 template <class F>
-  requires std::invocable<std::decay_t<F>&> || std::invocable<std::decay_t<F>&, std::stop_token>
-thread spawn(F&& fn) {
+requires std::invocable < std::decay_t<F>
+& > || std::invocable<std::decay_t<F>&, std::stop_token> thread spawn(F&& fn) {
   return spawn(spawn_options{}, std::forward<F>(fn));
 }
 

@@ -37,7 +37,8 @@ class channel {
   // channel(capacity) — an open, empty channel holding at most `capacity` items.
   // Precondition: capacity >= 1 (else std::invalid_argument).
   explicit channel(std::size_t capacity) : capacity_(capacity) {
-    if (capacity == 0) throw std::invalid_argument("kernel_threads::channel: capacity must be >= 1");
+    if (capacity == 0)
+      throw std::invalid_argument("kernel_threads::channel: capacity must be >= 1");
   }
 
   channel(const channel&) = delete;

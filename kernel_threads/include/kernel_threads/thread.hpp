@@ -85,9 +85,9 @@ class thread {
   // fn(stop_token, args...) if fn accepts a std::stop_token first, else fn(args...).
   // Throws creation_error if the thread cannot be created.
   template <class F, class... Args>
-    requires(!std::is_same_v<std::remove_cvref_t<F>, thread> &&
-             !std::is_same_v<std::remove_cvref_t<F>, thread_options>)
-  explicit thread(F&& fn, Args&&... args)
+  requires(!std::is_same_v<std::remove_cvref_t<F>, thread> &&
+           !std::is_same_v<std::remove_cvref_t<F>, thread_options>) explicit thread(F&& fn,
+                                                                                    Args&&... args)
       : thread(thread_options{}, std::forward<F>(fn), std::forward<Args>(args)...) {}
 
   // thread(options, fn, args...) — as above, with a name and a stack size.

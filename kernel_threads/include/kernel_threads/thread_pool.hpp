@@ -82,7 +82,8 @@ class thread_pool {
   template <class F>
   auto submit(F&& fn) -> std::future<std::invoke_result_t<std::decay_t<F>&>> {
     using result = std::invoke_result_t<std::decay_t<F>&>;
-    auto task = std::make_unique<detail::promise_task<result, std::decay_t<F>>>(std::forward<F>(fn));
+    auto task =
+        std::make_unique<detail::promise_task<result, std::decay_t<F>>>(std::forward<F>(fn));
     auto future = task->get_future();
     enqueue(std::move(task));
     return future;
@@ -114,13 +115,13 @@ class thread_pool {
 
   const unsigned worker_count_;
 
-  std::mutex mutex_;                                   // guards queue_ and phase_
-  std::condition_variable work_available_;             // workers wait: queue non-empty or stopping
+  std::mutex mutex_;                        // guards queue_ and phase_
+  std::condition_variable work_available_;  // workers wait: queue non-empty or stopping
   std::deque<std::unique_ptr<detail::pool_task>> queue_;  // written under mutex_
-  phase phase_ = phase::accepting;                     // written under mutex_
+  phase phase_ = phase::accepting;                        // written under mutex_
 
-  std::mutex shutdown_mutex_;       // serializes shutdown(); held while joining the workers
-  std::vector<thread> workers_;     // written by the constructor and under shutdown_mutex_
+  std::mutex shutdown_mutex_;    // serializes shutdown(); held while joining the workers
+  std::vector<thread> workers_;  // written by the constructor and under shutdown_mutex_
 };
 
 }  // namespace kernel_threads

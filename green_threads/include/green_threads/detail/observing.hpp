@@ -11,10 +11,10 @@
 //                   it is no longer in its scheduler's worker list (Boost 1.74 has no
 //                   is_terminated(); scheduler::terminate unlinks the fiber from that list
 //                   just before pick_next, while a fiber that yields or blocks stays
-//                   attached — the work_stealing algorithm detaches only in awakened), blocked if it is linked into a wait queue or the
-//                   sleep queue (every Boost primitive links before it suspends, and unlinks
-//                   only under a lock released after the switch), otherwise ready (a yield:
-//                   awakened follows and is then not reported twice).
+//                   attached — the work_stealing algorithm detaches only in awakened), blocked if
+//                   it is linked into a wait queue or the sleep queue (every Boost primitive links
+//                   before it suspends, and unlinks only under a lock released after the switch),
+//                   otherwise ready (a yield: awakened follows and is then not reported twice).
 //   neither         a fiber spawned with launch::dispatch starts running without pick_next;
 //                   the first hook called on it (the awakened of its parent) catches it up:
 //                   new, then running.
@@ -67,13 +67,15 @@ class transition_reporter {
 
   // awakened(ctx) — call first thing in algorithm::awakened.
   void awakened(boost::fibers::context* ctx) noexcept {
-    if (observing()) [[unlikely]] report_awakened(ctx);
+    if (observing()) [[unlikely]]
+      report_awakened(ctx);
   }
 
   // picked(next) — call in algorithm::pick_next with the context it returns (may be null).
   // Precondition: called on the leaving (active) context's stack, as Boost does.
   void picked(boost::fibers::context* next) noexcept {
-    if (observing()) [[unlikely]] report_picked(next);
+    if (observing()) [[unlikely]]
+      report_picked(next);
   }
 
  private:
@@ -129,7 +131,8 @@ class transition_reporter {
     auto* tag = static_cast<fiber_tag*>(ctx->get_properties());
     if (tag == nullptr) {
       // relaxed: the counter only hands out distinct ids.
-      tag = new (std::nothrow) fiber_tag(ctx, shared_->next_id.fetch_add(1, std::memory_order_relaxed));
+      tag = new (std::nothrow)
+          fiber_tag(ctx, shared_->next_id.fetch_add(1, std::memory_order_relaxed));
       if (tag == nullptr) return;  // out of memory: this fiber goes untraced
       ctx->set_properties(tag);
       shared_->sink->on_transition(transition{tag->id, worker_, thread_state::fresh, now});

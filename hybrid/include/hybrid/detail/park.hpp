@@ -16,7 +16,15 @@ namespace hybrid::detail {
 struct thread_control;
 
 // wait_reason — what a blocked thread waits for; shown in deadlock reports.
-enum class wait_reason : std::uint8_t { none, mutex, condition, channel_push, channel_pop, join, sleep };
+enum class wait_reason : std::uint8_t {
+  none,
+  mutex,
+  condition,
+  channel_push,
+  channel_pop,
+  join,
+  sleep
+};
 
 // describe(r) — "mutex", "condition variable", "channel push", ...
 const char* describe(wait_reason r) noexcept;
@@ -37,7 +45,10 @@ class wait_list {
   // push_back(n) — append n. Precondition: n is in no list.
   void push_back(wait_node* n) noexcept {
     n->next = nullptr;
-    if (tail_) tail_->next = n; else head_ = n;
+    if (tail_)
+      tail_->next = n;
+    else
+      head_ = n;
     tail_ = n;
   }
   // pop_front() — remove and return the oldest node, or nullptr.
@@ -80,8 +91,8 @@ void unpark(thread_control* t) noexcept;
 // constructed in place on the thread's own stack.
 struct callable_ops {
   void (*invoke)(void* fn, std::stop_token token);  // runs fn(token) or fn()
-  void (*destroy)(void* fn) noexcept;                // ~F()
-  bool takes_stop_token;                             // fn accepts a std::stop_token
+  void (*destroy)(void* fn) noexcept;               // ~F()
+  bool takes_stop_token;                            // fn accepts a std::stop_token
 };
 
 // reserve_thread(size, align, storage) — take a stack from the pool and return its control
