@@ -4,7 +4,7 @@
 # Extra arguments go to `threadlab` (e.g. `scripts/quickstart.sh run --workload skynet`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh
-cmake --preset release -DTHREADLAB_BUILD_TESTS=OFF >/dev/null
+scripts/deps.sh --tests  # the same build folder as scripts/test.sh, which needs doctest
+cmake --preset release >/dev/null
 cmake --build --preset release --target threadlab -j "$(nproc)" >/dev/null
 exec build/release/bench/threadlab "$@"

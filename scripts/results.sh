@@ -5,8 +5,8 @@
 # Usage: scripts/results.sh [extra threadlab run arguments, e.g. --repetitions 7]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh
-cmake --preset release -DTHREADLAB_BUILD_TESTS=OFF >/dev/null
+scripts/deps.sh --tests  # the same build folder as scripts/test.sh, which needs doctest
+cmake --preset release >/dev/null
 cmake --build --preset release --target threadlab -j "$(nproc)" >/dev/null
 bin=build/release/bench/threadlab
 out=bench/RESULTS.md

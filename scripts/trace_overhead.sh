@@ -42,8 +42,16 @@ for build in on off; do
   [[ $build == off ]] && dir=$off flag=OFF
   echo "trace_overhead: building $dir (hooks $flag)" >&2
   # The build's own output is shown only when it fails.
-  if ! log=$( (cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-                 -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" -DTHREADLAB_TRACE_HOOKS=$flag &&
+  # hooks ON is the release preset itself (build/release, shared with the other scripts);
+  # hooks OFF is the same configuration in a folder of its own.
+  if [[ $build == on ]]; then
+    configure=(cmake --preset release -DTHREADLAB_TRACE_HOOKS=ON)
+  else
+    configure=(cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=Release
+               -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" -DTHREADLAB_TRACE_HOOKS=OFF
+               -DTHREADLAB_BUILD_TESTS=OFF)
+  fi
+  if ! log=$( (cd "$root" && "${configure[@]}" &&
                cmake --build "$dir" --target threadlab -j"$jobs") 2>&1); then
     echo "$log" | tail -n 40 >&2
     echo "trace_overhead: the build in $dir failed" >&2
