@@ -103,12 +103,28 @@ struct column {
   }
 };
 
+// axis_origin(tl) — where the time axis starts: the first moment any thread runs. What comes
+// before it is the model's start-up (kernel workers being created, the body not yet
+// dispatched), which can be most of a short trace and would squeeze the workload itself into
+// a few pixels at the right edge. The subtitle says how much was cut.
+std::uint64_t axis_origin(const timeline& tl) {
+  std::uint64_t origin = tl.end_ns;
+  for (const thread_track& track : tl.tracks) {
+    for (const span& s : track.spans) {
+      if (s.state == thread_state::running) origin = std::min(origin, s.begin_ns);
+    }
+  }
+  return origin < tl.end_ns ? origin : tl.begin_ns;
+}
+
 // columns_of(track, t0, ns_per_px, width) — the track cut into width pixel columns.
 std::vector<column> columns_of(const thread_track& track, std::uint64_t t0, double ns_per_px,
                                int width) {
   std::vector<column> cols(static_cast<std::size_t>(width));
   for (const span& s : track.spans) {
-    const double x0 = static_cast<double>(s.begin_ns - t0) / ns_per_px;
+    if (s.end_ns < t0) continue;  // before the axis starts (see axis_origin)
+    const double x0 =
+        std::max(static_cast<double>(s.begin_ns) - static_cast<double>(t0), 0.0) / ns_per_px;
     const double x1 = static_cast<double>(s.end_ns - t0) / ns_per_px;
     const int first = std::clamp(static_cast<int>(std::floor(x0)), 0, width - 1);
     const int last = std::clamp(static_cast<int>(std::ceil(x1)) - 1, first, width - 1);
@@ -193,13 +209,19 @@ std::string timeline_svg(const timeline& tl, const trace_info& info, const svg_o
   // Title and legend.
   fmt::format_to(it, "<text x=\"10\" y=\"20\" font-size=\"14\" font-weight=\"bold\">{}</text>\n",
                  escaped(fmt::format("{} on {}", info.workload, info.model)));
-  const double range_ns = static_cast<double>(tl.end_ns - tl.begin_ns);
+  const std::uint64_t t0 = axis_origin(tl);
+  const double range_ns = static_cast<double>(tl.end_ns - t0);
+  const double startup_ns = static_cast<double>(t0 - tl.begin_ns);
   const double step_ns = tick_step(range_ns);
   const time_unit unit = unit_for(step_ns);
-  fmt::format_to(
-      it, "<text x=\"10\" y=\"37\" fill=\"#444\">{}</text>\n",
-      escaped(fmt::format("size {} · {} threads · {} events over {:.4g} {}", info.size,
-                          tl.tracks.size(), tl.recorded, range_ns / unit.ns, unit.symbol)));
+  fmt::format_to(it, "<text x=\"10\" y=\"37\" fill=\"#444\">{}</text>\n",
+                 escaped(fmt::format(
+                     "size {} · {} threads · {} events over {:.4g} {}{}", info.size,
+                     tl.tracks.size(), tl.recorded, range_ns / unit.ns, unit.symbol,
+                     startup_ns > 0 ? fmt::format(" · axis from the first running thread "
+                                                  "({:.4g} {} of start-up before it not shown)",
+                                                  startup_ns / unit.ns, unit.symbol)
+                                    : std::string())));
   // The configuration and provenance lines are cut to the width (about 6 px per character);
   // the whole text is in their tooltips.
   const std::size_t line_chars = static_cast<std::size_t>(width - 20) / 6;
@@ -260,8 +282,7 @@ std::string timeline_svg(const timeline& tl, const trace_info& info, const svg_o
     fmt::format_to(it, "<text x=\"{}\" y=\"{}\" text-anchor=\"end\"><title>{}</title>{}</text>\n",
                    label_width - 8, y + bar_height - 3, escaped(track.name),
                    escaped(shortened(track.name)));
-    draw_row(out, columns_of(track, tl.begin_ns, ns_per_px, plot_width), label_width, y,
-             tl.has_workers);
+    draw_row(out, columns_of(track, t0, ns_per_px, plot_width), label_width, y, tl.has_workers);
   }
   int y = rows_bottom + 14;
   if (hidden > 0) {
