@@ -2,7 +2,7 @@
 # scripts/test.sh — quick-start command 2: install what is missing, build, run every test.
 # Ends with ctest's summary. Usage: scripts/test.sh [--preset release|debug|asan|tsan]
 #   release (default): every suite. asan: every suite under AddressSanitizer + UBSan.
-#   tsan: the suites that are clean under ThreadSanitizer (see TSAN_SUITES below).
+#   tsan: the suites that are clean under ThreadSanitizer (tsan_suites below).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 preset=release
@@ -23,14 +23,15 @@ cmake --preset "$preset" -DTHREADLAB_BUILD_TESTS=ON >/dev/null
 # suites that include it) gives false race reports under TSan — its internals are not annotated
 # and GCC warns (-Wtsan) that TSan cannot see the fences its headers use — so those suites are
 # not built in the tsan preset.
-targets=()
-[[ "$preset" == tsan ]] && targets=(--target hybrid_tests kernel_threads_tests)
-cmake --build --preset "$preset" -j "$(nproc)" "${targets[@]}"
-
+tsan_suites=(hybrid kernel_threads)
+build_args=(--preset "$preset" -j "$(nproc)")
 ctest_args=(--preset "$preset" -j "$(nproc)")
-case "$preset" in
-  tsan) ctest_args+=(-R "^(hybrid|kernel_threads)/") ;;
-esac
+if [[ "$preset" == tsan ]]; then
+  for suite in "${tsan_suites[@]}"; do build_args+=(--target "${suite}_tests"); done
+  ctest_args+=(-R "^($(IFS='|'; echo "${tsan_suites[*]}"))/")
+fi
+cmake --build "${build_args[@]}"
+
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:detect_stack_use_after_return=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}"
