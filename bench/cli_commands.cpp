@@ -7,7 +7,6 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
-#include <system_error>
 
 #include "bench/cli.hpp"
 #include "bench/compare.hpp"
@@ -90,12 +89,7 @@ int run_command(const registry& reg, const run_request& req, std::ostream& out, 
 
   const std::string text = render(req.format, res);
   if (req.output) {
-    try {
-      write_atomically(*req.output, text);
-    } catch (const std::system_error& e) {
-      err << "threadlab: " << e.what() << "\n";
-      return exit_failed;
-    }
+    if (!write_or_report(*req.output, text, err)) return exit_failed;
   } else {
     out << text << std::flush;
   }

@@ -13,7 +13,6 @@
 #include <exception>
 #include <ostream>
 #include <string_view>
-#include <system_error>
 
 #include "bench/cli.hpp"
 #include "bench/output.hpp"
@@ -43,17 +42,6 @@ constexpr trace_size trace_sizes[] = {
     {"mutex", 1'000},               // critical sections
     {"parallel_compute", 100'000},  // work units: few threads, little switching
 };
-
-// write_file(path, text, err) — write_atomically, with a failure reported as one line.
-bool write_file(const std::string& path, const std::string& text, std::ostream& err) {
-  try {
-    write_atomically(path, text);
-    return true;
-  } catch (const std::system_error& e) {
-    err << "threadlab: " << e.what() << "\n";
-    return false;
-  }
-}
 
 }  // namespace
 
@@ -107,13 +95,13 @@ int trace_command(const registry& reg, const trace_request& req, std::ostream& o
         "tracer)\n",
         req.model);
   }
-  if (!write_file(req.output, chrome_trace_json(tl, info), err)) return exit_failed;
+  if (!write_or_report(req.output, chrome_trace_json(tl, info), err)) return exit_failed;
   out << fmt::format(
       "trace: {} on {}, size {}: {} threads, {} events -> {} "
       "(open it in ui.perfetto.dev or chrome://tracing)\n",
       req.workload, req.model, info.size, tl.tracks.size(), tl.recorded, req.output);
   if (req.svg) {
-    if (!write_file(*req.svg, timeline_svg(tl, info), err)) return exit_failed;
+    if (!write_or_report(*req.svg, timeline_svg(tl, info), err)) return exit_failed;
     out << fmt::format("trace: timeline -> {}\n", *req.svg);
   }
   return status;

@@ -3,8 +3,7 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-
+#include "bench/report_detail.hpp"
 #include "bench/units.hpp"
 
 namespace threadlab {
@@ -16,11 +15,6 @@ const record* find_record(const results& res, const record& like) {
     if (r.workload == like.workload && r.model == like.model) return &r;
   }
   return nullptr;
-}
-
-std::string pad(const std::string& text, std::size_t width) {
-  const std::size_t w = display_width(text);
-  return text + std::string(width > w ? width - w : 0, ' ');
 }
 
 }  // namespace
@@ -60,18 +54,8 @@ comparison compare_results(const results& a, const results& b) {
     if (find_record(b, ra) == nullptr)
       unmatched.push_back(ra.workload + "/" + ra.model + ": only in A");
   }
-  rows.insert(rows.begin(), {"pair", "metric", "A median", "B median", "B/A", ""});
-  std::vector<std::size_t> widths(6, 0);
-  for (const auto& row : rows) {
-    for (std::size_t i = 0; i < row.size(); ++i)
-      widths[i] = std::max(widths[i], display_width(row[i]));
-  }
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t i = 0; i < row.size(); ++i) line += pad(row[i], widths[i]) + "  ";
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out.text += line + "\n";
-  }
+  out.text = aligned_rows({"pair", "metric", "A median", "B median", "B/A", ""}, rows,
+                          /*label_columns=*/6, /*rule=*/false);
   for (const std::string& u : unmatched) out.text += "  " + u + "\n";
   out.text += fmt::format("\n{} regression{} (worse by more than {:.0f}%)\n", out.regressions,
                           out.regressions == 1 ? "" : "s", regression_threshold * 100);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <ostream>
 #include <system_error>
 #include <vector>
 
@@ -83,6 +84,16 @@ void write_atomically(const std::string& path, const std::string& content) {
   if (dir >= 0) {
     ::fsync(dir);
     ::close(dir);
+  }
+}
+
+bool write_or_report(const std::string& path, const std::string& content, std::ostream& err) {
+  try {
+    write_atomically(path, content);
+    return true;
+  } catch (const std::system_error& e) {
+    err << "threadlab: " << e.what() << "\n";
+    return false;
   }
 }
 

@@ -2,6 +2,7 @@
 // stdout.
 #pragma once
 
+#include <iosfwd>
 #include <optional>
 #include <string>
 
@@ -17,5 +18,9 @@ std::optional<std::string> output_path_problem(const std::string& path);
 // directory, fsyncs it, renames it over path, and fsyncs the directory. On failure the
 // temporary file is removed and std::system_error names the step that failed.
 void write_atomically(const std::string& path, const std::string& content);
+
+// write_or_report(path, content, err) — write_atomically, with a failure reported on err as one
+// line ("threadlab: " and what failed) and returned as false.
+bool write_or_report(const std::string& path, const std::string& content, std::ostream& err);
 
 }  // namespace threadlab

@@ -9,9 +9,13 @@
 
 namespace threadlab {
 
-namespace {
+const metric_summary* find_metric(const record& r, std::string_view name) {
+  for (const metric_summary& m : r.metrics) {
+    if (m.name == name) return &m;
+  }
+  return nullptr;
+}
 
-// markdown_cell(text) — text safe inside a markdown table cell (as report_markdown.cpp does).
 std::string markdown_cell(const std::string& text) {
   std::string out;
   for (char c : text) {
@@ -21,53 +25,45 @@ std::string markdown_cell(const std::string& text) {
   return out;
 }
 
-}  // namespace
+std::string aligned_rows(const std::vector<std::string>& header,
+                         const std::vector<std::vector<std::string>>& rows,
+                         std::size_t label_columns, bool rule) {
+  std::vector<std::size_t> widths(header.size(), 0);
+  auto measure = [&](const std::vector<std::string>& cells) {
+    for (std::size_t i = 0; i < cells.size() && i < widths.size(); ++i)
+      widths[i] = std::max(widths[i], display_width(cells[i]));
+  };
+  measure(header);
+  for (const auto& row : rows) measure(row);
 
-const metric_summary* find_metric(const record& r, std::string_view name) {
-  for (const metric_summary& m : r.metrics) {
-    if (m.name == name) return &m;
-  }
-  return nullptr;
-}
-
-std::string render_detail_text(const detail_table& t) {
-  std::vector<std::vector<std::string>> rows;
-  rows.push_back(t.header);
-  rows.insert(rows.end(), t.rows.begin(), t.rows.end());
-  std::vector<std::size_t> widths(t.header.size(), 0);
-  for (const auto& row : rows) {
-    for (std::size_t i = 0; i < row.size() && i < widths.size(); ++i)
-      widths[i] = std::max(widths[i], display_width(row[i]));
-  }
-  std::string out = fmt::format("\n{}:\n\n", t.caption);
-  for (std::size_t k = 0; k < rows.size(); ++k) {
-    std::string line;
-    for (std::size_t i = 0; i < rows[k].size() && i < widths.size(); ++i) {
-      const std::size_t w = display_width(rows[k][i]);
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string text;
+    for (std::size_t i = 0; i < cells.size() && i < widths.size(); ++i) {
+      const std::size_t w = display_width(cells[i]);
       const std::string fill(widths[i] > w ? widths[i] - w : 0, ' ');
-      if (i != 0) line += "  ";
-      line += i >= t.label_columns ? fill + rows[k][i] : rows[k][i] + fill;
+      if (i != 0) text += "  ";
+      text += i >= label_columns ? fill + cells[i] : cells[i] + fill;
     }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out += line + "\n";
-    if (k == 0) {
-      std::string rule;
-      for (std::size_t i = 0; i < widths.size(); ++i) {
-        if (i != 0) rule += "  ";
-        rule += std::string(widths[i], '-');
-      }
-      out += rule + "\n";
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    return text + "\n";
+  };
+
+  std::string out = line(header);
+  if (rule) {
+    for (std::size_t i = 0; i < widths.size(); ++i) {
+      if (i != 0) out += "  ";
+      out += std::string(widths[i], '-');
     }
+    out += "\n";
   }
-  if (!t.notes_title.empty()) {
-    out += fmt::format("\n{}:\n", t.notes_title);
-    for (const std::string& n : t.notes) out += "  " + n + "\n";
-  }
+  for (const auto& row : rows) out += line(row);
   return out;
 }
 
-std::string render_detail_markdown(const detail_table& t) {
-  std::string out = fmt::format("\n**{}**\n\n", markdown_cell(t.caption));
+std::string markdown_rows(const std::vector<std::string>& header,
+                          const std::vector<std::vector<std::string>>& rows,
+                          std::size_t label_columns) {
+  std::string out;
   auto add_row = [&out](const std::vector<std::string>& cells) {
     out += "|";
     for (const std::string& c : cells) {
@@ -77,12 +73,27 @@ std::string render_detail_markdown(const detail_table& t) {
     }
     out += "\n";
   };
-  add_row(t.header);
+  add_row(header);
   out += "|";
-  for (std::size_t i = 0; i < t.header.size(); ++i)
-    out += i < t.label_columns ? " --- |" : " ---: |";
+  for (std::size_t i = 0; i < header.size(); ++i) out += i < label_columns ? " --- |" : " ---: |";
   out += "\n";
-  for (const auto& row : t.rows) add_row(row);
+  for (const auto& row : rows) add_row(row);
+  return out;
+}
+
+std::string render_detail_text(const detail_table& t) {
+  std::string out = fmt::format("\n{}:\n\n", t.caption);
+  out += aligned_rows(t.header, t.rows, t.label_columns);
+  if (!t.notes_title.empty()) {
+    out += fmt::format("\n{}:\n", t.notes_title);
+    for (const std::string& n : t.notes) out += "  " + n + "\n";
+  }
+  return out;
+}
+
+std::string render_detail_markdown(const detail_table& t) {
+  std::string out = fmt::format("\n**{}**\n\n", markdown_cell(t.caption));
+  out += markdown_rows(t.header, t.rows, t.label_columns);
   if (!t.notes_title.empty()) {
     out += fmt::format("\n{}:\n\n", t.notes_title);
     for (const std::string& n : t.notes) out += fmt::format("- {}\n", markdown_cell(n));

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "bench/report_detail.hpp"
 #include "bench/report_lifecycle.hpp"
 #include "bench/report_states.hpp"
 #include "bench/summary_grid.hpp"
@@ -11,45 +12,21 @@ namespace threadlab {
 
 namespace {
 
-// cell(text) — text safe inside a table cell: pipes escaped, marks that markdown would read
-// as emphasis escaped.
-std::string cell(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '|' || c == '*' || c == '~' || c == '^' || c == '_') out += '\\';
-    out += c;
-  }
-  return out;
-}
-
 void append_list(std::string& out, const char* title, const std::vector<std::string>& items) {
   if (items.empty()) return;
   out += fmt::format("\n**{}**\n\n", title);
-  for (const std::string& item : items) out += fmt::format("- {}\n", cell(item));
+  for (const std::string& item : items) out += fmt::format("- {}\n", markdown_cell(item));
 }
 
 }  // namespace
 
 std::string render_markdown(const results& res) {
   const summary_grid grid = make_summary_grid(res);
-  std::string out = fmt::format("_{}_\n\n", cell(run_summary_line(res)));
-  auto row = [&](const std::vector<std::string>& cells) {
-    out += "|";
-    for (const std::string& c : cells) {
-      out += ' ';
-      out += cell(c);
-      out += " |";
-    }
-    out += "\n";
-  };
-  row(grid.header);
-  out += "|";
-  for (std::size_t i = 0; i < grid.header.size(); ++i) out += i < 2 ? " --- |" : " ---: |";
-  out += "\n";
-  for (const auto& r : grid.rows) row(r);
+  std::string out = fmt::format("_{}_\n\n", markdown_cell(run_summary_line(res)));
+  out += markdown_rows(grid.header, grid.rows, /*label_columns=*/2);
   out += "\n";
   for (const std::string& l : grid.legend)
-    out += cell(l) + "  \n";  // two spaces: a line break, so each legend line stands alone
+    out += markdown_cell(l) + "  \n";  // two spaces: a line break, so each legend line stands alone
   append_list(out, "Scaled (^)", grid.scaled_notes);
   append_list(out, "Skipped", grid.skipped);
   append_list(out, "Errors", grid.errors);

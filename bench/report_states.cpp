@@ -5,9 +5,7 @@
 
 #include <algorithm>
 #include <array>
-#include <iterator>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include "bench/report_detail.hpp"
@@ -34,40 +32,31 @@ std::string states_note(const std::string& note) {
   return at == std::string::npos ? note : note.substr(at + 8);
 }
 
-// states_grid — the table's cells (header first) and the per-model notes under it.
-struct states_grid {
-  std::vector<std::vector<std::string>> rows;
-  std::vector<std::string> notes;
-};
-
-// make_states_grid(res) — one row per ok record with state metrics; a note per model saying
+// states_detail(res) — one row per ok record with state metrics; a note per model saying
 // what it observed or inferred (also for ok records of models that report no state metrics).
-states_grid make_states_grid(const results& res) {
-  states_grid grid;
-  auto& rows = grid.rows;
-  auto& notes = grid.notes;
-  rows.push_back(
-      {"workload", "model", "ready %", "running %", "blocked %", "switches", "mean slice"});
+detail_table states_detail(const results& res) {
+  detail_table t;
+  t.caption =
+      "Where thread-time goes (--states; medians; thread-time = sum over threads of creation to "
+      "termination, new counted as ready)";
+  t.header = {"workload", "model", "ready %", "running %", "blocked %", "switches", "mean slice"};
+  t.notes_title = "Observed or inferred, per model";
   for (const record& r : res.records) {
     if (r.status != record_status::ok) continue;
     if (find_metric(r, "running_share") == nullptr) {
       if (r.note.find("states: ") != std::string::npos) {
-        notes.push_back(fmt::format("{} ({}): {}", r.model, r.workload, states_note(r.note)));
+        t.notes.push_back(fmt::format("{} ({}): {}", r.model, r.workload, states_note(r.note)));
       }
       continue;
     }
     std::vector<std::string> row{r.workload, r.model};
     for (std::string_view name : state_columns) row.push_back(cell(find_metric(r, name)));
-    rows.push_back(std::move(row));
+    t.rows.push_back(std::move(row));
     const std::string note = states_note(r.note);  // each provenance names its model
-    if (std::find(notes.begin(), notes.end(), note) == notes.end()) notes.push_back(note);
+    if (std::find(t.notes.begin(), t.notes.end(), note) == t.notes.end()) t.notes.push_back(note);
   }
-  return grid;
+  return t;
 }
-
-constexpr const char* states_caption =
-    "Where thread-time goes (--states; medians; thread-time = sum over threads of creation to "
-    "termination, new counted as ready)";
 
 }  // namespace
 
@@ -75,19 +64,6 @@ bool has_state_metrics(const results& res) {
   return std::any_of(res.records.begin(), res.records.end(), [](const record& r) {
     return r.status == record_status::ok && find_metric(r, "running_share") != nullptr;
   });
-}
-
-// states_detail(res) — the grid as a detail table (bench/report_detail.hpp).
-static detail_table states_detail(const results& res) {
-  states_grid grid = make_states_grid(res);
-  detail_table t;
-  t.caption = states_caption;
-  t.header = std::move(grid.rows.front());
-  t.rows.assign(std::make_move_iterator(grid.rows.begin() + 1),
-                std::make_move_iterator(grid.rows.end()));
-  t.notes_title = "Observed or inferred, per model";
-  t.notes = std::move(grid.notes);
-  return t;
 }
 
 std::string render_states_table(const results& res) {

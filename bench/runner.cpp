@@ -101,15 +101,12 @@ record run_pair(const registry& reg, const pair_entry& pair, const runner_option
     r.reason = pair.skip_reason;
     return r;
   }
-  const pair_runner run = pair.run;
-  const run_options model_options = opts.model_options;
   const std::uint64_t size = r.size;
-  const bool states = opts.states;
-  fill_from_outcome(
-      r,
-      run_isolated(
-          [&] { return states ? traced_run(run, model_options, size) : run(model_options, size); },
-          limits_of(opts), w.name, m.name));
+  auto once = [&] {
+    return opts.states ? traced_run(pair.run, opts.model_options, size)
+                       : pair.run(opts.model_options, size);
+  };
+  fill_from_outcome(r, run_isolated(once, limits_of(opts), w.name, m.name));
   return r;
 }
 
@@ -119,10 +116,9 @@ record run_baseline(const baseline_entry& baseline, const runner_options& opts) 
   r.model = std::string(baseline_model);
   r.size = opts.size.value_or(baseline.info.default_size);
   r.configuration = "no model: " + baseline.info.description;
-  const baseline_runner run = baseline.run;
   const std::uint64_t size = r.size;
-  fill_from_outcome(r, run_isolated([&] { return run(size); }, limits_of(opts), baseline.info.name,
-                                    baseline_model));
+  fill_from_outcome(r, run_isolated([&] { return baseline.run(size); }, limits_of(opts),
+                                    baseline.info.name, baseline_model));
   return r;
 }
 

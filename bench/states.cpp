@@ -11,11 +11,6 @@ namespace threadlab {
 
 namespace {
 
-// thread_log — what one thread did: its events, later sorted by time.
-struct thread_log {
-  std::vector<trace_event> events;
-};
-
 // add_interval(a, state, ns) — time spent in state goes to its column.
 void add_interval(state_accounting& a, thread_state state, double ns) {
   switch (state) {
@@ -47,14 +42,14 @@ double state_accounting::mean_slice_ns() const {
 
 state_accounting account_states(std::span<const trace_event> events,
                                 std::span<const thread_totals> totals) {
-  std::unordered_map<std::uint64_t, thread_log> threads;
-  for (const trace_event& e : events) threads[e.thread].events.push_back(e);
+  // Each thread's events, sorted by time below.
+  std::unordered_map<std::uint64_t, std::vector<trace_event>> threads;
+  for (const trace_event& e : events) threads[e.thread].push_back(e);
   std::unordered_map<std::uint64_t, const thread_totals*> kernel;
   for (const thread_totals& t : totals) kernel[t.thread] = &t;
 
   state_accounting a;
-  for (auto& [id, log] : threads) {
-    std::vector<trace_event>& ev = log.events;
+  for (auto& [id, ev] : threads) {
     // stable: events with equal stamps keep their recording order (new before running).
     std::stable_sort(ev.begin(), ev.end(), [](const trace_event& x, const trace_event& y) {
       return x.time_ns < y.time_ns;

@@ -17,6 +17,7 @@
 
 #include "bench/cli.hpp"
 #include "fake_registry.hpp"
+#include "text_support.hpp"
 
 using namespace threadlab;
 
@@ -39,9 +40,7 @@ std::string usage_error_of(std::initializer_list<const char*> args) {
   return exit->text;
 }
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using threadlab::testing::contains;
 
 }  // namespace
 
@@ -123,12 +122,7 @@ struct process_result {
   std::string err;
 };
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using threadlab::testing::slurp;
 
 // run_threadlab(args) — runs the real program with args, capturing its output and exit status.
 process_result run_threadlab(std::initializer_list<const char*> args) {

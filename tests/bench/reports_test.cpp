@@ -8,6 +8,7 @@
 #include "bench/compare.hpp"
 #include "bench/report.hpp"
 #include "bench/report_json.hpp"
+#include "text_support.hpp"
 
 using namespace threadlab;
 
@@ -73,9 +74,7 @@ results sample_results() {
   return res;
 }
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using threadlab::testing::contains;
 
 }  // namespace
 

@@ -12,6 +12,7 @@
 #include "bench/isolation.hpp"
 #include "bench/runner.hpp"
 #include "fake_registry.hpp"
+#include "text_support.hpp"
 
 using namespace threadlab;
 
@@ -26,9 +27,7 @@ const record& find(const std::vector<record>& records, const std::string& worklo
   throw std::logic_error("unreachable");
 }
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using threadlab::testing::contains;
 
 }  // namespace
 

@@ -19,6 +19,7 @@
 
 #include "bench/cli.hpp"
 #include "fake_registry.hpp"
+#include "text_support.hpp"
 #include "trace_test_support.hpp"
 
 using namespace threadlab;
@@ -41,16 +42,8 @@ std::string trace_usage_error(std::initializer_list<const char*> args) {
   return exit->text;
 }
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using threadlab::testing::contains;
+using threadlab::testing::slurp;
 
 // temp_path(tag) — a fresh path in /tmp for one test's output (the file is not created).
 std::string temp_path(const std::string& tag) {

@@ -9,6 +9,7 @@
 
 #include "bench/trace_svg.hpp"
 #include "bench/trace_timeline.hpp"
+#include "text_support.hpp"
 #include "trace_test_support.hpp"
 
 using namespace threadlab;
@@ -22,9 +23,7 @@ std::size_t count_of(const std::string& text, const std::string& part) {
   return n;
 }
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using threadlab::testing::contains;
 
 // threads_running(n, length_ns) — n threads, thread i running over [i, i + length_ns).
 timeline threads_running(std::uint64_t n, std::uint64_t length_ns, std::int32_t worker = -1) {
