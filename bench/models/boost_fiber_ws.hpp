@@ -102,9 +102,10 @@ struct boost_fiber_ws : detail::green_threads_base {
       if (id == 0) {
         try {
           // post, not dispatch: with dispatch this thread's main context (pinned: it can
-          // never migrate) would wait in the ready queue in front of body, and since a thief
-          // only takes the front of a queue and never a pinned context, body would be
-          // unstealable for as long as its first child ran without blocking.
+          // never migrate) would wait in the ready queue in front of body. Boost's own
+          // work_stealing steals only the front of a queue, so body would be unstealable for
+          // as long as its first child ran without blocking; ws_ready_queue::steal skips
+          // pinned contexts, and posting keeps the start the same for both.
           green_threads::thread first =
               green_threads::detail::spawn_with(boost::fibers::launch::post, [&body] { body(); });
           first.join();

@@ -2,6 +2,7 @@
 // thread) adapted to the model contract (bench/model.hpp).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -43,15 +44,13 @@ struct green : detail::green_threads_base {
   template <class Body>
   static void run(const run_options& opts, Body&& body) {
     green_threads::runtime_options o = world_options(opts);
-    if (opts.trace == nullptr) {
-      green_threads::run(o, std::forward<Body>(body));
-      return;
+    std::optional<detail::green_bridge> bridge;
+    if (opts.trace != nullptr) {
+      opts.trace->set_provenance(
+          "green: ready, running and blocked observed by the scheduling algorithm (round_robin "
+          "wrapper)");
+      o.observer = &bridge.emplace(*opts.trace, false);
     }
-    opts.trace->set_provenance(
-        "green: ready, running and blocked observed by the scheduling algorithm (round_robin "
-        "wrapper)");
-    detail::green_bridge bridge(*opts.trace, false);
-    o.observer = &bridge;
     green_threads::run(o, std::forward<Body>(body));
   }
 };

@@ -6,7 +6,6 @@
 // and workers that sleep on a futex when idle (see hybrid/src/scheduler.cpp).
 #pragma once
 
-#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -14,7 +13,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <type_traits>
 #include <utility>
 
@@ -26,13 +24,17 @@
 
 #include "../model.hpp"
 #include "../trace.hpp"
+#include "detail/trace_bridge.hpp"
 
 namespace threadlab::models {
 
 namespace detail {
 
 // hybrid_bridge — ::hybrid::observer → threadlab::tracer: every transition the scheduler makes,
-// with the worker that made it. Thread-safe as the tracer is (workers report concurrently).
+// with the worker that made it (states mapped by trace_bridge.hpp). Thread-safe as the tracer
+// is (workers report concurrently).
+// Threads are not named: the timeline's default, "thread <id>", is the name they would get
+// (and name_thread would cost a lock and an allocation per spawn).
 class hybrid_bridge final : public ::hybrid::observer {
  public:
   explicit hybrid_bridge(tracer& sink) noexcept : sink_(sink) {}
@@ -40,32 +42,9 @@ class hybrid_bridge final : public ::hybrid::observer {
   void on_transition(const ::hybrid::transition& t) noexcept override {
     sink_.record_at(sink_.since_origin(t.timestamp_ns), t.thread_id,
                     static_cast<std::int32_t>(t.worker_id), to_trace_state(t.state));
-    if (t.state == ::hybrid::thread_state::fresh) {
-      try {
-        sink_.name_thread(t.thread_id, "thread " + std::to_string(t.thread_id));
-      } catch (...) {
-        // Out of memory for a name: the timeline shows the id alone.
-      }
-    }
   }
 
  private:
-  static constexpr thread_state to_trace_state(::hybrid::thread_state s) noexcept {
-    switch (s) {
-      case ::hybrid::thread_state::fresh:
-        return thread_state::created;
-      case ::hybrid::thread_state::ready:
-        return thread_state::ready;
-      case ::hybrid::thread_state::running:
-        return thread_state::running;
-      case ::hybrid::thread_state::blocked:
-        return thread_state::blocked;
-      case ::hybrid::thread_state::terminated:
-        return thread_state::terminated;
-    }
-    return thread_state::created;
-  }
-
   tracer& sink_;
 };
 
@@ -89,11 +68,11 @@ struct hybrid {
   template <class T>
   using channel = ::hybrid::channel<T>;
 
-  // world_options(opts) — opts.workers (0: one per core) and opts.stack_size (0: 64 KiB).
+  // world_options(opts) — opts.workers (0: one per core, ::hybrid::default_workers()) and
+  // opts.stack_size (0: 64 KiB).
   static ::hybrid::options world_options(const run_options& opts) {
     ::hybrid::options o;
-    o.workers =
-        opts.workers != 0 ? opts.workers : std::max(1u, std::thread::hardware_concurrency());
+    o.workers = opts.workers;
     o.stack_size = opts.stack_size;
     return o;
   }

@@ -103,14 +103,7 @@ struct kernel_pool : detail::kernel_threads_base {
   static thread spawn(F&& fn) {
     assert(pool_ != nullptr && "kernel_pool::spawn: called outside kernel_pool::run");
     kernel_threads::observer* const sink = observer_;
-    std::uint64_t id = 0;
-    if constexpr (kernel_threads::hooks_compiled) {
-      if (sink != nullptr) {
-        id = kernel_threads::next_trace_id();
-        sink->on_transition(kernel_threads::transition{id, 0, kernel_threads::thread_state::fresh,
-                                                       kernel_threads::steady_now_ns()});
-      }
-    }
+    const std::uint64_t id = kernel_threads::announce_new(sink);
     return thread(pool_->submit([task = std::decay_t<F>(std::forward<F>(fn)), sink, id]() mutable {
       const kernel_threads::observed_thread observed(sink, id);  // running now, terminated after
       static_cast<void>(task());

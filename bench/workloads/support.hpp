@@ -95,6 +95,12 @@ class at_exit {
   bool done_ = false;
 };
 
+// no_join_hooks — the hooks of a plain thread_group::join_all(): do nothing.
+struct no_join_hooks {
+  void before_join(std::size_t) const noexcept {}
+  void after_join(std::size_t) const noexcept {}
+};
+
 // thread_group<M> — the threads one workload spawned, joined together.
 //
 // join_all() joins every thread in spawn order, even when one of them rethrows, and then
@@ -104,12 +110,6 @@ class at_exit {
 // destroyed on such a path, or the destructor would wait forever.
 //
 // Precondition: used by one thread of the model (the one that spawns), never shared.
-// no_join_hooks — the hooks of a plain thread_group::join_all(): do nothing.
-struct no_join_hooks {
-  void before_join(std::size_t) const noexcept {}
-  void after_join(std::size_t) const noexcept {}
-};
-
 template <model M>
 class thread_group {
  public:

@@ -113,14 +113,8 @@ void thread::start(const thread_options& options, std::unique_ptr<detail::thread
     }
   }
   state->name = truncate_name(options.name);
-  if constexpr (hooks_compiled) {
-    if (options.observer != nullptr) {
-      state->observer = options.observer;
-      state->trace_id = next_trace_id();
-      options.observer->on_transition(
-          transition{state->trace_id, 0, thread_state::fresh, steady_now_ns()});
-    }
-  }
+  state->observer = options.observer;
+  state->trace_id = announce_new(options.observer);
   // pthread_create synchronizes-with the start of thread_main: the state is fully built.
   if (const int rc = pthread_create(&handle_, attr.get(), &thread_main, state.get()); rc != 0) {
     throw creation_error(rc, detail::describe_creation_failure(rc, options));

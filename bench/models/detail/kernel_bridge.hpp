@@ -5,7 +5,6 @@
 // the task). Events carry worker -1: the kernel, not the model, picks a CPU.
 #pragma once
 
-#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -13,6 +12,7 @@
 #include <kernel_threads/observer.hpp>
 
 #include "../../trace.hpp"
+#include "trace_bridge.hpp"
 
 namespace threadlab::models::detail {
 
@@ -24,14 +24,7 @@ class kernel_bridge final : public kernel_threads::observer {
       : sink_(sink), name_prefix_(std::move(name_prefix)) {}
 
   void on_transition(const kernel_threads::transition& t) noexcept override {
-    sink_.record_at(sink_.since_origin(t.timestamp_ns), t.thread_id, -1, to_trace_state(t.state));
-    if (t.state == kernel_threads::thread_state::fresh) {
-      try {
-        sink_.name_thread(t.thread_id, name_prefix_ + " " + std::to_string(t.thread_id));
-      } catch (...) {
-        // Out of memory for a name: the timeline shows the id alone.
-      }
-    }
+    forward_transition(sink_, t.timestamp_ns, t.thread_id, -1, t.state, name_prefix_);
   }
 
   void on_accounting(const kernel_threads::kernel_accounting& a) noexcept override {
@@ -39,22 +32,6 @@ class kernel_bridge final : public kernel_threads::observer {
   }
 
  private:
-  static constexpr thread_state to_trace_state(kernel_threads::thread_state s) noexcept {
-    switch (s) {
-      case kernel_threads::thread_state::fresh:
-        return thread_state::created;
-      case kernel_threads::thread_state::ready:
-        return thread_state::ready;
-      case kernel_threads::thread_state::running:
-        return thread_state::running;
-      case kernel_threads::thread_state::blocked:
-        return thread_state::blocked;
-      case kernel_threads::thread_state::terminated:
-        return thread_state::terminated;
-    }
-    return thread_state::created;
-  }
-
   tracer& sink_;
   const std::string name_prefix_;
 };

@@ -5,8 +5,10 @@
 // report transitions itself; green_threads observes them through its scheduling algorithm
 // (scheduler.hpp: observed_round_robin), which sees every fiber become ready, start running
 // and leave the CPU. An observer installed through runtime_options::observer receives them.
-// With no observer (the default) each scheduling decision costs one well-predicted branch on a
-// null pointer; built with THREADLAB_TRACE_HOOKS=0 the hooks compile to nothing at all.
+// With no observer (the default) an N:1 world installs Boost's round_robin itself and pays
+// nothing; an algorithm that reports (observed_round_robin, the work_stealing peer's) costs one
+// well-predicted branch per scheduling decision. Built with THREADLAB_TRACE_HOOKS=0 the hooks
+// compile to nothing at all.
 #pragma once
 
 #include <cstdint>

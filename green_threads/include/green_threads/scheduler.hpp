@@ -101,9 +101,4 @@ class observed_round_robin final : public boost::fibers::algo::round_robin {
   detail::transition_reporter reporter_;
 };
 
-// scheduling_algorithm — the policy every N:1 world installs on its kernel thread: Boost's
-// round_robin, or observed_round_robin (the same policy, reporting) when the world has an
-// observer (runtime.cpp).
-using scheduling_algorithm = boost::fibers::algo::round_robin;
-
 }  // namespace green_threads

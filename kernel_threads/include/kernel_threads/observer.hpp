@@ -72,6 +72,19 @@ inline std::int64_t steady_now_ns() noexcept {
       .count();
 }
 
+// announce_new(sink) — on the creator of a thread about to start: a fresh trace id, reported
+// `new` to sink; 0, after one branch, when sink is nullptr (or the hooks are compiled out).
+inline std::uint64_t announce_new(observer* sink) noexcept {
+  if constexpr (hooks_compiled) {
+    if (sink != nullptr) {
+      const std::uint64_t id = next_trace_id();
+      sink->on_transition(transition{id, 0, thread_state::fresh, steady_now_ns()});
+      return id;
+    }
+  }
+  return 0;
+}
+
 // read_own_accounting(id) — the calling thread's schedstat as kernel_accounting for `id`;
 // all zero when /proc/thread-self/schedstat cannot be read (no procfs, CONFIG_SCHEDSTATS off).
 kernel_accounting read_own_accounting(std::uint64_t id) noexcept;
