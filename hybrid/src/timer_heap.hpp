@@ -18,7 +18,6 @@ class timer_heap {
   using time_point = std::chrono::steady_clock::time_point;
 
   bool empty() const noexcept { return heap_.empty(); }
-  std::size_t size() const noexcept { return heap_.size(); }
 
   // add(deadline, t) — t sleeps until deadline.
   void add(time_point deadline, thread_control* t) { heap_.push(entry{deadline, seq_++, t}); }
@@ -40,7 +39,7 @@ class timer_heap {
     time_point deadline;
     std::uint64_t seq;
     thread_control* thread;
-    // later() — the heap's ordering: the earliest deadline, then the first added, on top.
+    // operator> — the heap's ordering: the earliest deadline, then the first added, on top.
     bool operator>(const entry& o) const noexcept {
       return deadline != o.deadline ? deadline > o.deadline : seq > o.seq;
     }

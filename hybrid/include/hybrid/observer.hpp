@@ -24,7 +24,7 @@ inline constexpr bool hooks_compiled = THREADLAB_TRACE_HOOKS != 0;
 enum class thread_state : std::uint8_t {
   // new: created by spawn, never run; sits in a run queue like a ready thread.
   fresh,
-  // ready: runnable; in exactly one run queue (a worker's LIFO slot, local queue or yield
+  // ready: runnable; in exactly one run queue (a worker's LIFO slot, local queue or FIFO
   // list, or the injection queue). No worker runs it; its stack is not in use.
   ready,
   // running: executing on exactly one worker, which owns its stack.

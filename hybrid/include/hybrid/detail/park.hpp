@@ -26,7 +26,7 @@ enum class wait_reason : std::uint8_t {
   sleep
 };
 
-// describe(r) — "mutex", "condition variable", "channel push", ...
+// describe(r) — "mutex lock", "condition variable wait", "channel push", ...
 const char* describe(wait_reason r) noexcept;
 
 // wait_node — one blocked thread in a primitive's wait list. It lives on the blocked thread's
