@@ -23,7 +23,8 @@
 namespace threadlab {
 
 // capability — what a workload may require of a model. The runner skips a (workload, model)
-// pair whose model lacks a required capability, and the report says which one and why.
+// pair whose model lacks a required capability, and the report says which one and why
+// (capability_table below).
 enum class capability : std::uint32_t {
   none = 0,
   // Threads run in parallel on several cores.
@@ -36,6 +37,27 @@ enum class capability : std::uint32_t {
   many_threads = 1u << 2,
   // A blocking system call blocks only the calling thread, not its siblings.
   blocking_syscalls = 1u << 3,
+};
+
+// capability_info — one capability as reports name it: its stable name (`threadlab list`, skip
+// reasons) and the sentence saying why a workload that requires it cannot run without it.
+struct capability_info {
+  capability bit;
+  std::string_view name;
+  std::string_view why_required;
+};
+
+// capability_table — every capability, in bit order: the one list describe() and the runner's
+// skip reasons read. A new capability is an enumerator above and a line here.
+inline constexpr capability_info capability_table[] = {
+    {capability::multicore, "multicore",
+     "the workload measures work spread over several cores, which one core cannot show"},
+    {capability::waits_on_threads, "waits_on_threads",
+     "a fixed pool deadlocks when every worker waits on a task that is queued behind it"},
+    {capability::many_threads, "many_threads",
+     "the workload keeps more threads alive at once than the model can hold cheaply"},
+    {capability::blocking_syscalls, "blocking_syscalls",
+     "a blocking system call would stall every other thread of the model"},
 };
 
 constexpr capability operator|(capability a, capability b) {
@@ -51,10 +73,10 @@ constexpr capability missing(capability have, capability need) {
   return static_cast<capability>(static_cast<std::uint32_t>(need) &
                                  ~static_cast<std::uint32_t>(have));
 }
-// describe(c) — "multicore, waits_on_threads" for the report.
+// describe(c) — "multicore, waits_on_threads" for the report; "none" for no capability.
 std::string describe(capability c);
 
-class tracer;  // bench/trace.hpp
+class tracer;  // bench/trace/tracer.hpp
 
 // run_options — how a model's world is set up for one run.
 struct run_options {
@@ -64,7 +86,7 @@ struct run_options {
   // Stack size in bytes for each thread; 0 means the model's own default (each adapter says
   // which in M::configuration).
   std::size_t stack_size = 0;
-  // trace — where the model reports every thread's state transitions (bench/trace.hpp);
+  // trace — where the model reports every thread's state transitions (bench/trace/tracer.hpp);
   // nullptr: tracing off, which must cost nothing measurable (one predictable branch per
   // hook). Not owned; outlives run().
   tracer* trace = nullptr;

@@ -6,7 +6,9 @@
 //     static constexpr std::string_view name = "my_workload";
 //     static constexpr std::string_view description = "one line for `threadlab list`";
 //     static constexpr capability requires_caps = capability::waits_on_threads;
-//     static constexpr std::uint64_t default_size = 10'000;
+//     static constexpr std::uint64_t default_size = 10'000;  // `threadlab run`
+//     static constexpr std::uint64_t smoke_size = 200;       // the test suite: milliseconds
+//     static constexpr std::uint64_t trace_size = 1'000;     // `threadlab trace`: a readable trace
 //     template <model M> static sample run(const run_options& opts, std::uint64_t size);
 //   };
 //
@@ -15,8 +17,14 @@
 // `wrong_result` when it is wrong: a wrong sum is an error, never a number) and returns the
 // metrics of that one repetition. The runner does warm-up, repetitions and statistics.
 //
+// The three sizes are in the workload's own unit (threads, round trips, leaves...). smoke_size is
+// what tests/workloads_smoke runs on every model (the whole suite takes seconds); trace_size is
+// what `threadlab trace` runs when --size is not given (a few thousand state changes, so each
+// span stays visible when the whole run is on screen).
+//
 // Adding a workload: one file in bench/workloads/, one line in `all_workloads`
-// (bench/workloads/all.hpp).
+// (bench/workloads/all.hpp). Nothing else lists workloads: the registry, the command line, the
+// tracer and the smoke tests all iterate that list.
 #pragma once
 
 #include <chrono>
@@ -27,7 +35,7 @@
 #include <string_view>
 #include <vector>
 
-#include "model.hpp"
+#include "bench/model.hpp"
 
 namespace threadlab {
 
@@ -62,6 +70,20 @@ concept workload = requires {
   { W::description } -> std::convertible_to<std::string_view>;
   { W::requires_caps } -> std::convertible_to<capability>;
   { W::default_size } -> std::convertible_to<std::uint64_t>;
+  { W::smoke_size } -> std::convertible_to<std::uint64_t>;
+  { W::trace_size } -> std::convertible_to<std::uint64_t>;
+};
+
+// baseline — a measurement beside the models, with no model (a bare context switch: the floor
+// a model's switch is built from). Workload-shaped, but `static sample run(std::uint64_t size)`
+// takes no model, needs no capability and has nothing to trace.
+template <class B>
+concept baseline = requires(std::uint64_t size) {
+  { B::name } -> std::convertible_to<std::string_view>;
+  { B::description } -> std::convertible_to<std::string_view>;
+  { B::default_size } -> std::convertible_to<std::uint64_t>;
+  { B::smoke_size } -> std::convertible_to<std::uint64_t>;
+  { B::run(size) } -> std::same_as<sample>;
 };
 
 // Timing helpers shared by workloads.

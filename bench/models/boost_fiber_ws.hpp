@@ -28,8 +28,8 @@
 #include <green_threads/stack.hpp>
 #include <green_threads/thread.hpp>
 
-#include "../model.hpp"
-#include "../trace.hpp"
+#include "bench/model.hpp"
+#include "bench/trace/tracer.hpp"
 #include "detail/boost_fiber_ws_algorithm.hpp"
 #include "detail/green_bridge.hpp"
 #include "detail/green_threads_base.hpp"

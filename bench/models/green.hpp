@@ -9,8 +9,8 @@
 
 #include <green_threads/runtime.hpp>
 
-#include "../model.hpp"
-#include "../trace.hpp"
+#include "bench/model.hpp"
+#include "bench/trace/tracer.hpp"
 #include "detail/green_bridge.hpp"
 #include "detail/green_threads_base.hpp"
 

@@ -22,8 +22,8 @@
 #include <hybrid/sync.hpp>
 #include <hybrid/thread.hpp>
 
-#include "../model.hpp"
-#include "../trace.hpp"
+#include "bench/model.hpp"
+#include "bench/trace/tracer.hpp"
 #include "detail/trace_bridge.hpp"
 
 namespace threadlab::models {

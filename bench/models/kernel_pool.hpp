@@ -24,8 +24,8 @@
 #include <type_traits>
 #include <utility>
 
-#include "../model.hpp"
-#include "../trace.hpp"
+#include "bench/model.hpp"
+#include "bench/trace/tracer.hpp"
 #include "detail/kernel_bridge.hpp"
 #include "detail/kernel_threads_base.hpp"
 #include "kernel_threads/thread.hpp"

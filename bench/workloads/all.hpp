@@ -2,7 +2,8 @@
 // Adding a workload: write bench/workloads/<name>.hpp, include it here, add it to the list.
 #pragma once
 
-#include "../type_list.hpp"
+#include "bench/type_list.hpp"
+#include "bench/workload.hpp"
 #include "context_switch.hpp"
 #include "memory.hpp"
 #include "mutex.hpp"
@@ -24,5 +25,12 @@ using all_workloads = type_list<workloads::spawn_join, workloads::pingpong, work
 // can approach (a bare Boost.Context switch). Shape: like a workload, but
 // `static sample run(std::uint64_t size)` takes no model.
 using all_baselines = type_list<workloads::context_switch>;
+
+// Every entry has the shape bench/workload.hpp describes.
+template <class... Ws, class... Bs>
+constexpr bool all_well_formed(type_list<Ws...>, type_list<Bs...>) {
+  return (workload<Ws> && ...) && (baseline<Bs> && ...);
+}
+static_assert(all_well_formed(all_workloads{}, all_baselines{}));
 
 }  // namespace threadlab

@@ -20,7 +20,7 @@
 #include <string_view>
 #include <utility>
 
-#include "../workload.hpp"
+#include "bench/workload.hpp"
 #include "support.hpp"
 
 namespace threadlab::workloads {
@@ -28,9 +28,10 @@ namespace threadlab::workloads {
 struct context_switch {
   static constexpr std::string_view name = "context_switch";
   static constexpr std::string_view description = "bare boost::context::fiber switch: the floor";
-  static constexpr capability requires_caps = capability::none;
   // default_size — 10,000,000 round trips: a switch costs a few ns, so about 50-150 ms.
   static constexpr std::uint64_t default_size = 10'000'000;
+  // smoke_size — the test suite's size (switches).
+  static constexpr std::uint64_t smoke_size = 10'000;
 
   // run(size) — `size` round trips between the caller and one fiber. Precondition: size >= 1;
   // called on any kernel thread, outside any model.

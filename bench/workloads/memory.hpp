@@ -49,8 +49,8 @@
 #include <string_view>
 #include <system_error>
 
-#include "../model.hpp"
-#include "../workload.hpp"
+#include "bench/model.hpp"
+#include "bench/workload.hpp"
 #include "support.hpp"
 
 namespace threadlab::workloads {
@@ -64,6 +64,9 @@ struct memory {
   // default_size — 100,000 threads: enough that per-thread costs dwarf the runtime's fixed
   // ones, few enough for a fiber model to fit in about 1 GiB on the development machine.
   static constexpr std::uint64_t default_size = 100'000;
+  // smoke_size / trace_size — the test suite's size and `threadlab trace`'s (parked threads).
+  static constexpr std::uint64_t smoke_size = 1'000;
+  static constexpr std::uint64_t trace_size = 1'000;
   // park_timeout — how long the body waits without a single thread newly parking before it
   // decides that a thread will never park (a model that lost one) and reports an error. Parking
   // is a lock and a wait: seconds without progress mean something is broken, not slow.

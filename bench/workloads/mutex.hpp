@@ -21,8 +21,8 @@
 #include <string>
 #include <string_view>
 
-#include "../model.hpp"
-#include "../workload.hpp"
+#include "bench/model.hpp"
+#include "bench/workload.hpp"
 #include "support.hpp"
 
 namespace threadlab::workloads {
@@ -33,6 +33,9 @@ struct mutex {
       "2 x workers threads (at least 4) increment one counter under M::mutex: ns per lock";
   static constexpr capability requires_caps = capability::none;
   static constexpr std::uint64_t default_size = 200'000;
+  // smoke_size / trace_size — the test suite's size and `threadlab trace`'s (critical sections).
+  static constexpr std::uint64_t smoke_size = 4'000;
+  static constexpr std::uint64_t trace_size = 1'000;
   static constexpr std::uint64_t min_threads = 4;
 
   // run<M>(opts, size) — size critical sections in all (rounded down to a multiple of the

@@ -26,8 +26,8 @@
 #include <string_view>
 #include <vector>
 
-#include "../model.hpp"
-#include "../workload.hpp"
+#include "bench/model.hpp"
+#include "bench/workload.hpp"
 #include "support.hpp"
 
 namespace threadlab::workloads {
@@ -40,6 +40,10 @@ struct parallel_compute {
   // default_size — work units; chosen so that the sequential loop takes about 100 ms on the
   // 2-core development machine (about 25 ns per unit). Measured, not derived.
   static constexpr std::uint64_t default_size = 4'000'000;
+  // smoke_size / trace_size — the test suite's size and `threadlab trace`'s (work units: few
+  // threads, little switching).
+  static constexpr std::uint64_t smoke_size = 20'000;
+  static constexpr std::uint64_t trace_size = 100'000;
   // rounds — dependent steps per unit: enough that a unit costs far more than the loop around
   // it, few enough that a chunk stays short.
   static constexpr int rounds = 16;

@@ -20,8 +20,8 @@
 #include <string>
 #include <string_view>
 
-#include "../model.hpp"
-#include "../workload.hpp"
+#include "bench/model.hpp"
+#include "bench/workload.hpp"
 #include "support.hpp"
 
 namespace threadlab::workloads {
@@ -35,6 +35,9 @@ struct pingpong {
   // 2-core development machine, so 1:1 takes about 0.6 s; a fiber model takes milliseconds
   // (about 90 ns one way for green).
   static constexpr std::uint64_t default_size = 20'000;
+  // smoke_size / trace_size — the test suite's size and `threadlab trace`'s (round trips).
+  static constexpr std::uint64_t smoke_size = 200;
+  static constexpr std::uint64_t trace_size = 1'000;
 
   // run<M>(opts, size) — `size` round trips between two threads. Precondition: size >= 1.
   template <model M>

@@ -24,8 +24,8 @@
 #include <string>
 #include <string_view>
 
-#include "../model.hpp"
-#include "../workload.hpp"
+#include "bench/model.hpp"
+#include "bench/workload.hpp"
 #include "support.hpp"
 
 namespace threadlab::workloads {
@@ -36,6 +36,9 @@ struct pipeline {
       "producer, 4 transforms, consumer over channels of capacity 64: ns per message";
   static constexpr capability requires_caps = capability::waits_on_threads;
   static constexpr std::uint64_t default_size = 100'000;
+  // smoke_size / trace_size — the test suite's size and `threadlab trace`'s (messages).
+  static constexpr std::uint64_t smoke_size = 2'000;
+  static constexpr std::uint64_t trace_size = 1'000;
   static constexpr std::uint64_t transforms = 4;
   static constexpr std::size_t capacity = 64;
 

@@ -25,8 +25,8 @@
 #include <string_view>
 #include <vector>
 
-#include "../model.hpp"
-#include "../workload.hpp"
+#include "bench/model.hpp"
+#include "bench/workload.hpp"
 #include "support.hpp"
 
 namespace threadlab::workloads {
@@ -40,6 +40,9 @@ struct ring {
   // measured 14 us on the shared 2-core development machine, so 1:1 takes about 0.3 s; a fiber
   // model takes a few milliseconds (about 85 ns per hop for green).
   static constexpr std::uint64_t default_size = 20'000;
+  // smoke_size / trace_size — the test suite's size and `threadlab trace`'s (hops).
+  static constexpr std::uint64_t smoke_size = 500;
+  static constexpr std::uint64_t trace_size = 1'000;
   // ring_size — members of the ring when the model allows it.
   static constexpr std::uint64_t ring_size = 100;
 

@@ -26,8 +26,8 @@
 #include <string>
 #include <string_view>
 
-#include "../model.hpp"
-#include "../workload.hpp"
+#include "bench/model.hpp"
+#include "bench/workload.hpp"
 #include "support.hpp"
 
 namespace threadlab::workloads {
@@ -38,6 +38,10 @@ struct skynet {
       "a tree of threads, 10 children per node, leaves summed via join: ns per leaf";
   static constexpr capability requires_caps = capability::waits_on_threads;
   static constexpr std::uint64_t default_size = 1'000'000;
+  // smoke_size / trace_size — the test suite's size and `threadlab trace`'s (leaves (a power of
+  // ten): 1,111 threads).
+  static constexpr std::uint64_t smoke_size = 100;
+  static constexpr std::uint64_t trace_size = 1'000;
   static constexpr std::uint64_t fan_out = 10;
 
   // is_power_of_ten(n) — true for 1, 10, 100, ...

@@ -64,8 +64,8 @@
 #include <utility>
 #include <vector>
 
-#include "../model.hpp"
-#include "../workload.hpp"
+#include "bench/model.hpp"
+#include "bench/workload.hpp"
 #include "support.hpp"
 
 namespace threadlab::workloads {
@@ -77,6 +77,10 @@ struct spawn_join {
       "exit-to-join latencies";
   static constexpr capability requires_caps = capability::none;
   static constexpr std::uint64_t default_size = 10'000;
+  // smoke_size / trace_size — the test suite's size and `threadlab trace`'s (threads created and
+  // joined).
+  static constexpr std::uint64_t smoke_size = 300;
+  static constexpr std::uint64_t trace_size = 200;
   // batch_size — threads alive at once. 100 keeps a 1:1 model far from its limits while still
   // letting a scheduler overlap spawns; it is a choice, not a tuned value.
   static constexpr std::uint64_t batch_size = 100;

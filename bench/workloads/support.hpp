@@ -17,8 +17,8 @@
 #include <utility>
 #include <vector>
 
-#include "../model.hpp"
-#include "../workload.hpp"
+#include "bench/model.hpp"
+#include "bench/workload.hpp"
 
 namespace threadlab::workloads::support {
 

@@ -25,8 +25,8 @@
 #include <string_view>
 #include <vector>
 
-#include "../model.hpp"
-#include "../workload.hpp"
+#include "bench/model.hpp"
+#include "bench/workload.hpp"
 #include "support.hpp"
 
 namespace threadlab::workloads {
@@ -37,6 +37,9 @@ struct yield {
       "two threads per core each yielding `size` times: ns per yield on one core";
   static constexpr capability requires_caps = capability::none;
   static constexpr std::uint64_t default_size = 100'000;
+  // smoke_size / trace_size — the test suite's size and `threadlab trace`'s (yields per thread).
+  static constexpr std::uint64_t smoke_size = 1'000;
+  static constexpr std::uint64_t trace_size = 1'000;
   // run<M>(opts, size) — each of 2 x cores threads yields `size` times. Precondition: size >= 1.
   template <model M>
   static sample run(const run_options& opts, std::uint64_t size) {

@@ -19,9 +19,9 @@
 // directly. boost::context::fiber adds, per thread, a round trip at creation (to hand the
 // new stack its record), an ontop_fcontext call at exit (to destroy that record) and an
 // ownership check per switch: about 85 of the ~670 instructions of a spawn + run + join
-// (callgrind, hybrid_bench's spawn loop). Our threads need none of it: a thread's first jump
-// carries its control block, its last jump never comes back, and its stack belongs to the
-// pool. The price: we rely on a Boost interface in a detail namespace (stable since 1.61, the
+// (callgrind, the spawn_join workload at --workers 1). Our threads need none of it: a thread's
+// first jump carries its control block, its last jump never comes back, and its stack belongs to
+// the pool. The price: we rely on a Boost interface in a detail namespace (stable since 1.61, the
 // one boost::context::fiber itself is built on, and the floor we measure against).
 //
 // In sanitizer builds this file is compiled without -fsanitize=thread/address (CMakeLists):

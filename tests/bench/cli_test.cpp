@@ -1,12 +1,8 @@
 // tests/bench/cli_test.cpp — the command line: good requests are understood, and every bad
 // value gives exit status 2 with one line naming it and the valid ones. First through
-// parse_command_line with the fake registry; then, once the real program is built, by running
-// `threadlab` as a subprocess.
+// parse_command_line with the fake registry; then by running the real `threadlab` as a
+// subprocess.
 #include <doctest/doctest.h>
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <fstream>
 #include <initializer_list>
@@ -15,8 +11,9 @@
 #include <variant>
 #include <vector>
 
-#include "bench/cli.hpp"
+#include "bench/cli/cli.hpp"
 #include "fake_registry.hpp"
+#include "program_support.hpp"
 #include "text_support.hpp"
 
 using namespace threadlab;
@@ -48,13 +45,14 @@ TEST_CASE("cli: no arguments is the default comparison") {
   const cli_command c = parse({});
   const auto* run = std::get_if<run_request>(&c);
   REQUIRE(run != nullptr);
-  CHECK(run->workloads.empty());
-  CHECK(run->models.empty());
-  CHECK(run->repetitions == 5);
-  CHECK(run->warmup == 1);
+  // Every pair and every baseline of the registry, with the default parameters.
+  CHECK(run->what.pairs.size() == fakes::healthy_registry().pairs.size());
+  CHECK(run->what.baselines.size() == fakes::healthy_registry().baselines.size());
+  CHECK(run->params.repetitions == parameters{}.repetitions);
+  CHECK(run->params.warmup == parameters{}.warmup);
   CHECK(run->format == report_format::table);
   CHECK_FALSE(run->output.has_value());
-  CHECK(run->timeout_s == doctest::Approx(60));
+  CHECK(run->params.timeout_s == doctest::Approx(parameters{}.timeout_s));
 }
 
 TEST_CASE("cli: run options are parsed") {
@@ -63,15 +61,19 @@ TEST_CASE("cli: run options are parsed") {
                                "--stack-size", "65536", "--format", "csv", "--timeout", "2.5"});
   const auto* run = std::get_if<run_request>(&c);
   REQUIRE(run != nullptr);
-  CHECK(run->workloads == std::vector<std::string>{"counting", "floor"});
-  CHECK(run->models == std::vector<std::string>{"pool"});
-  CHECK(run->size == 77u);
-  CHECK(run->repetitions == 3);
-  CHECK(run->warmup == 0);
-  CHECK(run->workers == 4);
-  CHECK(run->stack_size == 65536);
+  // The pairs of the named workloads on the named model, and the named baseline.
+  const registry& reg = fakes::healthy_registry();
+  REQUIRE(run->what.pairs.size() == 1);
+  CHECK(run->what.pairs[0] == reg.find_pair("counting", "pool"));
+  REQUIRE(run->what.baselines.size() == 1);
+  CHECK(run->what.baselines[0] == reg.find_baseline("floor"));
+  CHECK(run->params.size == 77u);
+  CHECK(run->params.repetitions == 3);
+  CHECK(run->params.warmup == 0);
+  CHECK(run->params.workers == 4);
+  CHECK(run->params.stack_size == 65536);
   CHECK(run->format == report_format::csv);
-  CHECK(run->timeout_s == doctest::Approx(2.5));
+  CHECK(run->params.timeout_s == doctest::Approx(2.5));
 }
 
 TEST_CASE("cli: list, compare and help") {
@@ -113,52 +115,12 @@ TEST_CASE("cli: each bad value is one line naming it and the valid ones, exit 2"
   CHECK(contains(usage_error_of({"compare", "a.json"}), "B"));
 }
 
-#ifdef THREADLAB_EXE
 namespace {
 
-struct process_result {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
+using threadlab::testing::process_result;
+using threadlab::testing::run_threadlab;
 
-using threadlab::testing::slurp;
-
-// run_threadlab(args) — runs the real program with args, capturing its output and exit status.
-process_result run_threadlab(std::initializer_list<const char*> args) {
-  char out_path[] = "/tmp/threadlab-cli-out-XXXXXX";
-  char err_path[] = "/tmp/threadlab-cli-err-XXXXXX";
-  const int out_fd = ::mkstemp(out_path);
-  const int err_fd = ::mkstemp(err_path);
-  REQUIRE(out_fd >= 0);
-  REQUIRE(err_fd >= 0);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out_fd, STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, err_fd, STDERR_FILENO);
-  std::vector<char*> argv{const_cast<char*>(THREADLAB_EXE)};
-  for (const char* a : args) argv.push_back(const_cast<char*>(a));
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  const int spawned = ::posix_spawn(&pid, THREADLAB_EXE, &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  process_result r;
-  if (spawned == 0) {
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-  ::close(out_fd);
-  ::close(err_fd);
-  r.out = slurp(out_path);
-  r.err = slurp(err_path);
-  ::unlink(out_path);
-  ::unlink(err_path);
-  REQUIRE(spawned == 0);
-  return r;
-}
-
-void check_usage_error(std::initializer_list<const char*> args, const std::string& names) {
+void check_usage_error(const std::vector<std::string>& args, const std::string& names) {
   const process_result r = run_threadlab(args);
   CAPTURE(r.err);
   CHECK(r.status == 2);
@@ -193,4 +155,3 @@ TEST_CASE("threadlab program: list names every model with its capabilities") {
   CHECK(r.out.find("capabilities:") != std::string::npos);
   CHECK(r.out.find("context_switch") != std::string::npos);
 }
-#endif

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <string>
 
-#include "bench/environment.hpp"
+#include "bench/run/environment.hpp"
 
 using namespace threadlab;
 

@@ -10,9 +10,18 @@
 #include <string>
 #include <thread>
 
-#include "bench/registry.hpp"
+#include "bench/run/registry.hpp"
 
 namespace threadlab::fakes {
+
+// sizes<N> — a fake workload's three sizes (bench/workload.hpp): N for every use, traces capped
+// at 1,000.
+template <std::uint64_t N>
+struct sizes {
+  static constexpr std::uint64_t default_size = N;
+  static constexpr std::uint64_t smoke_size = N;
+  static constexpr std::uint64_t trace_size = N < 1000 ? N : 1000;
+};
 
 // quick_model, pool_model — models as the registry reads them; cost_ns sets their speed.
 struct quick_model {
@@ -37,11 +46,10 @@ struct pool_model {
 };
 
 // counting — returns size * M::cost_ns, checked; scaled on a model whose thread_limit < size.
-struct counting {
+struct counting : sizes<1000> {
   static constexpr std::string_view name = "counting";
   static constexpr std::string_view description = "returns a known figure";
   static constexpr capability requires_caps = capability::none;
-  static constexpr std::uint64_t default_size = 1000;
   template <class M>
   static sample run(const run_options&, std::uint64_t size) {
     sample s;
@@ -56,11 +64,10 @@ struct counting {
 };
 
 // waiting — requires waits_on_threads: skipped on the pool.
-struct waiting {
+struct waiting : sizes<10> {
   static constexpr std::string_view name = "waiting";
   static constexpr std::string_view description = "needs waits_on_threads";
   static constexpr capability requires_caps = capability::waits_on_threads;
-  static constexpr std::uint64_t default_size = 10;
   template <class M>
   static sample run(const run_options&, std::uint64_t size) {
     return sample{{{"ns_per_wait", "ns", 5, true}}, size, false, "", "ok"};
@@ -68,11 +75,10 @@ struct waiting {
 };
 
 // wrong — computes a wrong answer.
-struct wrong {
+struct wrong : sizes<10> {
   static constexpr std::string_view name = "wrong";
   static constexpr std::string_view description = "throws wrong_result";
   static constexpr capability requires_caps = capability::none;
-  static constexpr std::uint64_t default_size = 10;
   template <class M>
   static sample run(const run_options&, std::uint64_t) {
     throw wrong_result("sum = 41, expected 42");
@@ -80,11 +86,10 @@ struct wrong {
 };
 
 // hang — never finishes (bounded at 30 s, far beyond the tests' 1 s watchdog).
-struct hang {
+struct hang : sizes<10> {
   static constexpr std::string_view name = "hang";
   static constexpr std::string_view description = "deadlocks";
   static constexpr capability requires_caps = capability::none;
-  static constexpr std::uint64_t default_size = 10;
   template <class M>
   static sample run(const run_options&, std::uint64_t) {
     std::this_thread::sleep_for(std::chrono::seconds(30));
@@ -93,11 +98,10 @@ struct hang {
 };
 
 // crash — aborts (with core dumps off, so the test leaves no core file).
-struct crash {
+struct crash : sizes<10> {
   static constexpr std::string_view name = "crash";
   static constexpr std::string_view description = "aborts";
   static constexpr capability requires_caps = capability::none;
-  static constexpr std::uint64_t default_size = 10;
   template <class M>
   static sample run(const run_options&, std::uint64_t) {
     rlimit no_core{0, 0};
@@ -107,11 +111,9 @@ struct crash {
 };
 
 // floor — a baseline.
-struct floor {
+struct floor : sizes<100> {
   static constexpr std::string_view name = "floor";
   static constexpr std::string_view description = "a fake baseline";
-  static constexpr capability requires_caps = capability::none;
-  static constexpr std::uint64_t default_size = 100;
   static sample run(std::uint64_t size) {
     return sample{{{"ns_per_switch", "ns", 3, true}}, size, false, "", "switched"};
   }

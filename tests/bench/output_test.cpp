@@ -7,7 +7,7 @@
 #include <sstream>
 #include <system_error>
 
-#include "bench/output.hpp"
+#include "bench/report/output.hpp"
 
 namespace fs = std::filesystem;
 using threadlab::output_path_problem;

@@ -5,9 +5,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "bench/compare.hpp"
-#include "bench/report.hpp"
-#include "bench/report_json.hpp"
+#include "bench/report/compare.hpp"
+#include "bench/report/json.hpp"
+#include "bench/report/report.hpp"
 #include "text_support.hpp"
 
 using namespace threadlab;

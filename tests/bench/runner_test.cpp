@@ -9,8 +9,8 @@
 #include <fstream>
 #include <string>
 
-#include "bench/isolation.hpp"
-#include "bench/runner.hpp"
+#include "bench/run/isolation.hpp"
+#include "bench/run/runner.hpp"
 #include "fake_registry.hpp"
 #include "text_support.hpp"
 
@@ -33,17 +33,17 @@ using threadlab::testing::contains;
 
 TEST_CASE("runner: healthy pairs return their samples, skips say why, baselines run too") {
   runner_options opts;
-  opts.warmup = 1;
-  opts.repetitions = 3;
-  opts.timeout_s = 20;
-  opts.model_options.workers = 2;
+  opts.params.warmup = 1;
+  opts.params.repetitions = 3;
+  opts.params.timeout_s = 20;
+  opts.params.workers = 2;
   std::size_t progress_calls = 0;
   opts.progress = [&](std::size_t done, std::size_t total, const record&) {
     ++progress_calls;
     CHECK(done <= total);
   };
   const registry& reg = fakes::healthy_registry();
-  const auto records = run_selection(reg, select_all(reg), opts);
+  const auto records = run_selection(reg, select(reg), opts);
   REQUIRE(records.size() == 5);
   CHECK(progress_calls == 5);
 
@@ -87,11 +87,11 @@ TEST_CASE("runner: healthy pairs return their samples, skips say why, baselines 
 
 TEST_CASE("runner: wrong result, hang and crash are errors; the healthy pair is kept") {
   runner_options opts;
-  opts.warmup = 0;
-  opts.repetitions = 2;
-  opts.timeout_s = 1;
+  opts.params.warmup = 0;
+  opts.params.repetitions = 2;
+  opts.params.timeout_s = 1;
   const registry& reg = fakes::failing_registry();
-  const auto records = run_selection(reg, select_all(reg), opts);
+  const auto records = run_selection(reg, select(reg), opts);
   REQUIRE(records.size() == 4);
 
   const record& ok = find(records, "counting", "quick");
@@ -118,9 +118,9 @@ TEST_CASE("runner: wrong result, hang and crash are errors; the healthy pair is 
 
 TEST_CASE("runner: a hang during warm-up names the warm-up run") {
   runner_options opts;
-  opts.warmup = 1;
-  opts.repetitions = 1;
-  opts.timeout_s = 0.3;
+  opts.params.warmup = 1;
+  opts.params.repetitions = 1;
+  opts.params.timeout_s = 0.3;
   const registry& reg = fakes::failing_registry();
   const record r = run_pair(reg, *reg.find_pair("hang", "quick"), opts);
   CHECK(r.status == record_status::error);

@@ -1,12 +1,12 @@
-// tests/bench/states_test.cpp — state accounting (bench/states.hpp) from synthetic event lists,
-// where every share is known exactly, and the well-formedness rules the bridge tests use.
-#include "bench/states.hpp"
+// tests/bench/states_test.cpp — state accounting (bench/trace/states.hpp) from synthetic event
+// lists, where every share is known exactly, and the well-formedness rules the bridge tests use.
+#include "bench/trace/states.hpp"
 
 #include <doctest/doctest.h>
 
 #include <vector>
 
-#include "bench/trace.hpp"
+#include "bench/trace/tracer.hpp"
 #include "states_wellformed.hpp"
 
 namespace threadlab {

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "bench/trace.hpp"
+#include "bench/trace/tracer.hpp"
 
 namespace threadlab::testing {
 

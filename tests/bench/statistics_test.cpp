@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "bench/statistics.hpp"
+#include "bench/run/statistics.hpp"
 
 using threadlab::summarize;
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "bench/trace_chrome.hpp"
-#include "bench/trace_timeline.hpp"
+#include "bench/trace/chrome.hpp"
+#include "bench/trace/timeline.hpp"
 #include "trace_test_support.hpp"
 
 using namespace threadlab;

@@ -1,12 +1,8 @@
 // tests/bench/trace_cli_test.cpp — `threadlab trace`: its command line (checked like `run`'s:
 // one line, exit 2), the command over the fake registry (a model that records nothing still
-// gives a valid, empty trace and says so), and — once the real program is built — real small
+// gives a valid, empty trace and says so), and real small
 // pingpong traces on green, kernel, hybrid and boost_fiber_ws, checked span by span.
 #include <doctest/doctest.h>
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -17,8 +13,9 @@
 #include <variant>
 #include <vector>
 
-#include "bench/cli.hpp"
+#include "bench/cli/cli.hpp"
 #include "fake_registry.hpp"
+#include "program_support.hpp"
 #include "text_support.hpp"
 #include "trace_test_support.hpp"
 
@@ -92,14 +89,6 @@ TEST_CASE("trace cli: bad values exit 2 with one line naming them") {
                  "/no/such/dir"));
 }
 
-TEST_CASE("trace cli: trace sizes are small for every workload, never above the default") {
-  for (const workload_info& w : fakes::healthy_registry().workloads) {
-    CHECK(trace_default_size(w) <= w.default_size);
-    CHECK(trace_default_size(w) >= 1);
-  }
-  CHECK(trace_default_size(workload_info{"pingpong", "", capability::none, 20'000}) == 1'000);
-}
-
 TEST_CASE("trace cli: a model that records nothing gives a valid empty trace and says so") {
   const std::string json = temp_path("empty.json");
   const std::string svg = temp_path("empty.svg");
@@ -120,40 +109,20 @@ TEST_CASE("trace cli: a model that records nothing gives a valid empty trace and
   std::remove(svg.c_str());
 }
 
-#ifdef THREADLAB_EXE
 namespace {
 
-// run_threadlab_quietly(args) — runs the real program, output discarded; its exit status.
-int run_threadlab_quietly(const std::vector<std::string>& args, const std::string& err_path) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  std::vector<char*> argv{const_cast<char*>(THREADLAB_EXE)};
-  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  const int spawned = ::posix_spawn(&pid, THREADLAB_EXE, &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  REQUIRE(spawned == 0);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
+using threadlab::testing::process_result;
 
 // check_real_pingpong(model) — a 50-round-trip pingpong trace on model, checked span by span.
 // Every model's adapter reports to the tracer, so an empty trace is a failure.
 void check_real_pingpong(const std::string& model) {
   const std::string json = temp_path(model + ".json");
-  const std::string err = temp_path(model + ".err");
-  const int status = run_threadlab_quietly(
-      {"trace", "--workload", "pingpong", "--model", model, "--size", "50", "--output", json}, err);
-  CAPTURE(slurp(err));
-  REQUIRE(status == 0);
+  const process_result r = threadlab::testing::run_threadlab(
+      {"trace", "--workload", "pingpong", "--model", model, "--size", "50", "--output", json});
+  CAPTURE(r.err);
+  REQUIRE(r.status == 0);
   const nlohmann::json doc = nlohmann::json::parse(slurp(json));
   std::remove(json.c_str());
-  std::remove(err.c_str());
   REQUIRE(doc["otherData"]["events_recorded"] != 0);
   const auto check = trace_testing::check_chrome_trace(doc);
   for (const std::string& p : check.problems) FAIL_CHECK(p);
@@ -182,22 +151,15 @@ TEST_CASE("trace program: a real pingpong on boost_fiber_ws is a well-formed tra
 
 TEST_CASE("trace program: a tiny --max-events drops, says so, and marks the file") {
   const std::string json = temp_path("small.json");
-  const std::string err = temp_path("small.err");
-  const int status = run_threadlab_quietly({"trace", "--workload", "pingpong", "--model", "green",
-                                            "--size", "50", "--max-events", "10", "--output", json},
-                                           err);
-  const std::string err_text = slurp(err);
+  const process_result r =
+      threadlab::testing::run_threadlab({"trace", "--workload", "pingpong", "--model", "green",
+                                         "--size", "50", "--max-events", "10", "--output", json});
+  const std::string& err_text = r.err;
   const nlohmann::json doc = nlohmann::json::parse(slurp(json));
   std::remove(json.c_str());
-  std::remove(err.c_str());
-  CHECK(status == 0);
-  if (doc["otherData"]["events_recorded"] == 0) {
-    MESSAGE("skipped: model green recorded no trace events yet");
-    return;
-  }
+  CHECK(r.status == 0);
   CHECK(contains(err_text, "trace: recorded 10 events, dropped "));
   CHECK(contains(err_text, "raise --max-events"));
   CHECK(doc["otherData"]["truncated"] == true);
   CHECK(trace_testing::check_chrome_trace(doc).problems.empty());
 }
-#endif

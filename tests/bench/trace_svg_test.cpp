@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "bench/trace_svg.hpp"
-#include "bench/trace_timeline.hpp"
+#include "bench/trace/svg.hpp"
+#include "bench/trace/timeline.hpp"
 #include "text_support.hpp"
 #include "trace_test_support.hpp"
 

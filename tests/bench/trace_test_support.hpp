@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "bench/trace.hpp"
+#include "bench/trace/tracer.hpp"
 
 namespace threadlab::trace_testing {
 

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "bench/trace.hpp"
-#include "bench/trace_timeline.hpp"
+#include "bench/trace/timeline.hpp"
+#include "bench/trace/tracer.hpp"
 #include "trace_test_support.hpp"
 
 using namespace threadlab;

@@ -8,7 +8,7 @@
 #include <optional>
 
 #include "bench/model.hpp"
-#include "bench/trace.hpp"
+#include "bench/trace/tracer.hpp"
 
 namespace threadlab::testing {
 

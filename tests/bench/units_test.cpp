@@ -1,7 +1,7 @@
 // tests/bench/units_test.cpp — numbers in the unit a reader wants.
 #include <doctest/doctest.h>
 
-#include "bench/units.hpp"
+#include "bench/report/units.hpp"
 
 using threadlab::format_quantity;
 

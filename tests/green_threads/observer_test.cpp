@@ -10,7 +10,7 @@
 
 #include "bench/models/boost_fiber_ws.hpp"
 #include "bench/models/green.hpp"
-#include "bench/trace.hpp"
+#include "bench/trace/tracer.hpp"
 #include "tests/bench/states_wellformed.hpp"
 #include "tests/bench/traced_pingpong.hpp"
 

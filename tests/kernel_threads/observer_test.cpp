@@ -10,7 +10,7 @@
 
 #include "bench/models/kernel.hpp"
 #include "bench/models/kernel_pool.hpp"
-#include "bench/trace.hpp"
+#include "bench/trace/tracer.hpp"
 #include "tests/bench/states_wellformed.hpp"
 #include "tests/bench/traced_pingpong.hpp"
 

@@ -9,7 +9,7 @@
 
 #include <green_threads/observer.hpp>
 
-#include "../../trace.hpp"
+#include "bench/trace/tracer.hpp"
 #include "trace_bridge.hpp"
 
 namespace threadlab::models::detail {

@@ -11,7 +11,7 @@
 
 #include <kernel_threads/observer.hpp>
 
-#include "../../trace.hpp"
+#include "bench/trace/tracer.hpp"
 #include "trace_bridge.hpp"
 
 namespace threadlab::models::detail {

@@ -9,7 +9,7 @@
 #include <cstddef>
 #include <string>
 
-#include "../../model.hpp"
+#include "bench/model.hpp"
 #include "kernel_threads/channel.hpp"
 #include "kernel_threads/sync.hpp"
 #include "kernel_threads/thread.hpp"

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <utility>
 
-#include "../../trace.hpp"
+#include "bench/trace/tracer.hpp"
 
 namespace threadlab::models::detail {
 

@@ -1,0 +1,314 @@
+// bench/cli/cli.cpp — parsing and checking the `threadlab` command line with CLI11. Every value is
+// taken as text and checked here, so that each bad value gets one line naming it and the
+// valid ones (CLI11's own conversions would give less helpful messages).
+#include "bench/cli/cli.hpp"
+
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <string_view>
+
+#include "bench/report/output.hpp"
+
+namespace threadlab {
+
+namespace {
+
+namespace limits = parameter_limits;
+
+// usage_error — a bad value; the message becomes the one line on stderr.
+struct usage_error {
+  std::string message;
+};
+
+// parse_integer(option, text, lo, hi) — text as an integer in [lo, hi], digits only.
+std::uint64_t parse_integer(std::string_view option, const std::string& text, std::uint64_t lo,
+                            std::uint64_t hi) {
+  std::uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end || value < lo || value > hi) {
+    throw usage_error{
+        fmt::format("invalid {} '{}': expected an integer from {} to {}", option, text, lo, hi)};
+  }
+  return value;
+}
+
+// parse_seconds(option, text) — text as a number of seconds in (0, max_timeout_s].
+double parse_seconds(std::string_view option, const std::string& text) {
+  double value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end || !std::isfinite(value) || value <= 0 ||
+      value > limits::max_timeout_s) {
+    throw usage_error{fmt::format("invalid {} '{}': expected seconds, more than 0 and at most {:g}",
+                                  option, text, limits::max_timeout_s)};
+  }
+  return value;
+}
+
+// parse_workers(text) — the --workers value: an integer from 1 to max_workers.
+unsigned parse_workers(const std::string& text) {
+  return static_cast<unsigned>(parse_integer("--workers", text, 1, limits::max_workers));
+}
+
+// writable_path(option, path) — path, when output_path_problem finds nothing against writing
+// it; otherwise a usage_error naming option and the problem.
+std::string writable_path(std::string_view option, const std::string& path) {
+  if (const auto problem = output_path_problem(path)) {
+    throw usage_error{fmt::format("cannot write {} '{}': {}", option, path, *problem)};
+  }
+  return path;
+}
+
+// split_names(text) — text cut at every comma ("a,,b" gives "a", "", "b": an empty name is
+// then reported as unknown, not skipped).
+std::vector<std::string> split_names(const std::string& text) {
+  std::vector<std::string> names;
+  std::size_t start = 0;
+  for (;;) {
+    const auto comma = text.find(',', start);
+    names.push_back(text.substr(start, comma - start));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return names;
+}
+
+// append_listed(list, item) — appends item to a ", "-separated list.
+void append_listed(std::string& list, std::string_view item) {
+  if (!list.empty()) list += ", ";
+  list += item;
+}
+
+// valid_options(app) — "--workload, --model, ..." of app, for an unknown-option message.
+std::string valid_options(const CLI::App& app) {
+  std::string list;
+  for (const CLI::Option* o : app.get_options()) {
+    if (o->get_lnames().empty()) continue;
+    append_listed(list, "--" + o->get_lnames().front());
+  }
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    append_listed(list, sub->get_name());
+  }
+  return list;
+}
+
+// run_text — the run options as given, before they are checked.
+struct run_text {
+  std::string workloads, models, size, repetitions, warmup, workers, stack_size, timeout;
+  std::string format = "table";
+  std::string output;
+  bool states = false;
+};
+
+void add_run_options(CLI::App& run, run_text& t) {
+  const parameters defaults;
+  run.add_option("--workload", t.workloads,
+                 "Workloads (and baselines) to run, comma separated (default: all)")
+      ->type_name("LIST");
+  run.add_option("--model", t.models, "Models to run them on, comma separated (default: all)")
+      ->type_name("LIST");
+  run.add_option("--size", t.size, "Problem size for every workload (default: each one's own)")
+      ->type_name("N");
+  run.add_option("--repetitions", t.repetitions,
+                 fmt::format("Measured repetitions per pair (default: {})", defaults.repetitions))
+      ->type_name("R");
+  run.add_option("--warmup", t.warmup,
+                 fmt::format("Discarded warm-up runs per pair (default: {})", defaults.warmup))
+      ->type_name("W");
+  run.add_option("--workers", t.workers,
+                 "Kernel workers for pool and M:N models (default: all cores)")
+      ->type_name("M");
+  run.add_option("--stack-size", t.stack_size,
+                 "Stack size per thread in bytes (default: each model's own)")
+      ->type_name("BYTES");
+  run.add_option("--format", t.format,
+                 "Report format: table, json, csv, markdown, gbench (default: table)")
+      ->type_name("FORMAT");
+  run.add_option("--output", t.output, "Write the report to FILE atomically (default: stdout)")
+      ->type_name("FILE");
+  run.add_option(
+         "--timeout", t.timeout,
+         fmt::format("Watchdog: seconds one run may take (default: {:g})", defaults.timeout_s))
+      ->type_name("S");
+  run.add_flag("--states", t.states,
+               "Trace each repetition and report the share of thread-time ready, running and "
+               "blocked, the switches and the mean running slice");
+}
+
+run_request check_run(const run_text& t, const CLI::App& run, const registry& reg) {
+  run_request req;
+  try {
+    req.what = select(
+        reg, run.count("--workload") != 0 ? split_names(t.workloads) : std::vector<std::string>{},
+        run.count("--model") != 0 ? split_names(t.models) : std::vector<std::string>{});
+  } catch (const unknown_name& e) {
+    throw usage_error{e.what()};
+  }
+  parameters& p = req.params;
+  if (run.count("--size") != 0) p.size = parse_integer("--size", t.size, 1, limits::max_size);
+  if (run.count("--repetitions") != 0) {
+    p.repetitions = static_cast<unsigned>(
+        parse_integer("--repetitions", t.repetitions, 1, limits::max_repetitions));
+  }
+  if (run.count("--warmup") != 0) {
+    p.warmup = static_cast<unsigned>(parse_integer("--warmup", t.warmup, 0, limits::max_warmup));
+  }
+  if (run.count("--workers") != 0) p.workers = parse_workers(t.workers);
+  if (run.count("--stack-size") != 0) {
+    p.stack_size =
+        parse_integer("--stack-size", t.stack_size, limits::min_stack_size, limits::max_stack_size);
+  }
+  const auto format = parse_report_format(t.format);
+  if (!format) {
+    throw usage_error{
+        fmt::format("unknown format '{}'; valid formats: {}", t.format, report_format_names)};
+  }
+  req.format = *format;
+  if (run.count("--output") != 0) req.output = writable_path("--output", t.output);
+  if (run.count("--timeout") != 0) p.timeout_s = parse_seconds("--timeout", t.timeout);
+  req.states = t.states;
+  return req;
+}
+
+// trace_text — the trace options as given, before they are checked.
+struct trace_text {
+  std::string workload, model, size, workers, max_events, output = "trace.json", svg;
+};
+
+// The trace log holds 24 bytes per event; 100 million is 2.4 GB, past any readable trace.
+constexpr std::uint64_t max_trace_events = 100'000'000;
+
+void add_trace_options(CLI::App& trace, trace_text& t) {
+  trace.add_option("--workload", t.workload, "The workload to trace (one)")
+      ->type_name("W")
+      ->required();
+  trace.add_option("--model", t.model, "The model to run it on (one)")->type_name("M")->required();
+  trace
+      .add_option("--size", t.size,
+                  "Problem size (default: a small one per workload, e.g. pingpong 1,000)")
+      ->type_name("N");
+  trace
+      .add_option("--workers", t.workers,
+                  "Kernel workers for pool and M:N models (default: all cores)")
+      ->type_name("K");
+  trace
+      .add_option("--max-events", t.max_events,
+                  "Events the tracer holds; later ones are dropped (default: 1,000,000)")
+      ->type_name("E");
+  trace.add_option("--output", t.output, "Chrome Trace Event file (default: trace.json)")
+      ->type_name("FILE");
+  trace.add_option("--svg", t.svg, "Also draw the timeline as an SVG picture")->type_name("FILE");
+}
+
+trace_request check_trace(const trace_text& t, const CLI::App& trace, const registry& reg) {
+  trace_request req;
+  if (reg.find_workload(t.workload) == nullptr) {
+    // Baselines run no model, so they have nothing to trace.
+    const bool baseline = reg.find_baseline(t.workload) != nullptr;
+    throw usage_error{fmt::format("{} '{}'; valid workloads: {}",
+                                  baseline ? "cannot trace baseline" : "unknown workload",
+                                  t.workload, traceable_workload_names(reg))};
+  }
+  if (reg.find_model(t.model) == nullptr) {
+    throw usage_error{
+        fmt::format("unknown model '{}'; valid models: {}", t.model, valid_model_names(reg))};
+  }
+  if (const pair_entry* pair = reg.find_pair(t.workload, t.model);
+      pair == nullptr || pair->run == nullptr) {
+    throw usage_error{fmt::format("cannot trace {} on {}: {}", t.workload, t.model,
+                                  pair == nullptr ? "no such pair" : pair->skip_reason)};
+  }
+  req.workload = t.workload;
+  req.model = t.model;
+  if (trace.count("--size") != 0) req.size = parse_integer("--size", t.size, 1, limits::max_size);
+  if (trace.count("--workers") != 0) req.workers = parse_workers(t.workers);
+  if (trace.count("--max-events") != 0) {
+    req.max_events = parse_integer("--max-events", t.max_events, 1, max_trace_events);
+  }
+  req.output = writable_path("--output", t.output);
+  if (trace.count("--svg") != 0) req.svg = writable_path("--svg", t.svg);
+  return req;
+}
+
+cli_exit usage(const std::string& message) {
+  std::string line = "threadlab: " + message;
+  for (char& c : line) {
+    if (c == '\n') c = ' ';  // one line, whatever the message
+  }
+  return cli_exit{exit_usage, line};
+}
+
+}  // namespace
+
+cli_command parse_command_line(int argc, const char* const* argv, const registry& reg) {
+  CLI::App app{
+      "threadlab: compares threading models (1:1 kernel threads, N:1 green threads, "
+      "M:N hybrid) on the same workloads.\nWith no command, runs the default comparison.",
+      "threadlab"};
+  app.require_subcommand(0, 1);
+  app.footer(
+      "Examples:\n"
+      "  threadlab list\n"
+      "  threadlab run --workload skynet,ring --model green,kernel --repetitions 10\n"
+      "  threadlab run --format json --output results.json\n"
+      "  threadlab compare before.json after.json\n"
+      "  threadlab trace --workload pingpong --model green --svg timeline.svg\n"
+      "Exit status: 0 ok; 1 a pair failed or hung, or compare found a regression; 2 bad usage.");
+  CLI::App* list = app.add_subcommand("list", "List workloads, baselines and models");
+  CLI::App* run = app.add_subcommand("run", "Run workloads on models and report");
+  run_text text;
+  add_run_options(*run, text);
+  CLI::App* compare = app.add_subcommand("compare", "Compare two JSON result files (B against A)");
+  compare_request cmp;
+  compare->add_option("A", cmp.reference, "Reference results (threadlab run --format json)")
+      ->required();
+  compare->add_option("B", cmp.candidate, "Results to check against A")->required();
+  CLI::App* trace = app.add_subcommand(
+      "trace", "Trace one run of a workload on a model: Chrome trace (Perfetto), SVG timeline");
+  trace_text trace_args;
+  add_trace_options(*trace, trace_args);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    return cli_exit{exit_ok, app.help()};
+  } catch (const CLI::CallForAllHelp&) {
+    return cli_exit{exit_ok, app.help("", CLI::AppFormatMode::All)};
+  } catch (const CLI::ExtrasError& e) {
+    const CLI::App& where = run->parsed()       ? *run
+                            : compare->parsed() ? *compare
+                            : list->parsed()    ? *list
+                            : trace->parsed()   ? *trace
+                                                : app;
+    return usage(fmt::format("{}; valid: {}", e.what(), valid_options(where)));
+  } catch (const CLI::ParseError& e) {
+    return usage(e.what());
+  }
+
+  if (list->parsed()) return list_request{};
+  if (compare->parsed()) return cmp;
+  if (trace->parsed()) {
+    try {
+      return check_trace(trace_args, *trace, reg);
+    } catch (const usage_error& e) {
+      return usage(e.message);
+    }
+  }
+  if (!run->parsed()) {  // no command: the default comparison
+    run_request all;
+    all.what = select(reg);
+    return all;
+  }
+  try {
+    return check_run(text, *run, reg);
+  } catch (const usage_error& e) {
+    return usage(e.message);
+  }
+}
+
+}  // namespace threadlab

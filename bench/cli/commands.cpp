@@ -1,0 +1,122 @@
+// bench/cli/commands.cpp — executing a parsed `threadlab` command: list, run, compare (trace:
+// bench/cli/trace_command.cpp).
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "bench/cli/cli.hpp"
+#include "bench/report/compare.hpp"
+#include "bench/report/json.hpp"
+#include "bench/report/output.hpp"
+#include "bench/run/environment.hpp"
+#include "bench/run/runner.hpp"
+
+namespace threadlab {
+
+namespace {
+
+int list_command(const registry& reg, std::ostream& out) {
+  std::size_t width = 0;
+  for (const auto& w : reg.workloads) width = std::max(width, w.name.size());
+  for (const auto& b : reg.baselines) width = std::max(width, b.info.name.size());
+  for (const auto& m : reg.models) width = std::max(width, m.name.size());
+  out << "Workloads:\n";
+  for (const auto& w : reg.workloads) {
+    out << fmt::format("  {:<{}}  {} (requires: {})\n", w.name, width, w.description,
+                       describe(w.requires_caps));
+  }
+  out << "Baselines (no model):\n";
+  for (const auto& b : reg.baselines) {
+    out << fmt::format("  {:<{}}  {}\n", b.info.name, width, b.info.description);
+  }
+  out << "Models:\n";
+  for (const auto& m : reg.models) {
+    out << fmt::format("  {:<{}}  {} (capabilities: {})\n", m.name, width, m.description,
+                       describe(m.capabilities));
+  }
+  return exit_ok;
+}
+
+int run_command(const registry& reg, const run_request& req, std::ostream& out, std::ostream& err) {
+  runner_options opts;
+  opts.params = req.params;
+  opts.params.workers = resolved_workers(run_options{req.params.workers, 0, nullptr});
+  opts.states = req.states;
+  if (::isatty(STDERR_FILENO) == 1) {
+    opts.progress = [&err](std::size_t done, std::size_t total, const record& r) {
+      const std::string what = r.status == record_status::ok
+                                   ? std::string("ok")
+                                   : fmt::format("{}: {}", to_string(r.status), r.reason);
+      err << fmt::format("[{}/{}] {} on {}: {}\n", done, total, r.workload, r.model, what)
+          << std::flush;
+    };
+  }
+
+  results res;
+  res.params = opts.params;
+  res.env = collect_environment(opts.params.workers);
+  res.records = run_selection(reg, req.what, opts);
+
+  const std::string text = render(req.format, res);
+  if (req.output) {
+    if (!write_or_report(*req.output, text, err)) return exit_failed;
+  } else {
+    out << text << std::flush;
+  }
+  return res.any_error() ? exit_failed : exit_ok;
+}
+
+// read_results(path, err, out_results) — false (after one line on err) when path cannot be read
+// or is not a results file.
+bool read_results(const std::string& path, std::ostream& err, results& into) {
+  std::ifstream in(path);
+  if (!in) {
+    err << fmt::format("threadlab: cannot read '{}': no such readable file\n", path);
+    return false;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  try {
+    into = parse_results_json(text.str());
+    return true;
+  } catch (const std::exception& e) {
+    std::string message = e.what();
+    std::replace(message.begin(), message.end(), '\n', ' ');
+    err << fmt::format("threadlab: '{}': {}\n", path, message);
+    return false;
+  }
+}
+
+int compare_command(const compare_request& req, std::ostream& out, std::ostream& err) {
+  results a;
+  results b;
+  if (!read_results(req.reference, err, a) || !read_results(req.candidate, err, b)) {
+    return exit_usage;
+  }
+  const comparison c = compare_results(a, b);
+  out << c.text << std::flush;
+  return c.regressions == 0 ? exit_ok : exit_failed;
+}
+
+}  // namespace
+
+int run_cli(int argc, const char* const* argv, const registry& reg, std::ostream& out,
+            std::ostream& err) {
+  const cli_command command = parse_command_line(argc, argv, reg);
+  if (const auto* exit = std::get_if<cli_exit>(&command)) {
+    (exit->code == exit_ok ? out : err) << exit->text << (exit->text.ends_with('\n') ? "" : "\n");
+    return exit->code;
+  }
+  if (std::holds_alternative<list_request>(command)) return list_command(reg, out);
+  if (const auto* cmp = std::get_if<compare_request>(&command))
+    return compare_command(*cmp, out, err);
+  if (const auto* trace = std::get_if<trace_request>(&command))
+    return trace_command(reg, *trace, out, err);
+  return run_command(reg, std::get<run_request>(command), out, err);
+}
+
+}  // namespace threadlab

@@ -1,0 +1,187 @@
+// bench/report/json.cpp — results to and from JSON (schema in bench/report/json.hpp).
+#include "bench/report/json.hpp"
+
+#include <stdexcept>
+
+namespace threadlab {
+
+using json = nlohmann::ordered_json;
+
+namespace {
+
+json environment_to_json(const environment& e) {
+  return {{"cpu_model", e.cpu_model},
+          {"cpu_governor", e.cpu_governor},
+          {"logical_cores", e.logical_cores},
+          {"cores_used", e.cores_used},
+          {"kernel", e.kernel},
+          {"compiler", e.compiler},
+          {"cxx_flags", e.cxx_flags},
+          {"build_type", e.build_type},
+          {"boost_version", e.boost_version},
+          {"git_revision", e.git_revision},
+          {"git_dirty", e.git_dirty ? json(*e.git_dirty) : json(nullptr)},
+          {"date_utc", e.date_utc},
+          {"hostname", e.hostname}};
+}
+
+environment environment_from_json(const json& j) {
+  environment e;
+  e.cpu_model = j.at("cpu_model").get<std::string>();
+  e.cpu_governor = j.value("cpu_governor", std::string(unavailable));
+  e.logical_cores = j.at("logical_cores").get<unsigned>();
+  e.cores_used = j.at("cores_used").get<unsigned>();
+  e.kernel = j.at("kernel").get<std::string>();
+  e.compiler = j.at("compiler").get<std::string>();
+  e.cxx_flags = j.at("cxx_flags").get<std::string>();
+  e.build_type = j.at("build_type").get<std::string>();
+  e.boost_version = j.at("boost_version").get<std::string>();
+  e.git_revision = j.at("git_revision").get<std::string>();
+  if (!j.at("git_dirty").is_null()) e.git_dirty = j.at("git_dirty").get<bool>();
+  e.date_utc = j.at("date_utc").get<std::string>();
+  e.hostname = j.at("hostname").get<std::string>();
+  return e;
+}
+
+json parameters_to_json(const parameters& p) {
+  return {{"warmup", p.warmup},         {"repetitions", p.repetitions},
+          {"timeout_s", p.timeout_s},   {"workers", p.workers},
+          {"stack_size", p.stack_size}, {"size", p.size ? json(*p.size) : json(nullptr)}};
+}
+
+parameters parameters_from_json(const json& j) {
+  parameters p;
+  p.warmup = j.at("warmup").get<unsigned>();
+  p.repetitions = j.at("repetitions").get<unsigned>();
+  p.timeout_s = j.at("timeout_s").get<double>();
+  p.workers = j.at("workers").get<unsigned>();
+  p.stack_size = j.at("stack_size").get<std::uint64_t>();
+  if (!j.at("size").is_null()) p.size = j.at("size").get<std::uint64_t>();
+  return p;
+}
+
+json metric_to_json(const metric_summary& m) {
+  return {{"name", m.name},
+          {"unit", m.unit},
+          {"lower_is_better", m.lower_is_better},
+          {"median", m.stats.median},
+          {"min", m.stats.min},
+          {"max", m.stats.max},
+          {"mad", m.stats.mad},
+          {"count", m.stats.count},
+          {"unstable", m.stats.unstable},
+          {"ci_low", m.stats.ci_low},
+          {"ci_high", m.stats.ci_high},
+          {"ci_level", m.stats.ci_level},
+          {"samples", m.samples}};
+}
+
+metric_summary metric_from_json(const json& j) {
+  metric_summary m;
+  m.name = j.at("name").get<std::string>();
+  m.unit = j.at("unit").get<std::string>();
+  m.lower_is_better = j.at("lower_is_better").get<bool>();
+  m.stats.median = j.at("median").get<double>();
+  m.stats.min = j.at("min").get<double>();
+  m.stats.max = j.at("max").get<double>();
+  m.stats.mad = j.at("mad").get<double>();
+  m.stats.count = j.at("count").get<std::size_t>();
+  m.stats.unstable = j.at("unstable").get<bool>();
+  m.samples = j.at("samples").get<std::vector<double>>();
+  if (j.contains("ci_low")) {
+    m.stats.ci_low = j.at("ci_low").get<double>();
+    m.stats.ci_high = j.at("ci_high").get<double>();
+    m.stats.ci_level = j.at("ci_level").get<double>();
+  } else {
+    // Written before the interval existed: it is a function of the samples, so recompute it.
+    const median_interval ci = median_confidence_interval(m.samples);
+    m.stats.ci_low = ci.low;
+    m.stats.ci_high = ci.high;
+    m.stats.ci_level = ci.level;
+  }
+  return m;
+}
+
+json record_to_json(const record& r) {
+  json metrics = json::array();
+  for (const metric_summary& m : r.metrics) metrics.push_back(metric_to_json(m));
+  return {{"workload", r.workload},
+          {"model", r.model},
+          {"status", to_string(r.status)},
+          {"reason", r.reason},
+          {"size", r.size},
+          {"scaled", r.scaled},
+          {"note", r.note},
+          {"check", r.check},
+          {"configuration", r.configuration},
+          {"metrics", metrics},
+          {"rusage",
+           {{"peak_rss_bytes", r.rusage.peak_rss_bytes},
+            {"voluntary_ctx_switches", r.rusage.voluntary_ctx_switches},
+            {"involuntary_ctx_switches", r.rusage.involuntary_ctx_switches}}}};
+}
+
+record record_from_json(const json& j) {
+  record r;
+  r.workload = j.at("workload").get<std::string>();
+  r.model = j.at("model").get<std::string>();
+  const auto status = parse_record_status(j.at("status").get<std::string>());
+  if (!status) throw std::runtime_error("unknown record status " + j.at("status").dump());
+  r.status = *status;
+  r.reason = j.at("reason").get<std::string>();
+  r.size = j.at("size").get<std::uint64_t>();
+  r.scaled = j.at("scaled").get<bool>();
+  r.note = j.at("note").get<std::string>();
+  r.check = j.at("check").get<std::string>();
+  r.configuration = j.at("configuration").get<std::string>();
+  for (const json& m : j.at("metrics")) r.metrics.push_back(metric_from_json(m));
+  const json& u = j.at("rusage");
+  r.rusage.peak_rss_bytes = u.at("peak_rss_bytes").get<std::uint64_t>();
+  r.rusage.voluntary_ctx_switches = u.at("voluntary_ctx_switches").get<std::uint64_t>();
+  r.rusage.involuntary_ctx_switches = u.at("involuntary_ctx_switches").get<std::uint64_t>();
+  return r;
+}
+
+}  // namespace
+
+json results_to_json(const results& res) {
+  json records = json::array();
+  for (const record& r : res.records) records.push_back(record_to_json(r));
+  return {{"schema", results_schema},
+          {"environment", environment_to_json(res.env)},
+          {"parameters", parameters_to_json(res.params)},
+          {"records", records}};
+}
+
+std::string render_json(const results& res) { return results_to_json(res).dump(2) + "\n"; }
+
+results results_from_json(const json& j) {
+  if (!j.is_object() || !j.contains("schema")) {
+    throw std::runtime_error("not a threadlab results file (no \"schema\" field)");
+  }
+  if (j.at("schema") != results_schema) {
+    throw std::runtime_error("unsupported schema " + j.at("schema").dump() + "; expected \"" +
+                             std::string(results_schema) + "\"");
+  }
+  try {
+    results res;
+    res.env = environment_from_json(j.at("environment"));
+    res.params = parameters_from_json(j.at("parameters"));
+    for (const json& r : j.at("records")) res.records.push_back(record_from_json(r));
+    return res;
+  } catch (const json::exception& e) {
+    throw std::runtime_error(std::string("malformed threadlab results file: ") + e.what());
+  }
+}
+
+results parse_results_json(std::string_view text) {
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::exception& e) {
+    throw std::runtime_error(std::string("not valid JSON: ") + e.what());
+  }
+  return results_from_json(j);
+}
+
+}  // namespace threadlab

@@ -1,0 +1,46 @@
+// bench/report/json.hpp — the machine-readable report, schema "threadlab.results/1":
+//
+//   {"schema": "threadlab.results/1",
+//    "environment": {cpu_model, logical_cores, cores_used, kernel, compiler, cxx_flags,
+//                    cpu_governor, build_type, boost_version, git_revision,
+//                    git_dirty (bool|null), date_utc, hostname},
+//    "parameters":  {warmup, repetitions, timeout_s, workers, stack_size, size (int|null)},
+//    "records": [{workload, model ("baseline" for a baseline), status ("ok"|"skipped"|"error"),
+//                 reason, size, scaled, note, check, configuration,
+//                 metrics: [{name, unit, lower_is_better, median, min, max, mad, count, unstable,
+//                            ci_low, ci_high, ci_level, samples: [...]}],
+//                 rusage: {peak_rss_bytes, voluntary_ctx_switches, involuntary_ctx_switches}}]}
+//
+// ci_low / ci_high / ci_level: the median's confidence interval and its exact level (see
+// bench/run/statistics.hpp). Files written before these fields existed are still read: the interval
+// is recomputed from the samples; a missing cpu_governor reads as "unavailable".
+//
+// A results file written by render_json and read back by parse_results_json gives the same
+// results. A later schema gets a new version suffix; readers reject versions they do not know.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "bench/run/results.hpp"
+
+namespace threadlab {
+
+// results_schema — the schema id written to and required of every results file.
+inline constexpr std::string_view results_schema = "threadlab.results/1";
+
+// results_to_json(res) / render_json(res) — res as a JSON value / as indented text, keys in
+// the order above.
+nlohmann::ordered_json results_to_json(const results& res);
+std::string render_json(const results& res);
+
+// results_from_json(j) — the results j describes. Throws std::runtime_error naming the problem
+// when j is not a "threadlab.results/1" document.
+results results_from_json(const nlohmann::ordered_json& j);
+
+// parse_results_json(text) — results_from_json of text parsed as JSON; throws
+// std::runtime_error when text is not JSON or not a results document.
+results parse_results_json(std::string_view text);
+
+}  // namespace threadlab

@@ -1,0 +1,86 @@
+// bench/run/isolation.hpp — running one pair in a forked child process under a watchdog.
+//
+// Why a child process: a workload that deadlocks, crashes or corrupts memory must not take the
+// other results with it, and a model's runtime (workers, signal handlers, leaked threads) must
+// not outlive its pair. The harness parent is single-threaded — no model ever runs in it — so
+// fork() is safe: the child starts with one thread, a copy of the parent's memory, and nothing
+// locked.
+//
+// Protocol, as numbered steps:
+//   1. The parent flushes its stdio buffers (else the child would write them twice), creates a
+//      pipe and forks.
+//   2. The child runs the warm-up runs and then the repetitions, writing one JSON line per run
+//      to the pipe: {"kind":"warmup","index":k}, {"kind":"sample","index":k,"sample":{...}}, or
+//      on an exception {"kind":"error","message":...}; then it leaves with _exit (no atexit
+//      handlers, no destructors of the parent's objects). Each repetition runs under a
+//      repetition_meter, whose counters are appended to its sample's metrics.
+//   3. The parent reads lines under a watchdog: a deadline of timeout_s, reset at each line.
+//      When the deadline passes it SIGKILLs the child and records "hung: ...".
+//   4. At end of file (or after the kill) the parent reaps the child with wait4, which also
+//      gives its peak RSS and context switches. A child killed by a signal it did not get from
+//      the watchdog is reported as a crash naming the signal.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bench/run/parameters.hpp"
+#include "bench/run/results.hpp"
+#include "bench/workload.hpp"
+
+namespace threadlab {
+
+// repetition_meter — the process's own counters over one repetition, taken in the child:
+// peak RSS, voluntary and involuntary context switches. They become metrics appended to the
+// repetition's sample, so they get statistics and appear in the JSON and CSV reports (the
+// terminal table shows only the headline, the first metric).
+//
+//   peak_rss_bytes            VmHWM from /proc/self/status after the repetition, the high-water
+//                             mark having been reset to the current RSS before it by writing
+//                             "5" to /proc/self/clear_refs (Linux >= 4.0). Where that reset
+//                             fails, ru_maxrss: the peak since the child started, which can
+//                             only be larger. Includes the harness's own few MiB (the child is
+//                             a fork of it): compare between models, not as an absolute.
+//   voluntary_ctx_switches    getrusage(RUSAGE_SELF) ru_nvcsw after minus before: every thread
+//                             of the process, exited ones included — a kernel thread that
+//                             blocked (futex, sleep, I/O) and gave up its CPU.
+//   involuntary_ctx_switches  ru_nivcsw likewise: the kernel preempted a runnable thread (its
+//                             time slice ran out, or a higher-priority task woke).
+// All three include the model's start-up and shut-down inside M::run, not just the timed part.
+//
+// Precondition: start() and finish() are called by the same process, start() first.
+class repetition_meter {
+ public:
+  // start() — resets the peak-RSS high-water mark (when the kernel allows) and reads the
+  // context-switch counters.
+  void start();
+  // finish() — the three metrics above, for the time since start().
+  std::vector<metric_value> finish() const;
+  // peak_was_reset() — true when start() reset the high-water mark, i.e. peak_rss_bytes covers
+  // this repetition only.
+  bool peak_was_reset() const { return peak_reset_; }
+
+ private:
+  bool peak_reset_ = false;
+  long voluntary_before_ = 0;
+  long involuntary_before_ = 0;
+};
+
+// isolated_outcome — what came back from the child.
+struct isolated_outcome {
+  std::vector<sample> samples;       // one per completed repetition, in order
+  std::optional<std::string> error;  // set when the child failed, hung or crashed
+  resource_usage rusage;             // of the child, from wait4
+};
+
+// run_isolated(once, params, workload, model) — runs once() params.warmup + params.repetitions
+// times in a forked child, as described above, each run under a watchdog of params.timeout_s.
+// workload and model name the pair in error messages. Precondition: called from a single-threaded
+// process (the harness parent). Samples received before a failure are kept in the outcome.
+isolated_outcome run_isolated(const std::function<sample()>& once, const parameters& params,
+                              std::string_view workload, std::string_view model);
+
+}  // namespace threadlab

@@ -1,0 +1,131 @@
+// bench/run/registry.hpp — the catalogue of what the harness can run: every workload, every model,
+// every (workload, model) pair with a type-erased entry point, and the baselines.
+//
+// The catalogue is built at compile time from type lists by `make_registry`; the real one
+// (`default_registry`, bench/run/default_registry.cpp) uses bench/workloads/all.hpp and
+// bench/models/all.hpp, and is the only file of the harness that includes a model. Tests build
+// registries of fake workloads and models with the same template, so the runner, reports and
+// CLI are tested without any real model.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bench/model.hpp"
+#include "bench/type_list.hpp"
+#include "bench/workload.hpp"
+
+namespace threadlab {
+
+// model_info — a model as the harness sees it (its static members, copied).
+struct model_info {
+  std::string name;
+  std::string description;
+  capability capabilities = capability::none;
+  std::uint64_t thread_limit = 0;
+  std::string (*configuration)(const run_options&) = nullptr;  // M::configuration
+};
+
+// workload_info — a workload or baseline as the harness sees it.
+struct workload_info {
+  std::string name;
+  std::string description;
+  capability requires_caps = capability::none;
+  std::uint64_t default_size = 0;
+  std::uint64_t trace_size = 0;  // `threadlab trace`'s default size (baselines: unused)
+};
+
+// pair_runner — one repetition of a workload on a model: &W::template run<M>.
+using pair_runner = sample (*)(const run_options&, std::uint64_t size);
+// baseline_runner — one repetition of a baseline: &B::run.
+using baseline_runner = sample (*)(std::uint64_t size);
+
+// pair_entry — one (workload, model) pair. Exactly one of run and skip_reason is set: a pair
+// whose model lacks a capability the workload requires is never instantiated, and says why.
+struct pair_entry {
+  std::size_t workload = 0;  // index into registry::workloads
+  std::size_t model = 0;     // index into registry::models
+  pair_runner run = nullptr;
+  std::string skip_reason;
+};
+
+// baseline_entry — a measurement beside the models, with no model (e.g. a bare context switch).
+struct baseline_entry {
+  workload_info info;
+  baseline_runner run = nullptr;
+};
+
+// registry — the catalogue, in the order reports list things: workloads and models in their
+// type-list order, pairs workload-major.
+struct registry {
+  std::vector<workload_info> workloads;
+  std::vector<model_info> models;
+  std::vector<pair_entry> pairs;
+  std::vector<baseline_entry> baselines;
+
+  // find_workload(name) / find_model(name) / find_baseline(name) — the entry named name, or
+  // nullptr.
+  const workload_info* find_workload(std::string_view name) const;
+  const model_info* find_model(std::string_view name) const;
+  const baseline_entry* find_baseline(std::string_view name) const;
+  // find_pair(workload, model) — the pair of these names, or nullptr.
+  const pair_entry* find_pair(std::string_view workload, std::string_view model) const;
+};
+
+// skip_reason(model, have, need) — "model kernel_pool lacks waits_on_threads: a fixed pool
+// deadlocks ..." for each capability in need that have lacks, joined by "; "; empty when none
+// is missing.
+std::string skip_reason(std::string_view model, capability have, capability need);
+
+// valid_workload_names(reg) — "spawn_join, ..., context_switch (baseline)": what --workload of
+// `threadlab run` accepts, for error messages. traceable_workload_names(reg) — the same without
+// the baselines (which run no model, so have nothing to trace). valid_model_names(reg) —
+// "kernel, kernel_pool, ...". All in registry order.
+std::string valid_workload_names(const registry& reg);
+std::string traceable_workload_names(const registry& reg);
+std::string valid_model_names(const registry& reg);
+
+// make_registry<Workloads, Models, Baselines>() — the catalogue of these type lists.
+// Workloads: types satisfying `workload` with `template <model M> static sample run(const
+// run_options&, std::uint64_t)`; Models: types with the static members of `model` that the
+// harness reads (name, description, capabilities, thread_limit, configuration); Baselines:
+// workload-shaped types with `static sample run(std::uint64_t)`.
+template <class Workloads, class Models, class Baselines>
+registry make_registry() {
+  registry reg;
+  for_each_type<Models>([&]<class M>() {
+    reg.models.push_back(model_info{std::string(M::name), std::string(M::description),
+                                    M::capabilities, M::thread_limit, &M::configuration});
+  });
+  for_each_type<Workloads>([&]<class W>() {
+    const std::size_t w = reg.workloads.size();
+    reg.workloads.push_back(workload_info{std::string(W::name), std::string(W::description),
+                                          W::requires_caps, W::default_size, W::trace_size});
+    std::size_t m = 0;
+    for_each_type<Models>([&]<class M>() {
+      pair_entry entry{w, m++, nullptr, {}};
+      if constexpr (has(M::capabilities, W::requires_caps)) {
+        entry.run = &W::template run<M>;
+      } else {
+        entry.skip_reason = skip_reason(M::name, M::capabilities, W::requires_caps);
+      }
+      reg.pairs.push_back(std::move(entry));
+    });
+  });
+  for_each_type<Baselines>([&]<class B>() {
+    reg.baselines.push_back(
+        baseline_entry{workload_info{std::string(B::name), std::string(B::description),
+                                     capability::none, B::default_size, 0},
+                       &B::run});
+  });
+  return reg;
+}
+
+// default_registry() — every workload of bench/workloads/all.hpp on every model of
+// bench/models/all.hpp, and the baselines. Defined in bench/registry.cpp.
+const registry& default_registry();
+
+}  // namespace threadlab

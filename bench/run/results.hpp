@@ -1,0 +1,74 @@
+// bench/run/results.hpp — what a harness run produces: one record per (workload, model) pair and
+// per baseline, with the run's parameters and environment. Every report (table, json, csv,
+// markdown, gbench) is a view of a `results`; the JSON report round-trips it exactly.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bench/run/environment.hpp"
+#include "bench/run/parameters.hpp"
+#include "bench/run/statistics.hpp"
+
+namespace threadlab {
+
+// record_status — ok: measured; skipped: the model lacks a capability the workload requires
+// (reason says which and why); error: the run failed, hung or crashed (reason says how).
+enum class record_status { ok, skipped, error };
+
+std::string_view to_string(record_status s);
+// parse_record_status(text) — the status named text; nullopt for an unknown name.
+std::optional<record_status> parse_record_status(std::string_view text);
+
+// metric_summary — one metric of a record over its repetitions.
+struct metric_summary {
+  std::string name;
+  std::string unit;
+  bool lower_is_better = true;
+  summary stats;
+  std::vector<double> samples;  // every repetition's value, in run order
+};
+
+// resource_usage — what the kernel counted for the child process that ran the pair (wait4),
+// warm-ups included. The child is a fork of the harness, so peak RSS includes the harness's
+// own few MiB; compare it between models, not as an absolute figure.
+struct resource_usage {
+  std::uint64_t peak_rss_bytes = 0;
+  std::uint64_t voluntary_ctx_switches = 0;
+  std::uint64_t involuntary_ctx_switches = 0;
+};
+
+// baseline_model — the `model` field of a baseline's record: baselines run with no model.
+inline constexpr std::string_view baseline_model = "baseline";
+
+// record — the outcome of one pair (or one baseline, with model == baseline_model).
+struct record {
+  std::string workload;
+  std::string model;
+  record_status status = record_status::ok;
+  std::string reason;                   // why skipped or errored; empty when ok
+  std::uint64_t size = 0;               // the size actually run (from the last sample)
+  bool scaled = false;                  // the model's thread_limit forced a smaller size
+  std::string note;                     // the workload's note, e.g. how it was scaled
+  std::string check;                    // what the workload checked, e.g. "sum = 499999500000"
+  std::string configuration;            // the model's M::configuration for this run
+  std::vector<metric_summary> metrics;  // the first is the headline figure
+  resource_usage rusage;
+
+  bool is_baseline() const { return model == baseline_model; }
+};
+
+// results — one harness run.
+struct results {
+  environment env;
+  parameters params;  // as run: workers resolved, never 0
+  std::vector<record> records;
+
+  // any_error() — true when some record is an error (the process then exits 1).
+  bool any_error() const;
+};
+
+}  // namespace threadlab

@@ -1,0 +1,177 @@
+// bench/run/runner.cpp — from a selection to records.
+#include "bench/run/runner.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <string_view>
+
+#include "bench/run/isolation.hpp"
+#include "bench/trace/states.hpp"
+#include "bench/trace/tracer.hpp"
+
+namespace threadlab {
+
+namespace {
+
+// model_options(p) — what a model's world is given: p's workers (resolved by the caller) and
+// stack size.
+run_options model_options(const parameters& p) {
+  return run_options{p.workers, static_cast<std::size_t>(p.stack_size), nullptr};
+}
+
+// contains(names, name) — true when name is one of names.
+bool contains(const std::vector<std::string>& names, std::string_view name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// check_names(kind, names, known, valid) — throws unknown_name for the first of names that
+// known(name) rejects.
+template <class Known>
+void check_names(std::string_view kind, const std::vector<std::string>& names, Known known,
+                 const std::string& valid) {
+  for (const std::string& name : names) {
+    if (!known(name)) {
+      throw unknown_name(fmt::format("unknown {} '{}'; valid {}s: {}", kind, name, kind, valid));
+    }
+  }
+}
+
+// fill_from_outcome(r, outcome) — copies what the child measured into r; r is an error when
+// the child failed, even if some repetitions completed (those samples are kept).
+void fill_from_outcome(record& r, const isolated_outcome& outcome) {
+  r.rusage = outcome.rusage;
+  if (!outcome.samples.empty()) {
+    const sample& last = outcome.samples.back();
+    r.size = last.size;
+    r.scaled = last.scaled;
+    r.note = last.note;
+    r.check = last.check;
+  }
+  if (outcome.error) {
+    r.status = record_status::error;
+    r.reason = *outcome.error;
+  }
+  try {
+    r.metrics = summarize_samples(outcome.samples);
+  } catch (const wrong_result& e) {
+    r.status = record_status::error;
+    r.reason = e.what();
+    r.metrics.clear();
+  }
+}
+
+// state_trace_events — the event log of one --states repetition: enough for the default
+// sizes (pingpong's 20,000 round trips make about 160,000 events on a fiber model); a larger
+// run keeps the first ones and says how many it dropped (state_note).
+constexpr std::size_t state_trace_events = 2'000'000;
+
+// traced_run(run, opts, size) — one repetition with a tracer, its state accounting appended.
+sample traced_run(pair_runner run, const run_options& opts, std::uint64_t size) {
+  tracer t(state_trace_events);
+  run_options traced = opts;
+  traced.trace = &t;
+  sample s = run(traced, size);
+  // A model whose adapter reports nothing gets no state metrics (zeros would read as data).
+  if (t.recorded() != 0) append_state_metrics(s, account_states(t));
+  s.note += (s.note.empty() ? "" : "; ") + state_note(t);
+  return s;
+}
+
+}  // namespace
+
+selection select(const registry& reg, const std::vector<std::string>& workloads,
+                 const std::vector<std::string>& models) {
+  check_names(
+      "workload", workloads,
+      [&](const std::string& name) {
+        return reg.find_workload(name) != nullptr || reg.find_baseline(name) != nullptr;
+      },
+      valid_workload_names(reg));
+  check_names(
+      "model", models, [&](const std::string& name) { return reg.find_model(name) != nullptr; },
+      valid_model_names(reg));
+  selection sel;
+  for (const pair_entry& p : reg.pairs) {
+    if ((workloads.empty() || contains(workloads, reg.workloads[p.workload].name)) &&
+        (models.empty() || contains(models, reg.models[p.model].name))) {
+      sel.pairs.push_back(&p);
+    }
+  }
+  for (const baseline_entry& b : reg.baselines) {
+    if (workloads.empty() || contains(workloads, b.info.name)) sel.baselines.push_back(&b);
+  }
+  return sel;
+}
+
+std::vector<metric_summary> summarize_samples(const std::vector<sample>& samples) {
+  std::vector<metric_summary> out;
+  if (samples.empty()) return out;
+  for (const metric_value& m : samples.front().metrics) {
+    metric_summary summary{m.name, m.unit, m.lower_is_better, {}, {}};
+    for (const sample& s : samples) {
+      const metric_value* found = nullptr;
+      for (const metric_value& candidate : s.metrics) {
+        if (candidate.name == m.name) found = &candidate;
+      }
+      if (found == nullptr || found->unit != m.unit) {
+        throw wrong_result(fmt::format(
+            "inconsistent samples: metric {} ({}) is missing or changes unit between repetitions",
+            m.name, m.unit));
+      }
+      summary.samples.push_back(found->value);
+    }
+    summary.stats = summarize(summary.samples);
+    out.push_back(std::move(summary));
+  }
+  return out;
+}
+
+record run_pair(const registry& reg, const pair_entry& pair, const runner_options& opts) {
+  const workload_info& w = reg.workloads.at(pair.workload);
+  const model_info& m = reg.models.at(pair.model);
+  record r;
+  r.workload = w.name;
+  r.model = m.name;
+  r.size = opts.params.size.value_or(w.default_size);
+  const run_options world = model_options(opts.params);
+  if (m.configuration != nullptr) r.configuration = m.configuration(world);
+  if (pair.run == nullptr) {
+    r.status = record_status::skipped;
+    r.reason = pair.skip_reason;
+    return r;
+  }
+  const std::uint64_t size = r.size;
+  auto once = [&] {
+    return opts.states ? traced_run(pair.run, world, size) : pair.run(world, size);
+  };
+  fill_from_outcome(r, run_isolated(once, opts.params, w.name, m.name));
+  return r;
+}
+
+record run_baseline(const baseline_entry& baseline, const runner_options& opts) {
+  record r;
+  r.workload = baseline.info.name;
+  r.model = std::string(baseline_model);
+  r.size = opts.params.size.value_or(baseline.info.default_size);
+  r.configuration = "no model: " + baseline.info.description;
+  const std::uint64_t size = r.size;
+  fill_from_outcome(r, run_isolated([&] { return baseline.run(size); }, opts.params,
+                                    baseline.info.name, baseline_model));
+  return r;
+}
+
+std::vector<record> run_selection(const registry& reg, const selection& sel,
+                                  const runner_options& opts) {
+  std::vector<record> records;
+  records.reserve(sel.size());
+  auto report = [&](record r) {
+    records.push_back(std::move(r));
+    if (opts.progress) opts.progress(records.size(), sel.size(), records.back());
+  };
+  for (const pair_entry* p : sel.pairs) report(run_pair(reg, *p, opts));
+  for (const baseline_entry* b : sel.baselines) report(run_baseline(*b, opts));
+  return records;
+}
+
+}  // namespace threadlab

@@ -1,0 +1,62 @@
+// tests/bench/program_support.hpp — running the real `threadlab` program from a test: its exit
+// status and what it printed. THREADLAB_EXE is the program's path (tests/bench/CMakeLists.txt).
+#pragma once
+
+#include <doctest/doctest.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "text_support.hpp"
+
+extern char** environ;
+
+namespace threadlab::testing {
+
+// process_result — how the program ended and what it wrote.
+struct process_result {
+  int status = -1;  // the exit status, or 128 + the signal that killed it
+  std::string out;
+  std::string err;
+};
+
+// run_threadlab(args) — runs the real program with args, capturing stdout, stderr and the exit
+// status.
+inline process_result run_threadlab(const std::vector<std::string>& args) {
+  char out_path[] = "/tmp/threadlab-cli-out-XXXXXX";
+  char err_path[] = "/tmp/threadlab-cli-err-XXXXXX";
+  const int out_fd = ::mkstemp(out_path);
+  const int err_fd = ::mkstemp(err_path);
+  REQUIRE(out_fd >= 0);
+  REQUIRE(err_fd >= 0);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out_fd, STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, err_fd, STDERR_FILENO);
+  std::vector<char*> argv{const_cast<char*>(THREADLAB_EXE)};
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  const int spawned = ::posix_spawn(&pid, THREADLAB_EXE, &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  process_result r;
+  if (spawned == 0) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  ::close(out_fd);
+  ::close(err_fd);
+  r.out = slurp(out_path);
+  r.err = slurp(err_path);
+  ::unlink(out_path);
+  ::unlink(err_path);
+  REQUIRE(spawned == 0);
+  return r;
+}
+
+}  // namespace threadlab::testing
