@@ -10,7 +10,7 @@
 
 int main() {
   long total = 0;
-  green_threads::run(green_threads::runtime_options{}, [&] {
+  green_threads::run(green_threads::options{}, [&] {
     green_threads::channel<int> numbers(16);
     std::vector<long> sums(3, 0);
     std::vector<green_threads::thread> consumers;

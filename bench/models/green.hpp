@@ -2,7 +2,6 @@
 // thread) adapted to the model contract (bench/model.hpp).
 #pragma once
 
-#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -10,8 +9,6 @@
 #include <green_threads/runtime.hpp>
 
 #include "bench/model.hpp"
-#include "bench/trace/tracer.hpp"
-#include "detail/green_bridge.hpp"
 #include "detail/green_threads_base.hpp"
 
 namespace threadlab::models {
@@ -26,10 +23,11 @@ struct green : detail::green_threads_base {
       "N:1 green threads: Boost.Fiber round_robin on one kernel thread";
   static constexpr capability capabilities =
       capability::waits_on_threads | capability::many_threads;
-  // world_options(opts) — the module's options for a run: opts.stack_size when non-zero,
-  // pooled stacks, launch::dispatch. opts.workers is ignored (one kernel thread).
-  static green_threads::runtime_options world_options(const run_options& opts) {
-    green_threads::runtime_options o;
+
+  // world_options(opts) — round_robin, opts.stack_size when non-zero, pooled stacks,
+  // launch::dispatch. opts.workers is ignored (one kernel thread).
+  static green_threads::options world_options(const run_options& opts) {
+    green_threads::options o;
     o.stack_size = opts.stack_size;
     return o;
   }
@@ -40,18 +38,13 @@ struct green : detail::green_threads_base {
   }
 
   // run(opts, body) — one N:1 world. With opts.trace, the world's observed_round_robin reports
-  // every transition through a green_bridge (worker -1): all figures observed by the scheduler.
+  // every transition (worker -1): all figures observed by the scheduler.
   template <class Body>
   static void run(const run_options& opts, Body&& body) {
-    green_threads::runtime_options o = world_options(opts);
-    std::optional<detail::green_bridge> bridge;
-    if (opts.trace != nullptr) {
-      opts.trace->set_provenance(
-          "green: ready, running and blocked observed by the scheduling algorithm (round_robin "
-          "wrapper)");
-      o.observer = &bridge.emplace(*opts.trace, false);
-    }
-    green_threads::run(o, std::forward<Body>(body));
+    run_world(world_options(opts), opts.trace,
+              "green: ready, running and blocked observed by the scheduling algorithm "
+              "(round_robin wrapper)",
+              std::forward<Body>(body));
   }
 };
 

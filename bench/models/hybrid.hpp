@@ -8,12 +8,9 @@
 
 #include <chrono>
 #include <cstdint>
-#include <functional>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <type_traits>
 #include <utility>
 
 #include <hybrid/channel.hpp>
@@ -51,7 +48,7 @@ class hybrid_bridge final : public ::hybrid::observer {
 }  // namespace detail
 
 // hybrid — M:N: cheap threads like green threads, on every core like kernel threads. A
-// blocking system call still blocks its worker (no hand-off yet): no blocking_syscalls.
+// blocking system call still blocks its worker (no hand-off): no blocking_syscalls.
 struct hybrid {
   static constexpr std::string_view name = "hybrid";
   static constexpr std::string_view description =
@@ -59,7 +56,8 @@ struct hybrid {
   static constexpr capability capabilities =
       capability::multicore | capability::waits_on_threads | capability::many_threads;
   // thread_limit — a budget for default runs: skynet's full tree (1,111,111 threads) fits,
-  // because spawning into the LIFO slot runs it depth-first and few threads are alive at once.
+  // because a spawned thread goes to the LIFO end of its worker's local queue, so a spawn tree
+  // runs depth-first and few threads are alive at once.
   static constexpr std::uint64_t thread_limit = 2'000'000;
 
   using thread = ::hybrid::thread;
@@ -93,13 +91,7 @@ struct hybrid {
           "made it)");
       o.observer = &bridge.emplace(*opts.trace);
     }
-    using B = std::decay_t<Body>;
-    if constexpr (std::is_copy_constructible_v<B>) {
-      ::hybrid::run(o, std::function<void()>(std::forward<Body>(body)));
-    } else {  // std::function needs a copyable target
-      auto shared = std::make_shared<B>(std::forward<Body>(body));
-      ::hybrid::run(o, [shared] { (*shared)(); });
-    }
+    ::hybrid::run(o, std::forward<Body>(body));
   }
 
   template <class Fn>

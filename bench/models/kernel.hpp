@@ -39,76 +39,48 @@ struct kernel : detail::kernel_threads_base {
   // never committed). Chosen, not measured: the memory workload measures the real ceiling.
   static constexpr std::uint64_t thread_limit = 10'000;
 
-  // configuration(opts) — stack size and the one-kernel-thread-per-thread policy.
-  static std::string configuration(const run_options& opts) {
-    return "one kernel thread per thread; " + describe_stack(opts) +
-           ", committed on touch; scheduled by the kernel (CFS); workers ignored";
+  // world_options(opts) — opts.stack_size for every thread (0: glibc's default); the body's
+  // thread is named "kernel-main" and the threads it spawns inherit the name (naming each one
+  // would add a system call to every spawn that spawn_join measures).
+  static kernel_threads::options world_options(const run_options& opts) {
+    return kernel_threads::options{opts.stack_size, "kernel-main", nullptr};
   }
 
-  // run(opts, body) — runs body on a fresh kernel thread named "kernel-main" and waits for it.
-  // Threads spawned from body inherit that name (the kernel copies it on clone); naming each
-  // one would add a system call to every spawn that spawn_join measures.
-  // With opts.trace, every thread reports new / running / blocked (in a kernel_threads
-  // primitive) / terminated, and files the kernel's schedstat totals as it exits: ready and
-  // running time are then the kernel's own figures, blocked time is inferred.
+  // configuration(opts) — the module's own description of world_options(opts).
+  static std::string configuration(const run_options& opts) {
+    return kernel_threads::describe(world_options(opts)) + "; workers ignored";
+  }
+
+  // run(opts, body) — one run: body on a fresh kernel thread, waited for with every thread it
+  // spawned. With opts.trace, every thread reports created / running / blocked (in a
+  // kernel_threads primitive) / terminated, and files the kernel's schedstat totals as it
+  // exits: ready and running time are then the kernel's own figures, blocked time is inferred.
   template <class F>
   static void run(const run_options& opts, F&& body) {
+    kernel_threads::options o = world_options(opts);
     std::optional<detail::kernel_bridge> bridge;
-    // Both before any thread of this run exists: see stack_size_.
-    observer_ = detail::attach_bridge(
+    o.observer = detail::attach_bridge(
         opts.trace,
         "kernel: ready and running observed by the kernel (schedstat: run-queue wait, time on "
         "CPU, timeslices); blocked inferred (lifetime - running - ready)",
         "kthread", bridge);
-    stack_size_ = opts.stack_size;
-    struct reset {
-      ~reset() {
-        stack_size_ = 0;
-        observer_ = nullptr;
-      }
-    } reset_on_exit;
-    kernel_threads::run(
-        kernel_threads::thread_options{
-            .stack_size = opts.stack_size, .name = "kernel-main", .observer = observer_},
-        std::forward<F>(body));
+    kernel_threads::run(o, std::forward<F>(body));
   }
 
   // thread — a joinable kernel thread; join() rethrows what escaped fn.
-  class thread {
-   public:
-    thread() = default;
-    explicit thread(kernel_threads::thread t) : thread_(std::move(t)) {}
-    // join() — waits for the thread; rethrows its exception. Precondition: not yet joined.
-    void join() { thread_.join(); }
+  using thread = kernel_threads::thread;
 
-   private:
-    kernel_threads::thread thread_;
-  };
-
-  // spawn(fn) — a new kernel thread running fn(), with run's stack size. Throws
+  // spawn(fn) — a new kernel thread of the run, with its stack size and observer. Throws
   // kernel_threads::creation_error (naming the limit hit) when the kernel refuses.
   template <class F>
   static thread spawn(F&& fn) {
-    return thread(kernel_threads::thread(
-        kernel_threads::thread_options{
-            .stack_size = stack_size_, .name = {}, .observer = observer_},
-        std::forward<F>(fn)));
+    return kernel_threads::spawn(std::forward<F>(fn));
   }
 
   // yield() — sched_yield(2): the kernel may run another ready task on this CPU.
-  static void yield() { std::this_thread::yield(); }
+  static void yield() { kernel_threads::this_thread::yield(); }
   // sleep_for(d) — nanosleep(2): the kernel thread leaves the run queue for at least d.
-  static void sleep_for(std::chrono::nanoseconds d) { std::this_thread::sleep_for(d); }
-
- private:
-  // stack_size_ — opts.stack_size of the current run (0: glibc's default). Written by run()
-  // before it creates the run's first thread and reset after joining it; read by spawn() on
-  // threads of the run. pthread_create and pthread_join order those accesses, so a plain
-  // variable is race-free given that runs do not nest or overlap (bench/model.hpp).
-  static inline std::size_t stack_size_ = 0;
-  // observer_ — the run's tracer bridge, or nullptr when not tracing; written and read exactly
-  // as stack_size_.
-  static inline kernel_threads::observer* observer_ = nullptr;
+  static void sleep_for(std::chrono::nanoseconds d) { kernel_threads::this_thread::sleep_for(d); }
 };
 
 static_assert(threadlab::model<kernel>);

@@ -49,8 +49,8 @@ struct kernel_pool : detail::kernel_threads_base {
   // configuration(opts) — the worker count, stack size and queue policy.
   static std::string configuration(const run_options& opts) {
     return std::to_string(threadlab::resolved_workers(opts)) +
-           " kernel workers, one FIFO queue (mutex + condition variable); " + describe_stack(opts) +
-           "; body runs on the caller's thread";
+           " kernel workers, one FIFO queue (mutex + condition variable); " +
+           kernel_threads::describe_stack(opts.stack_size) + "; body runs on the caller's thread";
   }
 
   // run(opts, body) — creates the pool, runs body on the calling kernel thread, then shuts the

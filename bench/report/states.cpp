@@ -38,7 +38,7 @@ detail_table states_detail(const results& res) {
   detail_table t;
   t.caption =
       "Where thread-time goes (--states; medians; thread-time = sum over threads of creation to "
-      "termination, new counted as ready)";
+      "termination, created counted as ready)";
   t.header = {"workload", "model", "ready %", "running %", "blocked %", "switches", "mean slice"};
   t.notes_title = "Observed or inferred, per model";
   for (const record& r : res.records) {

@@ -6,7 +6,7 @@
 //   - one track per thread of the model, green threads and fibers included: tid 1, 2, ... in
 //     the order the threads first appear, each named by a "thread_name" metadata event
 //     ("ph":"M") and sorted by "thread_sort_index";
-//   - one complete event ("ph":"X") per span: name = the state ("new", "ready", "running",
+//   - one complete event ("ph":"X") per span: name = the state ("created", "ready", "running",
 //     "blocked"), cat "state", ts and dur in microseconds (fractional: nanosecond precision),
 //     cname = style_of(state).cname, and args.worker on spans of models with workers. A span
 //     cut at the end of the trace carries args.open = true;

@@ -50,7 +50,7 @@ state_accounting account_states(std::span<const trace_event> events,
 
   state_accounting a;
   for (auto& [id, ev] : threads) {
-    // stable: events with equal stamps keep their recording order (new before running).
+    // stable: events with equal stamps keep their recording order (created before running).
     std::stable_sort(ev.begin(), ev.end(), [](const trace_event& x, const trace_event& y) {
       return x.time_ns < y.time_ns;
     });

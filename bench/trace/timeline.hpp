@@ -30,7 +30,7 @@ struct state_style {
   std::string_view rgb;
 };
 
-// style_of(s) — the fixed mapping: new grey, ready blue, running green, blocked orange,
+// style_of(s) — the fixed mapping: created grey, ready blue, running green, blocked orange,
 // terminated black (terminated draws no span; the colour is for legends only).
 constexpr state_style style_of(thread_state s) {
   switch (s) {

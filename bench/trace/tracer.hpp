@@ -36,11 +36,11 @@ namespace threadlab {
 // thread_state — the state a thread enters.
 enum class thread_state : std::uint8_t { created, ready, running, blocked, terminated };
 
-// to_string(s) — "new", "ready", "running", "blocked", "terminated".
+// to_string(s) — "created", "ready", "running", "blocked", "terminated".
 constexpr std::string_view to_string(thread_state s) {
   switch (s) {
     case thread_state::created:
-      return "new";
+      return "created";
     case thread_state::ready:
       return "ready";
     case thread_state::running:

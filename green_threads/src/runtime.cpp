@@ -1,71 +1,63 @@
-// green_threads/src/runtime.cpp — run(): one world on one fresh kernel thread.
+// green_threads/src/runtime.cpp — which world a kernel thread belongs to, and how a world's
+// configuration is described. Running a world is src/scheduler.cpp.
 #include "green_threads/runtime.hpp"
 
-#include <exception>
 #include <thread>
 
 #include <boost/assert.hpp>
-#include <boost/fiber/operations.hpp>
 
-#include "green_threads/scheduler.hpp"
-#include "green_threads/thread.hpp"
+#include "green_threads/detail/world.hpp"
 
 namespace green_threads {
 
 namespace detail {
 
 namespace {
-// bound_world — the world of the calling kernel thread; written only by world_binding on the
-// same thread, so it needs no synchronisation.
+// bound_world / bound_worker — the world of the calling kernel thread and its index there;
+// written only by world_binding on the same thread, so they need no synchronisation.
 thread_local world* bound_world = nullptr;
+thread_local unsigned bound_worker = 0;
 }  // namespace
 
 world* current_world() noexcept { return bound_world; }
 
-world_binding::world_binding(world& w) noexcept {
+unsigned current_worker() noexcept { return bound_worker; }
+
+world_binding::world_binding(world& w, unsigned index) noexcept {
   BOOST_ASSERT_MSG(bound_world == nullptr, "green_threads: worlds do not nest");
   bound_world = &w;
+  bound_worker = index;
 }
 
-world_binding::~world_binding() { bound_world = nullptr; }
-
-void run_world(const runtime_options& options, void (*invoke)(void*), void* body) {
-  BOOST_ASSERT_MSG(current_world() == nullptr, "green_threads::run: runs do not nest");
-  std::exception_ptr error;  // written by the world's thread, read after join
-  // observation — the world's shared tracing state. An observed world installs
-  // observed_round_robin; an unobserved one installs Boost's round_robin itself, so that with
-  // no observer the hooks cost nothing at all, not even a branch (measured: the extra virtual
-  // layer cost ~4 ns per pingpong switch, over the 2% budget).
-  observation watched(options.observer);
-  std::thread kernel_thread([&] {
-    if (hooks_compiled && options.observer != nullptr) {
-      boost::fibers::use_scheduling_algorithm<observed_round_robin>(&watched);
-    } else {
-      boost::fibers::use_scheduling_algorithm<boost::fibers::algo::round_robin>();
-    }
-    world w{options.launch == launch_policy::dispatch ? boost::fibers::launch::dispatch
-                                                      : boost::fibers::launch::post,
-            stack_allocator(options.stack, options.stack_size),
-            {}};
-    world_binding binding(w);
-    try {
-      thread first = spawn([invoke, body] { invoke(body); });
-      first.join();
-    } catch (...) {
-      error = std::current_exception();
-    }
-    w.live.wait_until_empty();
-  });
-  kernel_thread.join();
-  if (error) std::rethrow_exception(error);
+world_binding::~world_binding() {
+  bound_world = nullptr;
+  bound_worker = 0;
 }
 
 }  // namespace detail
 
-std::string describe(const runtime_options& options) {
-  return "round_robin, 1 kernel thread, " +
-         stack_allocator(options.stack, options.stack_size).describe() + ", launch " +
-         (options.launch == launch_policy::dispatch ? "dispatch" : "post");
+unsigned worker_count(const options& o) noexcept {
+  if (o.scheduling == algorithm::round_robin) return 1;
+  if (o.workers != 0) return o.workers;
+  const unsigned cores = std::thread::hardware_concurrency();
+  return cores != 0 ? cores : 1;
+}
+
+std::string describe(const options& o) {
+  const unsigned m = worker_count(o);
+  const bool shared = o.scheduling == algorithm::work_stealing;
+  std::string text =
+      shared ? "work_stealing (Boost 1.74's policy; per-run registry, steals past pinned), "
+             : "round_robin, ";
+  text += std::to_string(m) + (m == 1 ? " kernel thread, " : " kernel threads, ");
+  if (shared) {
+    text += o.idle == idle_policy::spin ? "idle workers spin, " : "idle workers sleep, ";
+  }
+  text += stack_allocator(o.stack, o.stack_size, shared).describe();
+  if (shared) text += " (mutex-guarded pool)";
+  text += ", launch ";
+  text += o.launch == launch_policy::dispatch ? "dispatch" : "post";
+  return text;
 }
 
 }  // namespace green_threads

@@ -289,13 +289,14 @@ void scheduler::finish_run_locked() {
   idle_.clear();
 }
 
-stats scheduler::run(std::function<void()> body) {
+stats scheduler::run(void (*invoke)(void*), void* body) {
   overflow_handler on_overflow;
   // The body becomes the first thread, in the injection queue; worker 0 is this kernel thread.
   worker& first = *workers_[0];
   struct body_holder {
-    std::function<void()>* fn;
-    void operator()() const { (*fn)(); }
+    void (*invoke)(void*);
+    void* body;
+    void operator()() const { invoke(body); }
   };
   void* storage = nullptr;
   thread_control* root = stacks.acquire(first.stacks());
@@ -304,7 +305,7 @@ stats scheduler::run(std::function<void()> body) {
     auto p = reinterpret_cast<std::uintptr_t>(top - sizeof(body_holder)) & ~std::uintptr_t{63};
     storage = reinterpret_cast<void*>(p);
     root->fn_storage = storage;
-    ::new (storage) body_holder{&body};
+    ::new (storage) body_holder{invoke, body};
     root->id = first.next_thread_id();
     std::snprintf(root->name, sizeof root->name, "%s", "main");
     root->ops = &callable_thunk<body_holder>::ops;
@@ -312,7 +313,7 @@ stats scheduler::run(std::function<void()> body) {
     root->join_word.store(join_running, std::memory_order_relaxed);
     create_context(root);
     first.spawned.bump();
-    first.observe(root, thread_state::fresh);
+    first.observe(root, thread_state::created);
     injection.push(root);  // seq_cst publication; no worker runs yet
   }
 
@@ -355,36 +356,3 @@ stats scheduler::run(std::function<void()> body) {
 }
 
 }  // namespace hybrid::detail
-
-namespace hybrid {
-
-unsigned default_workers() noexcept { return std::max(1u, std::thread::hardware_concurrency()); }
-
-std::string describe(const options& o) {
-  unsigned workers = o.workers == 0 ? default_workers() : o.workers;
-  std::size_t stack =
-      std::max(o.stack_size == 0 ? default_stack_size : o.stack_size, min_stack_size);
-  return "workers=" + std::to_string(workers) + " stack=" + std::to_string(stack / 1024) +
-         " KiB (guard page, pooled, control block on the stack) local_queue=" +
-         std::to_string(local_queue_capacity) +
-         " (Chase-Lev, steal half when not draining) lifo_limit=" +
-         std::to_string(lifo_streak_limit) +
-         " switch=direct thread-to-thread (Boost.Context fcontext)";
-}
-
-namespace {
-std::atomic<bool> run_active{false};
-}
-
-stats run(const options& o, std::function<void()> body) {
-  if (run_active.exchange(true))
-    throw std::logic_error("hybrid::run: runs must not nest or overlap");
-  struct reset {
-    ~reset() { run_active.store(false); }
-  } r;
-  // The scheduler is destroyed (stacks unmapped) only after every worker has stopped.
-  detail::scheduler s(o);
-  return s.run(std::move(body));
-}
-
-}  // namespace hybrid

@@ -5,7 +5,6 @@
 
 #include <atomic>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -24,8 +23,9 @@ class scheduler {
   explicit scheduler(const options& o);
   ~scheduler();
 
-  // run(body) — the whole life of a run; see hybrid::run.
-  stats run(std::function<void()> body);
+  // run(invoke, body) — the whole life of a run: invoke(body) as the first thread; see
+  // hybrid::run. Precondition: on the kernel thread that becomes worker 0, once.
+  stats run(void (*invoke)(void*), void* body);
 
   unsigned worker_count() const noexcept { return static_cast<unsigned>(workers_.size()); }
   worker& worker_at(unsigned i) noexcept { return *workers_[i]; }

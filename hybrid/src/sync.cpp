@@ -107,6 +107,25 @@ void condition_variable::wait(std::unique_lock<mutex>& lock) {
   lock.mutex()->lock();
 }
 
+void condition_variable::wait(std::unique_lock<mutex>& lock, std::stop_token token) {
+  detail::wait_node me;
+  me.thread = detail::current_thread();
+  {
+    // Registered before lock_ is taken: a callback that runs at once finds lock_ free.
+    const std::stop_callback<detail::wait_canceller> on_stop(
+        token, detail::wait_canceller{&lock_, &waiters_, &me});
+    lock_.lock();
+    if (token.stop_requested()) {  // checked under lock_: see detail::cancel_wait
+      lock_.unlock();
+      return;
+    }
+    waiters_.push_back(&me);
+    lock.mutex()->unlock();
+    detail::park_and_unlock(lock_, detail::wait_reason::condition);
+  }  // on_stop unregistered before the mutex is taken again: the callback never needs it
+  lock.mutex()->lock();
+}
+
 void condition_variable::notify_one() noexcept {
   lock_.lock();
   detail::wait_node* n = waiters_.pop_front();

@@ -25,8 +25,8 @@ namespace hybrid {
 
 const char* to_string(thread_state s) noexcept {
   switch (s) {
-    case thread_state::fresh:
-      return "new";
+    case thread_state::created:
+      return "created";
     case thread_state::ready:
       return "ready";
     case thread_state::running:
@@ -122,7 +122,7 @@ void start_thread(thread_control* t, const callable_ops* ops, const char* name) 
     throw;
   }
   w->spawned.bump();
-  w->observe(t, thread_state::fresh);
+  w->observe(t, thread_state::created);
   w->schedule_new(t);
 }
 

@@ -51,7 +51,7 @@ struct thread_control {
   // next on its worker, context.cpp); stale while it runs and after it terminated.
   boost::context::detail::fcontext_t context = nullptr;
   thread_control* next = nullptr;  // intrusive link: injection queue or FIFO list
-  thread_state state = thread_state::fresh;
+  thread_state state = thread_state::created;
   wait_reason waiting_on = wait_reason::none;  // valid while blocked
   std::uint64_t waiting_detail = 0;            // e.g. the id of the joined thread
 

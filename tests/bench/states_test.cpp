@@ -25,7 +25,7 @@ const metric_value* find(const sample& smp, const char* name) {
   return nullptr;
 }
 
-TEST_CASE("states: shares of thread-time from events in any order, new counted as ready") {
+TEST_CASE("states: shares of thread-time from events in any order, created counted as ready") {
   // Thread 1: new 0, running 10, blocked 40, ready 70, running 80, terminated 100:
   //   ready 10 + 10 = 20, running 30 + 20 = 50, blocked 30; lifetime 100.
   // Thread 2: new 50, ready 50, running 60, terminated 110: ready 10, running 50; lifetime 60.
@@ -126,7 +126,7 @@ TEST_CASE("states: the well-formedness check accepts a lawful life and names a b
                                         ev(2, 2, s::terminated)};
   const auto problems = testing::malformed_threads(bad.data(), bad.size());
   REQUIRE(problems.size() == 1);
-  CHECK(problems.front().find("new -> blocked") != std::string::npos);
+  CHECK(problems.front().find("created -> blocked") != std::string::npos);
   const std::vector<trace_event> unfinished = {ev(0, 3, s::created), ev(1, 3, s::running)};
   CHECK(testing::malformed_threads(unfinished.data(), unfinished.size()).size() == 1);
 }

@@ -93,10 +93,10 @@ TEST_CASE("trace chrome: spans are named and coloured by state, timed in microse
     CHECK(known);
     CHECK_FALSE(s.contains("args"));  // no workers, and every thread terminated
   }
-  // Thread 2's "new" span: 100 ns .. 150 ns, i.e. ts 0.1 µs, dur 0.05 µs.
+  // Thread 2's "created" span: 100 ns .. 150 ns, i.e. ts 0.1 µs, dur 0.05 µs.
   bool found = false;
   for (const auto& s : spans) {
-    if (s["tid"] == 2 && s["name"] == "new") {
+    if (s["tid"] == 2 && s["name"] == "created") {
       found = true;
       CHECK(trace_testing::ns_of(s["ts"]) == 100);
       CHECK(trace_testing::ns_of(s["dur"]) == 50);

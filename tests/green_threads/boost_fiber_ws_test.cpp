@@ -1,6 +1,6 @@
 // tests/green_threads/boost_fiber_ws_test.cpp — the peer M:N adapter boost_fiber_ws: fibers
 // really spread over M kernel threads, the world can be entered again and again (Boost 1.74's
-// own work_stealing cannot: see bench/models/detail/boost_fiber_ws_algorithm.hpp), exceptions
+// own work_stealing cannot: see green_threads/src/work_stealing.hpp), exceptions
 // reach join and run.
 #include <doctest/doctest.h>
 
@@ -183,8 +183,8 @@ TEST_CASE("boost_fiber_ws: adapter facts") {
   CHECK(threadlab::has(boost_fiber_ws::capabilities, threadlab::capability::multicore));
   CHECK_FALSE(
       threadlab::has(boost_fiber_ws::capabilities, threadlab::capability::blocking_syscalls));
-  CHECK(boost_fiber_ws::workers(with_workers(3)) == 3);
-  CHECK(boost_fiber_ws::workers(with_workers(0)) >= 1);
+  CHECK(green_threads::worker_count(boost_fiber_ws::world_options(with_workers(3))) == 3);
+  CHECK(green_threads::worker_count(boost_fiber_ws::world_options(with_workers(0))) >= 1);
   CHECK(boost_fiber_ws::configuration(with_workers(2)).find("2 kernel threads") !=
         std::string::npos);
 }

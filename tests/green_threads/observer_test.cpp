@@ -90,7 +90,7 @@ struct recorder final : green_threads::observer {
 
 TEST_CASE("observer: a yielding fiber goes running -> ready -> running, never blocked") {
   recorder r;
-  green_threads::runtime_options o;
+  green_threads::options o;
   o.observer = &r;
   green_threads::run(o, [] {
     green_threads::thread t = green_threads::spawn([] {
@@ -108,7 +108,7 @@ TEST_CASE("observer: a yielding fiber goes running -> ready -> running, never bl
     if (t.thread_id == child) states.push_back(t.state);
   }
   REQUIRE(states.size() >= 2);
-  CHECK(states.front() == green_threads::thread_state::fresh);
+  CHECK(states.front() == green_threads::thread_state::created);
   CHECK(states.back() == green_threads::thread_state::terminated);
   for (auto s : states) CHECK(s != green_threads::thread_state::blocked);
   CHECK(std::count(states.begin(), states.end(), green_threads::thread_state::ready) >= 3);

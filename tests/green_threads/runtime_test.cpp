@@ -61,7 +61,7 @@ TEST_CASE("a handle moved to another fiber is joined there, inside the world") {
 
 TEST_CASE("stack options: every stack kind and a custom size run fibers") {
   for (auto kind : {gt::stack_kind::pooled, gt::stack_kind::fixed, gt::stack_kind::guarded}) {
-    gt::runtime_options o;
+    gt::options o;
     o.stack = kind;
     o.stack_size = 64 * 1024;
     int sum = 0;

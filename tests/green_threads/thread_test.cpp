@@ -70,7 +70,7 @@ TEST_CASE("every fiber of a world runs on the same kernel thread") {
 
 TEST_CASE("yield lets the other ready fibers run in round-robin order") {
   std::vector<int> order;
-  gt::runtime_options post;
+  gt::options post;
   post.launch = gt::launch_policy::post;
   gt::run(post, [&] {
     gt::thread a = gt::spawn([&] {
@@ -93,7 +93,7 @@ TEST_CASE("yield lets the other ready fibers run in round-robin order") {
 
 TEST_CASE("dispatch runs the child before spawn returns; post runs it later") {
   for (auto policy : {gt::launch_policy::dispatch, gt::launch_policy::post}) {
-    gt::runtime_options o;
+    gt::options o;
     o.launch = policy;
     bool ran_before_return = false;
     gt::run(o, [&] {

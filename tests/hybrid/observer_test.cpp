@@ -2,6 +2,7 @@
 // does in a build with THREADLAB_TRACE_HOOKS=0).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <vector>
@@ -49,13 +50,13 @@ TEST_CASE("observer: a thread that blocks goes new, ready/running, blocked, ...,
   using S = hybrid::thread_state;
   const auto& seq = rec.states[id];
   REQUIRE(seq.size() >= 5);
-  CHECK(seq.front() == S::fresh);
+  CHECK(seq.front() == S::created);
   CHECK(seq.back() == S::terminated);
   CHECK(std::count(seq.begin(), seq.end(), S::blocked) >= 1);
   CHECK(std::count(seq.begin(), seq.end(), S::running) >= 2);
   // A blocked thread is made ready before it runs again.
   for (std::size_t i = 1; i < seq.size(); ++i) {
-    if (seq[i] == S::running) CHECK((seq[i - 1] == S::ready || seq[i - 1] == S::fresh));
+    if (seq[i] == S::running) CHECK((seq[i - 1] == S::ready || seq[i - 1] == S::created));
   }
   CHECK(rec.max_worker < 2);
   CHECK(rec.stamps.size() > 5);

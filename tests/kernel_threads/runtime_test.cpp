@@ -11,7 +11,7 @@ TEST_CASE("run executes the body on a fresh kernel thread with the given options
   const pthread_t caller = pthread_self();
   bool on_other_thread = false;
   std::string name;
-  kernel_threads::run(kernel_threads::thread_options{.stack_size = 0, .name = "rt-main"}, [&] {
+  kernel_threads::run(kernel_threads::options{.stack_size = 0, .name = "rt-main"}, [&] {
     on_other_thread = !pthread_equal(caller, pthread_self());
     char buf[32] = {};
     pthread_getname_np(pthread_self(), buf, sizeof buf);

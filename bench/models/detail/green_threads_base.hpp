@@ -1,20 +1,25 @@
 // bench/models/detail/green_threads_base.hpp — what every adapter built on green_threads shares.
 //
 // `green` (N:1, round_robin on one kernel thread) and `boost_fiber_ws` (M:N, work_stealing over
-// M kernel threads) differ only in how they set up a world (M::run, M::configuration, name and
-// capabilities). Inside a world both use the same Boost.Fiber fibers, so the thread and
-// primitive types, spawn, yield, sleep_for and the thread budget are defined once, here, and
-// each adapter inherits them. Boost.Fiber's primitives work across kernel threads, which is why
-// the M:N model can reuse them unchanged.
+// M kernel threads) differ only in the green_threads::options of their world (each adapter's
+// world_options), its name and its capabilities. Inside a world both use the same Boost.Fiber
+// fibers, so the thread and primitive types, spawn, yield, sleep_for, the thread budget and
+// entering a world with a tracer are defined once, here, and each adapter inherits them.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <utility>
 
 #include <green_threads/channel.hpp>
+#include <green_threads/runtime.hpp>
 #include <green_threads/sync.hpp>
 #include <green_threads/thread.hpp>
+
+#include "bench/trace/tracer.hpp"
+#include "green_bridge.hpp"
 
 namespace threadlab::models::detail {
 
@@ -47,6 +52,21 @@ struct green_threads_base {
   template <class Rep, class Period>
   static void sleep_for(std::chrono::duration<Rep, Period> d) {
     green_threads::this_thread::sleep_for(d);
+  }
+
+ protected:
+  // run_world(o, trace, provenance, body) — green_threads::run(o, body); with trace, every
+  // transition the world's scheduling algorithm sees goes to it through a green_bridge, with
+  // the kernel thread's index as worker when the world has several.
+  template <class Body>
+  static void run_world(green_threads::options o, tracer* trace, std::string provenance,
+                        Body&& body) {
+    std::optional<green_bridge> bridge;
+    if (trace != nullptr) {
+      trace->set_provenance(std::move(provenance));
+      o.observer = &bridge.emplace(*trace, green_threads::worker_count(o) > 1);
+    }
+    green_threads::run(o, std::forward<Body>(body));
   }
 };
 

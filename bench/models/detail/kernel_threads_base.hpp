@@ -17,23 +17,12 @@
 namespace threadlab::models::detail {
 
 // kernel_threads_base — the primitive types of the model contract (bench/model.hpp) for the
-// kernel adapters, and the stack line of their configuration. Not a model by itself.
+// kernel adapters. Not a model by itself.
 struct kernel_threads_base {
   using mutex = kernel_threads::mutex;
   using condition_variable = kernel_threads::condition_variable;
   template <class T>
   using channel = kernel_threads::channel<T>;
-
-  // describe_stack(opts) — "stack N KiB (requested)", or glibc's default reserve when
-  // opts.stack_size is 0. The reserve is address space: pages are committed on first touch.
-  static std::string describe_stack(const run_options& opts) {
-    const std::size_t bytes =
-        opts.stack_size != 0 ? opts.stack_size : kernel_threads::default_stack_size();
-    std::string text = "stack " + std::to_string(bytes / 1024);
-    text += opts.stack_size != 0 ? " KiB (requested)"
-                                 : " KiB (glibc default reserve = soft RLIMIT_STACK, 8 MiB stock)";
-    return text;
-  }
 };
 
 }  // namespace threadlab::models::detail

@@ -1,7 +1,7 @@
 // bench/models/detail/trace_bridge.hpp — what every module-observer → tracer bridge shares.
 //
 // Each module (kernel_threads, green_threads, hybrid) has its own thread_state enum with the
-// same five enumerators (fresh, ready, running, blocked, terminated) and reports transitions
+// same five enumerators (created, ready, running, blocked, terminated) and reports transitions
 // with a steady_clock timestamp; the bridges differ only in the worker they attribute an event
 // to and in how they name threads. The mapping and the forwarding are written once, here.
 #pragma once
@@ -20,7 +20,7 @@ namespace threadlab::models::detail {
 template <class State>
 constexpr thread_state to_trace_state(State s) noexcept {
   switch (s) {
-    case State::fresh:
+    case State::created:
       return thread_state::created;
     case State::ready:
       return thread_state::ready;
@@ -41,7 +41,7 @@ template <class State>
 void forward_transition(tracer& sink, std::int64_t timestamp_ns, std::uint64_t id,
                         std::int32_t worker, State state, std::string_view name_prefix) noexcept {
   sink.record_at(sink.since_origin(timestamp_ns), id, worker, to_trace_state(state));
-  if (state == State::fresh) {
+  if (state == State::created) {
     try {
       std::string name(name_prefix);
       name += ' ';

@@ -4,7 +4,7 @@
 // model (bench/models/) turns any of them into trace events. Boost.Fiber's scheduler does not
 // report transitions itself; green_threads observes them through its scheduling algorithm
 // (scheduler.hpp: observed_round_robin), which sees every fiber become ready, start running
-// and leave the CPU. An observer installed through runtime_options::observer receives them.
+// and leave the CPU. An observer installed through options::observer receives them.
 // With no observer (the default) an N:1 world installs Boost's round_robin itself and pays
 // nothing; an algorithm that reports (observed_round_robin, the work_stealing peer's) costs one
 // well-predicted branch per scheduling decision. Built with THREADLAB_TRACE_HOOKS=0 the hooks
@@ -26,7 +26,7 @@ inline constexpr bool hooks_compiled = THREADLAB_TRACE_HOOKS != 0;
 // thread_state — where a green thread is and who owns it.
 enum class thread_state : std::uint8_t {
   // new: spawned, seen by the scheduler for the first time (reported inside spawn).
-  fresh,
+  created,
   // ready: in its kernel thread's ready queue; no one runs it, its stack is not in use.
   ready,
   // running: the active context of its kernel thread, which owns its stack.
@@ -38,11 +38,11 @@ enum class thread_state : std::uint8_t {
   terminated,
 };
 
-// to_string(s) — "new", "ready", "running", "blocked" or "terminated".
+// to_string(s) — "created", "ready", "running", "blocked" or "terminated".
 constexpr const char* to_string(thread_state s) noexcept {
   switch (s) {
-    case thread_state::fresh:
-      return "new";
+    case thread_state::created:
+      return "created";
     case thread_state::ready:
       return "ready";
     case thread_state::running:
@@ -59,8 +59,8 @@ constexpr const char* to_string(thread_state s) noexcept {
 struct transition {
   std::uint64_t thread_id = 0;  // 1, 2, ... in order of first sighting; unique within a world
   unsigned worker_id = 0;       // the kernel thread (0 for an N:1 world; the index for M:N)
-  thread_state state = thread_state::fresh;  // the state entered
-  std::int64_t timestamp_ns = 0;             // steady_clock, nanoseconds since its epoch
+  thread_state state = thread_state::created;  // the state entered
+  std::int64_t timestamp_ns = 0;               // steady_clock, nanoseconds since its epoch
 };
 
 // observer — receives transitions. on_transition is called on the kernel thread that made the

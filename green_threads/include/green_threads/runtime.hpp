@@ -1,15 +1,17 @@
-// green_threads/runtime.hpp — enter an N:1 world: fibers on one kernel thread, round_robin.
+// green_threads/runtime.hpp — enter a world of fibers: N:1 on one kernel thread with
+// round_robin (the model this module is about), or over M kernel threads with Boost's
+// work_stealing policy (the peer M:N model that our own hybrid/ scheduler is measured against).
 //
-// run(options, body) starts a fresh kernel thread, installs Boost.Fiber's round_robin
-// scheduler on it (scheduler.hpp explains the design), runs body() there as the world's first
-// fiber, waits for body and for every fiber spawned in the world, and returns; an exception
-// escaping body is rethrown by run on the calling thread.
+// run(options, body) starts fresh kernel threads (one for round_robin, M for work_stealing),
+// installs the scheduling algorithm on each (src/scheduler.cpp opens with the design), runs
+// body() as the world's first fiber, waits for body and for every fiber spawned in the world,
+// and returns; an exception escaping body is rethrown by run on the calling thread.
 //
 // Why a fresh kernel thread per run: Boost.Fiber keeps one scheduler per kernel thread,
 // created on first use and destroyed at thread exit, and its algorithm stays installed for
-// the thread's life. Running each world on its own thread makes run() repeatable from any
-// thread, in any order with other Boost.Fiber worlds (the work_stealing peer installs a
-// different algorithm on its threads), and gives every world a clean teardown: the
+// the thread's life. Running each world on its own threads makes run() repeatable from any
+// thread, in any order with worlds of the other algorithm, and gives every world a clean
+// teardown: the
 // scheduler's destructor releases every terminated fiber and so every stack, and then the
 // stack pool goes away. The cost, one thread creation and join (tens of µs), is paid once per
 // run, outside anything a workload times. The price for callers: body does not run on the
@@ -35,7 +37,7 @@ namespace green_threads {
 // waiting ancestor resumes and starts a new branch while the younger ones wait, and a large
 // part of the tree is alive at once. Nearly all the time goes to first-touch page faults of
 // the stacks of live fibers. A depth-first order (Go's "runnext": the child runs next, the
-// parent goes on first) needs a scheduling algorithm of our own; see scheduler.hpp.
+// parent goes on first) needs a scheduling algorithm of our own; see src/scheduler.cpp.
 enum class launch_policy {
   // dispatch — at once: spawn switches to the child and the parent goes to the back of the
   // ready queue. The default: fewer fibers alive at once than post, and the child starts hot.
@@ -45,8 +47,31 @@ enum class launch_policy {
   post,
 };
 
-// runtime_options — how one world is set up.
-struct runtime_options {
+// algorithm — how the fibers of a world are scheduled.
+enum class algorithm {
+  // round_robin — N:1: one kernel thread, Boost's round_robin (one FIFO ready queue).
+  round_robin,
+  // work_stealing — M:N: options::workers kernel threads, each with its own ready queue, idle
+  // ones stealing from the others; Boost 1.74's work_stealing policy, made restartable
+  // (src/work_stealing.hpp says why and how).
+  work_stealing,
+};
+
+// idle_policy — what a work_stealing kernel thread does when it finds no fiber to run.
+enum class idle_policy {
+  // spin — keep looking (Boost's default): the lowest wake-up latency, and a busy core each.
+  spin,
+  // sleep — wait on a condition variable until a fiber is readied for it or a timer is due.
+  sleep,
+};
+
+// options — how one world is set up.
+struct options {
+  algorithm scheduling = algorithm::round_robin;
+  // workers — kernel threads of a work_stealing world; 0: one per logical core. A round_robin
+  // world has one, whatever this says.
+  unsigned workers = 0;
+  idle_policy idle = idle_policy::spin;   // work_stealing only
   std::size_t stack_size = 0;             // bytes per fiber; 0: default_stack_size
   stack_kind stack = stack_kind::pooled;  // see stack.hpp
   launch_policy launch = launch_policy::dispatch;
@@ -56,20 +81,25 @@ struct runtime_options {
   green_threads::observer* observer = nullptr;
 };
 
+// worker_count(o) — the kernel threads a world set up with o runs on.
+unsigned worker_count(const options& o) noexcept;
+
 // describe(options) — "round_robin, 1 kernel thread, pooled 32 KiB stacks, launch dispatch".
-std::string describe(const runtime_options& options);
+std::string describe(const options& options);
 
 namespace detail {
-// run_world(options, invoke, body) — run's type-erased core (runtime.cpp): invoke(body) runs
-// as the world's first fiber.
-void run_world(const runtime_options& options, void (*invoke)(void*), void* body);
+// run_world(options, invoke, body) — run's type-erased core (src/scheduler.cpp): invoke(body)
+// runs as the world's first fiber.
+void run_world(const options& options, void (*invoke)(void*), void* body);
 }  // namespace detail
 
-// run(options, body) — see the file comment. Precondition: not called from inside a world
-// (runs do not nest). Guarantee: every effect of every fiber of the world happens-before run
-// returns.
+// run(options, body) — see the file comment. body is called in place (not copied): it may be
+// move-only and may refer to the caller's locals. Precondition: not called from inside a world
+// (runs do not nest). Guarantee: everything the caller did before run happens-before body
+// starts; every effect of every fiber of the world happens-before run returns. Throws
+// std::system_error when a kernel thread cannot be created.
 template <class Body>
-void run(const runtime_options& options, Body&& body) {
+void run(const options& options, Body&& body) {
   using body_type = std::remove_reference_t<Body>;
   detail::run_world(
       options, [](void* b) { (*static_cast<body_type*>(b))(); },

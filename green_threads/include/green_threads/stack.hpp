@@ -17,7 +17,7 @@
 //     neighbouring stack, at the fixedsize cost or worse.
 //
 // A fair comparison runs every model at its best, so the default is `stack_kind::pooled`; the
-// other kinds remain selectable (`runtime_options::stack`) to show the difference and, for
+// other kinds remain selectable (`options::stack`) to show the difference and, for
 // `guarded`, to debug a suspected overflow. Pooled stacks have no guard page (one per stack
 // would cost a VMA each, and Linux's default vm.max_map_count of 65,530 would cap a world near
 // 32,000 fibers): that is the price of the speed, and the reason the default size has margin.

@@ -1,8 +1,12 @@
-// green_threads/thread.hpp — a green thread: a Boost.Fiber fiber whose exception reaches join().
+// green_threads/thread.hpp — a green thread: a Boost.Fiber fiber whose exception reaches join()
+// and which can be asked to stop.
 //
 // spawn(fn) creates a fiber in the current world (see runtime.hpp) and returns its handle.
 // Boost.Fiber 1.74 calls std::terminate when an exception escapes a fiber; here the fiber's
 // body catches it into a std::exception_ptr owned by the handle, and join() rethrows it.
+// Cancellation is cooperative, as with std::jthread: a function that takes a std::stop_token
+// receives one, and thread::request_stop() triggers it; the stoppable waits of sync.hpp and
+// channel.hpp return when it does.
 #pragma once
 
 #include <boost/assert.hpp>
@@ -10,8 +14,10 @@
 #include <boost/fiber/operations.hpp>
 
 #include <chrono>
+#include <concepts>
 #include <exception>
 #include <memory>
+#include <stop_token>
 #include <type_traits>
 #include <utility>
 
@@ -21,13 +27,28 @@ namespace green_threads {
 
 class thread;
 
+// thread_function — what spawn accepts: a callable that takes nothing, or a std::stop_token
+// (then it receives the token that thread::request_stop() triggers).
+template <class F>
+concept thread_function = std::invocable < std::decay_t<F>
+& > || std::invocable<std::decay_t<F>&, std::stop_token>;
+
 namespace detail {
 // spawn_with(policy, fn) — spawn() with an explicit launch policy instead of the world's.
-// For world runners: the work_stealing adapter posts its first fiber, so that the kernel
+// For world runners: the work_stealing world posts its first fiber, so that the kernel
 // thread's own (pinned, unstealable) main context never sits in front of stealable fibers
 // in its ready queue. Preconditions: as spawn.
-template <class Fn>
+template <thread_function Fn>
 thread spawn_with(boost::fibers::launch policy, Fn&& fn);
+
+// fiber_outcome — what a fiber leaves for its handle: the exception that escaped its
+// function, and the stop state it shares with the handle. Heap-allocated so that the address
+// the fiber writes to survives moves of the handle. `error` is written by the fiber before it
+// finishes and read by join after the fiber's join, which orders the two.
+struct fiber_outcome {
+  std::exception_ptr error;
+  std::stop_source stop{std::nostopstate};  // a real source only for functions taking a token
+};
 }  // namespace detail
 
 // thread — the handle of one fiber. Movable, not copyable. Each thread must be joined exactly
@@ -50,42 +71,56 @@ class thread {
   void join() {
     BOOST_ASSERT_MSG(joinable(), "green_threads::thread::join: not joinable");
     fiber_.join();
-    if (*error_) std::rethrow_exception(std::exchange(*error_, nullptr));
+    if (outcome_->error) std::rethrow_exception(std::exchange(outcome_->error, nullptr));
   }
 
+  // request_stop() — ask the thread to stop: its std::stop_token turns stop_requested(), and
+  // a stoppable wait it is blocked in returns. Cooperative: nothing is interrupted. Returns
+  // false when the thread's function takes no std::stop_token (there is no stop state) or a
+  // stop was already requested. Precondition: joinable(); called from a fiber of the world.
+  bool request_stop() noexcept { return outcome_->stop.request_stop(); }
+
+  // get_stop_token() — the token passed to the thread's function (an empty token when the
+  // function takes none). Precondition: joinable().
+  std::stop_token get_stop_token() const noexcept { return outcome_->stop.get_token(); }
+
  private:
-  template <class Fn>
+  template <thread_function Fn>
   friend thread detail::spawn_with(boost::fibers::launch policy, Fn&& fn);
 
-  thread(boost::fibers::fiber&& f, std::unique_ptr<std::exception_ptr> error) noexcept
-      : fiber_(std::move(f)), error_(std::move(error)) {}
+  thread(boost::fibers::fiber&& f, std::unique_ptr<detail::fiber_outcome> outcome) noexcept
+      : fiber_(std::move(f)), outcome_(std::move(outcome)) {}
 
   boost::fibers::fiber fiber_;
-  // error_ — the exception that escaped the body; written by the fiber before it finishes,
-  // read by join after fiber_.join() (which orders the two). Heap-allocated so that the
-  // address the fiber writes to survives moves of the handle.
-  std::unique_ptr<std::exception_ptr> error_;
+  std::unique_ptr<detail::fiber_outcome> outcome_;
 };
 
 namespace detail {
-template <class Fn>
+template <thread_function Fn>
 thread spawn_with(boost::fibers::launch policy, Fn&& fn) {
+  using body_type = std::decay_t<Fn>;
+  constexpr bool takes_token = std::is_invocable_v<body_type&, std::stop_token>;
   world* w = current_world();
   BOOST_ASSERT_MSG(w != nullptr, "green_threads::spawn called outside green_threads::run");
-  auto error = std::make_unique<std::exception_ptr>();
+  auto outcome = std::make_unique<fiber_outcome>();
+  if constexpr (takes_token) outcome->stop = std::stop_source();
   w->live.enter();
   try {
     boost::fibers::fiber f(policy, std::allocator_arg, w->stacks,
-                           [body = std::decay_t<Fn>(std::forward<Fn>(fn)), slot = error.get(),
+                           [body = body_type(std::forward<Fn>(fn)), out = outcome.get(),
                             live = &w->live]() mutable noexcept {
                              try {
-                               body();
+                               if constexpr (takes_token) {
+                                 body(out->stop.get_token());
+                               } else {
+                                 body();
+                               }
                              } catch (...) {
-                               *slot = std::current_exception();
+                               out->error = std::current_exception();
                              }
                              live->leave();
                            });
-    return thread(std::move(f), std::move(error));
+    return thread(std::move(f), std::move(outcome));
   } catch (...) {
     w->live.leave();
     throw;
@@ -93,12 +128,13 @@ thread spawn_with(boost::fibers::launch policy, Fn&& fn) {
 }
 }  // namespace detail
 
-// spawn(fn) — create a green thread running fn() in the calling thread's world and return its
-// handle. With the default launch policy (dispatch) the new fiber runs at once and the caller
-// resumes when it blocks, yields or ends; with launch::post it runs when the caller next
-// blocks or yields. Throws std::bad_alloc when no stack can be allocated. Precondition: called
-// from inside run() (from its body or a fiber it spawned).
-template <class Fn>
+// spawn(fn) — create a green thread running fn() (or fn(stop_token) when fn takes one) in the
+// calling thread's world and return its handle. With the default launch policy (dispatch) the
+// new fiber runs at once and the caller resumes when it blocks, yields or ends; with
+// launch::post it runs when the caller next blocks or yields. Throws std::bad_alloc when no
+// stack can be allocated. Precondition: called from inside run() (from its body or a fiber it
+// spawned).
+template <thread_function Fn>
 thread spawn(Fn&& fn) {
   detail::world* w = detail::current_world();
   BOOST_ASSERT_MSG(w != nullptr, "green_threads::spawn called outside green_threads::run");

@@ -23,7 +23,7 @@ inline constexpr bool hooks_compiled = THREADLAB_TRACE_HOOKS != 0;
 // thread_state — where a thread is and who owns it.
 enum class thread_state : std::uint8_t {
   // new: created by spawn, never run; sits in a run queue like a ready thread.
-  fresh,
+  created,
   // ready: runnable; in exactly one run queue (a worker's LIFO slot, local queue or FIFO
   // list, or the injection queue). No worker runs it; its stack is not in use.
   ready,
@@ -36,15 +36,15 @@ enum class thread_state : std::uint8_t {
   terminated,
 };
 
-// to_string(s) — "new", "ready", "running", "blocked" or "terminated".
+// to_string(s) — "created", "ready", "running", "blocked" or "terminated".
 const char* to_string(thread_state s) noexcept;
 
 // transition — one state change of one thread.
 struct transition {
-  std::uint64_t thread_id = 0;               // the id printed as "#ID"
-  unsigned worker_id = 0;                    // the worker that made the change
-  thread_state state = thread_state::fresh;  // the state entered
-  std::int64_t timestamp_ns = 0;             // steady_clock, nanoseconds since its epoch
+  std::uint64_t thread_id = 0;                 // the id printed as "#ID"
+  unsigned worker_id = 0;                      // the worker that made the change
+  thread_state state = thread_state::created;  // the state entered
+  std::int64_t timestamp_ns = 0;               // steady_clock, nanoseconds since its epoch
 };
 
 // observer — receives transitions. on_transition is called on the worker's kernel thread,

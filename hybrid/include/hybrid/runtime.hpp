@@ -3,9 +3,9 @@
 #pragma once
 
 #include <cstddef>
-#include <functional>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 #include "observer.hpp"
 #include "scheduler.hpp"
@@ -52,10 +52,25 @@ class deadlock_error : public std::runtime_error {
   std::size_t blocked_;
 };
 
+namespace detail {
+// run_world(o, invoke, body) — run's type-erased core (src/runtime.cpp): invoke(body) runs as
+// the world's first green thread.
+stats run_world(const options& o, void (*invoke)(void*), void* body);
+}  // namespace detail
+
 // run(o, body) — run body() as a green thread on o.workers kernel workers (the calling thread
 // is worker 0) and return when body and every thread spawned from it have finished. An
 // exception escaping body is rethrown here after that; a deadlock throws deadlock_error.
-// Calls to run do not nest and must not overlap in one process.
-stats run(const options& o, std::function<void()> body);
+// body is called in place (not copied): it may be move-only, and may refer to the caller's
+// locals. Calls to run do not nest and must not overlap in one process (std::logic_error).
+// Guarantee: everything the caller did before run happens-before body starts; every effect of
+// every thread of the run happens-before run returns.
+template <class Body>
+stats run(const options& o, Body&& body) {
+  using body_type = std::remove_reference_t<Body>;
+  return detail::run_world(
+      o, [](void* b) { (*static_cast<body_type*>(b))(); },
+      const_cast<void*>(static_cast<const void*>(&body)));
+}
 
 }  // namespace hybrid

@@ -4,11 +4,17 @@
 // Guarantees, in user terms: everything a thread did before mutex::unlock() is visible to the
 // thread that next returns from lock(); everything a thread did before notify_one/notify_all
 // is visible to a waiter that returns from wait() because of that notification.
+//
+// Cancellation: condition_variable::wait has a std::stop_token overload (as
+// std::condition_variable_any does); a stop request wakes the waiter. mutex::lock is not a
+// cancellation point, as in the standard library: a lock is held briefly, so a thread blocked on
+// it stops soon after it gets it.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <mutex>
+#include <stop_token>
 
 #include "detail/park.hpp"
 #include "detail/spinlock.hpp"
@@ -58,6 +64,21 @@ class condition_variable {
   template <class Predicate>
   void wait(std::unique_lock<mutex>& lock, Predicate pred) {
     while (!pred()) wait(lock);
+  }
+
+  // wait(lock, token) — as wait(lock), but also returns (with the mutex re-acquired) once a
+  // stop is requested on token; at once if it already was. Precondition: as wait(lock).
+  void wait(std::unique_lock<mutex>& lock, std::stop_token token);
+
+  // wait(lock, token, pred) — std::condition_variable_any's stoppable wait: block until pred()
+  // holds or a stop is requested on token, and return pred().
+  template <class Predicate>
+  bool wait(std::unique_lock<mutex>& lock, std::stop_token token, Predicate pred) {
+    while (!token.stop_requested()) {
+      if (pred()) return true;
+      wait(lock, token);
+    }
+    return pred();
   }
 
   // notify_one() — wake the oldest waiter, if any.

@@ -69,6 +69,12 @@ class thread {
   detail::thread_control* control_ = nullptr;
 };
 
+// thread_function — what spawn accepts: a callable that takes nothing, or a std::stop_token
+// (then it receives the token that thread::request_stop() triggers).
+template <class F>
+concept thread_function = std::invocable < std::decay_t<F>
+& > || std::invocable<std::decay_t<F>&, std::stop_token>;
+
 // spawn_options — optional settings of one thread.
 struct spawn_options {
   // name — shown in deadlock and stack overflow reports; copied, at most 31 bytes kept.
@@ -99,10 +105,8 @@ thread spawn_control(detail::thread_control* c) noexcept;
 // return its handle. fn is moved onto the new thread's own stack: spawning allocates no heap
 // memory when fn takes no stop_token. The new thread may run, on any worker, before spawn
 // returns. An exception escaping fn is rethrown by join. Precondition: called inside run.
-template <class F>
-requires std::invocable < std::decay_t<F>
-& > ||
-    std::invocable<std::decay_t<F>&, std::stop_token> thread spawn(const spawn_options& o, F&& fn) {
+template <thread_function F>
+thread spawn(const spawn_options& o, F&& fn) {
   using Fn = std::decay_t<F>;
   void* storage = nullptr;
   detail::thread_control* c = detail::reserve_thread(sizeof(Fn), alignof(Fn), &storage);
@@ -117,9 +121,8 @@ requires std::invocable < std::decay_t<F>
 }
 
 // spawn(fn) — spawn(spawn_options{}, fn).
-template <class F>
-requires std::invocable < std::decay_t<F>
-& > || std::invocable<std::decay_t<F>&, std::stop_token> thread spawn(F&& fn) {
+template <thread_function F>
+thread spawn(F&& fn) {
   return spawn(spawn_options{}, std::forward<F>(fn));
 }
 

@@ -32,14 +32,14 @@ namespace kernel_threads {
 inline constexpr bool hooks_compiled = THREADLAB_TRACE_HOOKS != 0;
 
 // thread_state — the states of DESIGN.md §1. `ready` is never reported: only the kernel knows.
-enum class thread_state : std::uint8_t { fresh, ready, running, blocked, terminated };
+enum class thread_state : std::uint8_t { created, ready, running, blocked, terminated };
 
 // transition — one state change of one kernel thread, as user space saw it.
 struct transition {
   std::uint64_t thread_id = 0;  // next_trace_id(): unique in the process, never reused
   unsigned worker_id = 0;       // always 0: the kernel, not this module, chooses the CPU
-  thread_state state = thread_state::fresh;  // the state entered
-  std::int64_t timestamp_ns = 0;             // steady_clock, nanoseconds since its epoch
+  thread_state state = thread_state::created;  // the state entered
+  std::int64_t timestamp_ns = 0;               // steady_clock, nanoseconds since its epoch
 };
 
 // kernel_accounting — the kernel's figures for one thread's whole life (schedstat).
@@ -78,7 +78,7 @@ inline std::uint64_t announce_new(observer* sink) noexcept {
   if constexpr (hooks_compiled) {
     if (sink != nullptr) {
       const std::uint64_t id = next_trace_id();
-      sink->on_transition(transition{id, 0, thread_state::fresh, steady_now_ns()});
+      sink->on_transition(transition{id, 0, thread_state::created, steady_now_ns()});
       return id;
     }
   }

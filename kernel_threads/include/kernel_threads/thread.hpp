@@ -20,11 +20,14 @@
 
 #include <pthread.h>
 
+#include <chrono>
+#include <concepts>
 #include <cstddef>
 #include <memory>
 #include <stop_token>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <type_traits>
 #include <utility>
 
@@ -74,6 +77,23 @@ std::string truncate_name(std::string name);
 // (glibc's default attribute: the soft RLIMIT_STACK at process start, 8 MiB usually).
 std::size_t default_stack_size();
 
+// describe_stack(stack_size) — "stack 64 KiB (requested)", or for 0 glibc's default reserve:
+// "stack 8192 KiB (glibc default reserve = soft RLIMIT_STACK, 8 MiB stock)". A reserve is
+// address space: pages are committed on first touch.
+std::string describe_stack(std::size_t stack_size);
+
+// thread_function — what spawn (runtime.hpp) accepts: a callable that takes nothing, or a
+// std::stop_token (then it receives the token that thread::request_stop() triggers).
+template <class F>
+concept thread_function = std::invocable < std::decay_t<F>
+& > || std::invocable<std::decay_t<F>&, std::stop_token>;
+
+// function_argument<F, Handle> — F may be the callable a thread starts with: it is neither a
+// Handle (that is the move constructor's job) nor a thread_options (the other constructor's).
+template <class F, class Handle>
+concept function_argument = !std::is_same_v<std::remove_cvref_t<F>, Handle> &&
+                            !std::is_same_v<std::remove_cvref_t<F>, thread_options>;
+
 // thread — owns one kernel thread (or none, when default-constructed, moved from or joined).
 // Movable, not copyable. The handle may be used from any one thread at a time.
 class thread {
@@ -84,10 +104,8 @@ class thread {
   // thread(fn, args...) — starts a kernel thread with default options running
   // fn(stop_token, args...) if fn accepts a std::stop_token first, else fn(args...).
   // Throws creation_error if the thread cannot be created.
-  template <class F, class... Args>
-  requires(!std::is_same_v<std::remove_cvref_t<F>, thread> &&
-           !std::is_same_v<std::remove_cvref_t<F>, thread_options>) explicit thread(F&& fn,
-                                                                                    Args&&... args)
+  template <function_argument<thread> F, class... Args>
+  explicit thread(F&& fn, Args&&... args)
       : thread(thread_options{}, std::forward<F>(fn), std::forward<Args>(args)...) {}
 
   // thread(options, fn, args...) — as above, with a name and a stack size.
@@ -141,5 +159,19 @@ class thread {
   pthread_t handle_{};                           // valid while state_ != nullptr
   std::unique_ptr<detail::thread_state> state_;  // see detail/thread_state.hpp: ownership
 };
+
+namespace this_thread {
+
+// yield() — sched_yield(2): the kernel may run another ready task on this CPU (the calling
+// thread goes to the back of its run queue's order).
+void yield() noexcept;
+
+// sleep_for(d) — nanosleep(2): the kernel thread leaves the run queue for at least d.
+template <class Rep, class Period>
+void sleep_for(std::chrono::duration<Rep, Period> d) {
+  std::this_thread::sleep_for(d);
+}
+
+}  // namespace this_thread
 
 }  // namespace kernel_threads

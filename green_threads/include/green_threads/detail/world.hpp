@@ -1,9 +1,8 @@
 // green_threads/detail/world.hpp — what spawn() needs to know about the world it runs in.
 //
-// Not part of the public interface: included by thread.hpp (spawn is a template) and used by
-// the bench adapter for Boost.Fiber's work_stealing (bench/models/boost_fiber_ws.hpp), which
-// binds every one of its kernel threads to one shared world so that green_threads::spawn,
-// thread, channel and sync work unchanged over M kernel threads.
+// Not part of the public interface: included by thread.hpp (spawn is a template). A
+// work_stealing world binds every one of its kernel threads to one shared world, so that spawn,
+// thread, channel and sync work unchanged over M kernel threads (src/scheduler.cpp).
 #pragma once
 
 #include <atomic>
@@ -54,22 +53,27 @@ class census {
 };
 
 // world — how fibers are launched in one world, and who is still alive in it. Owned by the
-// function that runs the world (green_threads::run or the work_stealing adapter); it outlives
-// every fiber of the world because that function waits on `live` before destroying it.
+// function that runs the world (src/scheduler.cpp); it outlives every fiber of the world
+// because that function waits on `live` before destroying it.
 struct world {
   boost::fibers::launch launch = boost::fibers::launch::dispatch;
   green_threads::stack_allocator stacks;
+  unsigned workers = 1;  // kernel threads running the world's fibers
   census live;
 };
 
 // current_world() — the world bound to the calling kernel thread, or nullptr outside run().
 world* current_world() noexcept;
 
-// world_binding — binds `w` to the calling kernel thread for the binding's lifetime (RAII).
-// Precondition: no world is bound to the calling kernel thread (runs do not nest).
+// current_worker() — the index of the calling kernel thread in its world (0 for N:1).
+unsigned current_worker() noexcept;
+
+// world_binding — binds `w` to the calling kernel thread, as its worker `index`, for the
+// binding's lifetime (RAII). Precondition: no world is bound to the calling kernel thread
+// (runs do not nest).
 class world_binding {
  public:
-  explicit world_binding(world& w) noexcept;
+  world_binding(world& w, unsigned index) noexcept;
   ~world_binding();
   world_binding(const world_binding&) = delete;
   world_binding& operator=(const world_binding&) = delete;

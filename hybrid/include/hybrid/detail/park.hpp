@@ -66,6 +66,18 @@ class wait_list {
     head_ = tail_ = nullptr;
     return n;
   }
+  // remove(n) — take n out of the list; false when n is not in it (already woken). A walk from
+  // the head: only stop requests take this path, never a primitive's wake-up.
+  bool remove(wait_node* n) noexcept {
+    wait_node* before = nullptr;
+    for (wait_node* at = head_; at != nullptr; before = at, at = at->next) {
+      if (at != n) continue;
+      (before ? before->next : head_) = n->next;
+      if (tail_ == n) tail_ = before;
+      return true;
+    }
+    return false;
+  }
 
  private:
   wait_node* head_ = nullptr;
@@ -86,6 +98,30 @@ void park_and_unlock(spinlock& lock, wait_reason why);
 // its list (under the list's lock); each park is matched by exactly one unpark. Called from a
 // thread of hybrid::run. The woken thread runs next on the caller's worker (its LIFO slot).
 void unpark(thread_control* t) noexcept;
+
+// cancel_wait(lock, list, node) — the stop request's half of a stoppable wait: under lock, take
+// node out of list if it is still there and make its thread ready. A waiter checks its
+// stop_token under the same lock before it enqueues, and std::stop_source sets the token before
+// it runs callbacks, so a stop is never lost between the check and the park. Never blocks the
+// calling green thread (a spinlock only), as a stop callback must not: std::stop_callback's
+// destructor does not wait for a callback running on the same kernel thread.
+// Precondition: called from a thread of hybrid::run (the one that requested the stop).
+inline void cancel_wait(spinlock& lock, wait_list& list, wait_node* node) noexcept {
+  lock.lock();
+  const bool removed = list.remove(node);
+  thread_control* t = node->thread;
+  lock.unlock();
+  if (removed) unpark(t);  // still parked: node stays valid until this call
+}
+
+// wait_canceller — cancel_wait as a std::stop_callback: registered by a stoppable wait before
+// it takes lock, so that a callback run at once (stop already requested) finds lock free.
+struct wait_canceller {
+  spinlock* lock;
+  wait_list* list;
+  wait_node* node;
+  void operator()() const noexcept { cancel_wait(*lock, *list, node); }
+};
 
 // callable_ops — how the scheduler runs and destroys a type-erased thread function that was
 // constructed in place on the thread's own stack.

@@ -1,12 +1,13 @@
-// bench/models/detail/boost_fiber_ws_algorithm.hpp — Boost.Fiber's work_stealing algorithm
-// with its registry made per-world, so that it can run many times in one process.
+// green_threads/src/work_stealing.hpp — Boost.Fiber's work_stealing algorithm with its registry
+// made per-world, so that a work_stealing world (options::algorithm) can run many times in one
+// process.
 //
 // Why not boost::fibers::algo::work_stealing itself: in Boost 1.74 (src/algo/work_stealing.cpp)
 // its constructor takes `id_ = counter_++` from a static counter that is never reset, sizes the
 // static `schedulers_` vector once (std::call_once) and waits on a function-static barrier
 // sized by the first call. A second world therefore registers its schedulers at indices 2, 3,
 // ... of a vector of size 2 (out of bounds), and a world with a different M waits on a barrier
-// of the wrong size (boostorg/fiber issue #217). The harness runs a model once per repetition
+// of the wrong size (boostorg/fiber issue #217). A benchmark runs a world once per repetition
 // and sweeps worker counts, so it needs the algorithm to be restartable.
 //
 // ws_algorithm below is the same policy, decision for decision, as Boost's work_stealing:
@@ -25,9 +26,9 @@
 //      every fiber queued behind it from the thieves, and two fibers spinning on each other
 //      never run in parallel (caught by tests/conformance "multicore: two threads spinning on
 //      each other without yield both finish").
-// Tracing: like green_threads' observed_round_robin, each worker reports the transitions it
-// sees through green_threads::detail::transition_reporter (same rules, its worker index as
-// worker id); with no observation it costs one branch per call.
+// Tracing: like observed_round_robin (round_robin.hpp), each worker reports the transitions it
+// sees through a transition_reporter (observing.hpp: same rules, its worker index as worker
+// id); with no observation it costs one branch per call.
 #pragma once
 
 #include <barrier>
@@ -45,9 +46,10 @@
 #include <boost/fiber/detail/spinlock.hpp>
 #include <boost/fiber/type.hpp>
 #include <boost/intrusive_ptr.hpp>
-#include <green_threads/detail/observing.hpp>
 
-namespace threadlab::models::detail {
+#include "observing.hpp"
+
+namespace green_threads::detail {
 
 class ws_algorithm;
 
@@ -109,8 +111,7 @@ struct ws_team {
 // others), and *watched (nullptr: not observed) outlives every fiber of the world.
 class ws_algorithm final : public boost::fibers::algo::algorithm {
  public:
-  ws_algorithm(ws_team& team, std::uint32_t id, bool suspend,
-               green_threads::detail::observation* watched = nullptr)
+  ws_algorithm(ws_team& team, std::uint32_t id, bool suspend, observation* watched = nullptr)
       : team_(team), id_(id), suspend_(suspend), reporter_(watched, id) {
     BOOST_ASSERT(id < team.members.size());
     team_.members[id_] = this;
@@ -196,8 +197,8 @@ class ws_algorithm final : public boost::fibers::algo::algorithm {
   ws_ready_queue ready_;
   std::mutex mutex_;
   std::condition_variable woken_;
-  bool notified_ = false;                                // guarded by mutex_
-  green_threads::detail::transition_reporter reporter_;  // this worker's; see the file comment
+  bool notified_ = false;         // guarded by mutex_
+  transition_reporter reporter_;  // this worker's; see the file comment
 };
 
-}  // namespace threadlab::models::detail
+}  // namespace green_threads::detail

@@ -1,8 +1,7 @@
-// green_threads/detail/observing.hpp — turning a scheduling algorithm's calls into transitions.
+// green_threads/src/observing.hpp — turning a scheduling algorithm's calls into transitions.
 //
-// Not part of the public interface: used by observed_round_robin (scheduler.hpp) and by the
-// work_stealing peer's algorithm (bench/models/detail/boost_fiber_ws_algorithm.hpp), so that
-// both report the same transitions with the same rules.
+// Used by observed_round_robin (round_robin.hpp) and by ws_algorithm (work_stealing.hpp), so
+// that both algorithms report the same transitions with the same rules.
 //
 // What an algorithm sees, and what each call means (Boost.Fiber 1.74):
 //   awakened(ctx)   ctx becomes ready (spawned with launch::post, woken, or yielded): ready.
@@ -36,7 +35,7 @@
 #include <boost/fiber/properties.hpp>
 #include <boost/fiber/type.hpp>
 
-#include "../observer.hpp"
+#include <green_threads/observer.hpp>
 
 namespace green_threads::detail {
 
@@ -55,7 +54,7 @@ class fiber_tag final : public boost::fibers::fiber_properties {
   fiber_tag(boost::fibers::context* ctx, std::uint64_t trace_id) noexcept
       : fiber_properties(ctx), id(trace_id) {}
   const std::uint64_t id;
-  thread_state last = thread_state::fresh;
+  thread_state last = thread_state::created;
 };
 
 // transition_reporter — one kernel thread's half of the rules above. With shared == nullptr
@@ -135,7 +134,7 @@ class transition_reporter {
           fiber_tag(ctx, shared_->next_id.fetch_add(1, std::memory_order_relaxed));
       if (tag == nullptr) return;  // out of memory: this fiber goes untraced
       ctx->set_properties(tag);
-      shared_->sink->on_transition(transition{tag->id, worker_, thread_state::fresh, now});
+      shared_->sink->on_transition(transition{tag->id, worker_, thread_state::created, now});
     }
     if (tag->last == state) return;
     tag->last = state;

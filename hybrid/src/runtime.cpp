@@ -1,0 +1,52 @@
+// hybrid/src/runtime.cpp — entering and leaving the M:N world (hybrid/runtime.hpp): one run at a
+// time, the scheduler built for it and torn down after every worker has stopped, and the
+// description of a configuration.
+#include <hybrid/runtime.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include "scheduler.hpp"
+
+namespace hybrid {
+
+unsigned default_workers() noexcept { return std::max(1u, std::thread::hardware_concurrency()); }
+
+std::string describe(const options& o) {
+  unsigned workers = o.workers == 0 ? default_workers() : o.workers;
+  std::size_t stack =
+      std::max(o.stack_size == 0 ? default_stack_size : o.stack_size, min_stack_size);
+  return "workers=" + std::to_string(workers) + " stack=" + std::to_string(stack / 1024) +
+         " KiB (guard page, pooled, control block on the stack) local_queue=" +
+         std::to_string(local_queue_capacity) +
+         " (Chase-Lev, steal half when not draining) lifo_limit=" +
+         std::to_string(lifo_streak_limit) +
+         " switch=direct thread-to-thread (Boost.Context fcontext)";
+}
+
+namespace detail {
+
+namespace {
+// run_active — true while a run is in progress: runs must not nest or overlap (the workers'
+// thread_local state and the SIGSEGV handler are per process).
+std::atomic<bool> run_active{false};
+}  // namespace
+
+stats run_world(const options& o, void (*invoke)(void*), void* body) {
+  if (run_active.exchange(true)) {
+    throw std::logic_error("hybrid::run: runs must not nest or overlap");
+  }
+  struct reset {
+    ~reset() { run_active.store(false); }
+  } r;
+  // The scheduler is destroyed (stacks unmapped) only after every worker has stopped.
+  scheduler s(o);
+  return s.run(invoke, body);
+}
+
+}  // namespace detail
+
+}  // namespace hybrid
