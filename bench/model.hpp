@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -102,9 +103,15 @@ inline unsigned resolved_workers(const run_options& o) {
 }
 
 namespace detail {
-// A representative callable, used only to state the concept's requirements.
+// Representative callables, used only to state the concept's requirements.
 struct probe_fn {
   void operator()() const {}
+};
+struct stoppable_probe_fn {
+  void operator()(std::stop_token) const {}
+};
+struct probe_predicate {
+  bool operator()() const { return true; }
 };
 }  // namespace detail
 
@@ -113,7 +120,8 @@ template <class M>
 concept model = requires(const run_options& opts, typename M::thread& t, typename M::mutex& mu,
                          typename M::condition_variable& cv,
                          std::unique_lock<typename M::mutex>& lock,
-                         typename M::template channel<int>& ch, std::chrono::nanoseconds d) {
+                         typename M::template channel<int>& ch, std::chrono::nanoseconds d,
+                         std::stop_token token) {
   // M::name — a short stable id used on the command line and in result files ("kernel").
   { M::name } -> std::convertible_to<std::string_view>;
   // M::description — one line for `threadlab list`.
@@ -141,6 +149,13 @@ concept model = requires(const run_options& opts, typename M::thread& t, typenam
   // destroyed. Handles are movable.
   t.join();
   requires std::movable<typename M::thread>;
+  // Ending threads is cooperative, as with std::jthread: when fn takes a std::stop_token,
+  // spawn passes it one, and t.request_stop() triggers it (returning true when this call made
+  // the request). Every stoppable wait below then returns; nothing is ever interrupted or
+  // killed. mutex::lock and join are not cancellation points (as in the standard library):
+  // a lock is held briefly, and a join ends when the joined thread, which one stops, ends.
+  { M::spawn(detail::stoppable_probe_fn{}) } -> std::same_as<typename M::thread>;
+  { t.request_stop() } -> std::same_as<bool>;
   // M::yield() — let other ready threads of the model run.
   M::yield();
   // M::sleep_for(d) — block the calling thread (not its kernel worker) for at least d.
@@ -154,6 +169,9 @@ concept model = requires(const run_options& opts, typename M::thread& t, typenam
   cv.wait(lock);
   cv.notify_one();
   cv.notify_all();
+  // cv.wait(lock, token, pred) — std::condition_variable_any's stoppable wait: blocks until
+  // pred() holds or a stop is requested on token, and returns pred().
+  { cv.wait(lock, token, detail::probe_predicate{}) } -> std::same_as<bool>;
   // channel<T>(capacity) — a bounded multi-producer multi-consumer FIFO, capacity >= 1.
   //   push(v): blocks while full; returns false (dropping v) once the channel is closed.
   //   pop():   blocks while empty and open; after close it still drains what was pushed,
@@ -163,6 +181,10 @@ concept model = requires(const run_options& opts, typename M::thread& t, typenam
   { ch.push(1) } -> std::same_as<bool>;
   { ch.pop() } -> std::same_as<std::optional<int>>;
   ch.close();
+  //   push(v, token) / pop(token): as push and pop, and a stop requested on token while they
+  //            wait makes them return false / std::nullopt; the channel stays open for others.
+  { ch.push(1, token) } -> std::same_as<bool>;
+  { ch.pop(token) } -> std::same_as<std::optional<int>>;
 };
 
 }  // namespace threadlab

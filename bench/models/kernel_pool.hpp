@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <future>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -84,30 +85,44 @@ struct kernel_pool : detail::kernel_threads_base {
     std::forward<F>(body)();
   }
 
-  // thread — the future of a task; join() waits for it and rethrows what escaped fn.
+  // thread — the future of a task, and the stop state it shares with the task; join() waits
+  // for it and rethrows what escaped fn.
   class thread {
    public:
     thread() = default;
-    explicit thread(std::future<void> done) : done_(std::move(done)) {}
+    thread(std::future<void> done, std::stop_source stop)
+        : done_(std::move(done)), stop_(std::move(stop)) {}
     // join() — waits for the task; rethrows its exception. Precondition: not yet joined.
     // From a task, this holds the caller's worker while waiting (see the deadlock warning).
     void join() { done_.get(); }
+    // request_stop() — triggers the std::stop_token a task that takes one received; false
+    // when it takes none or a stop was already requested.
+    bool request_stop() noexcept { return stop_.request_stop(); }
 
    private:
     std::future<void> done_;
+    std::stop_source stop_{std::nostopstate};
   };
 
-  // spawn(fn) — queues fn() on the pool (fn's result, if any, is discarded).
-  // Precondition: called inside run(), from body or from a task.
+  // spawn(fn) — queues fn() (or fn(stop_token) when fn takes one) on the pool; fn's result, if
+  // any, is discarded. Precondition: called inside run(), from body or from a task.
   template <class F>
   static thread spawn(F&& fn) {
     assert(pool_ != nullptr && "kernel_pool::spawn: called outside kernel_pool::run");
+    constexpr bool takes_token = std::is_invocable_v<std::decay_t<F>&, std::stop_token>;
+    std::stop_source stop = takes_token ? std::stop_source() : std::stop_source(std::nostopstate);
     kernel_threads::observer* const sink = observer_;
     const std::uint64_t id = kernel_threads::announce_new(sink);
-    return thread(pool_->submit([task = std::decay_t<F>(std::forward<F>(fn)), sink, id]() mutable {
+    auto done = pool_->submit([task = std::decay_t<F>(std::forward<F>(fn)),
+                               token = stop.get_token(), sink, id]() mutable {
       const kernel_threads::observed_thread observed(sink, id);  // running now, terminated after
-      static_cast<void>(task());
-    }));
+      if constexpr (takes_token) {
+        static_cast<void>(task(std::move(token)));
+      } else {
+        static_cast<void>(task());
+      }
+    });
+    return thread(std::move(done), std::move(stop));
   }
 
   // yield() — sched_yield(2); the worker stays with this task.

@@ -55,6 +55,7 @@ template <class T>
 class corrupting_channel : public models::green::channel<T> {
  public:
   using models::green::channel<T>::channel;
+  using models::green::channel<T>::pop;  // the stoppable pop, unchanged
   std::optional<T> pop() {
     std::optional<T> item = models::green::channel<T>::pop();
     if (item && ++pops_ == 50) *item += 1;

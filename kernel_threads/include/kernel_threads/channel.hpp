@@ -13,6 +13,8 @@
 //   - Items from one producer arrive in the order pushed; everything a producer did before a
 //     successful push happens-before the pop that returns that item.
 //   - Every pushed item is popped at most once; none is lost while someone keeps popping.
+//   - push(v, token) / pop(token): the same, and a stop requested on token wakes a blocked call,
+//     which then returns false / std::nullopt (as if closed, for this caller only).
 // A traced thread (observer.hpp) reports blocked when a push or pop is about to sleep, and
 // running when it wakes.
 #pragma once
@@ -22,6 +24,7 @@
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <stop_token>
 #include <stdexcept>
 #include <utility>
 
@@ -46,39 +49,24 @@ class channel {
 
   // push(value) — appends value, blocking while full. Returns false (value dropped) if the
   // channel is closed, whether before the call or while it waited.
-  bool push(T value) {
-    {
-      std::unique_lock lock(mutex_);
-      const auto room_or_closed = [this] { return closed_ || items_.size() < capacity_; };
-      if (!room_or_closed()) {
-        blocked_scope blocked;  // observer hook: this push sleeps
-        not_full_.wait(lock, room_or_closed);
-      }
-      if (closed_) return false;
-      items_.push_back(std::move(value));
-    }
-    // Notify after unlocking: the woken consumer can take the lock at once.
-    not_empty_.notify_one();
-    return true;
+  bool push(T value) { return push_with(std::move(value), no_stop{}); }
+
+  // push(value, token) — push(value); also false (value dropped) when a stop is requested on
+  // token while it waits for room (at once if it already was and the channel is full).
+  bool push(T value, std::stop_token token) {
+    const std::stop_callback<waker> on_stop(token, waker{this});
+    return push_with(std::move(value), token);
   }
 
   // pop() — removes the oldest item, blocking while empty and open. Returns std::nullopt once
   // the channel is closed and drained.
-  std::optional<T> pop() {
-    std::optional<T> item;
-    {
-      std::unique_lock lock(mutex_);
-      const auto item_or_closed = [this] { return closed_ || !items_.empty(); };
-      if (!item_or_closed()) {
-        blocked_scope blocked;  // observer hook: this pop sleeps
-        not_empty_.wait(lock, item_or_closed);
-      }
-      if (items_.empty()) return std::nullopt;  // closed and drained
-      item.emplace(std::move(items_.front()));
-      items_.pop_front();
-    }
-    not_full_.notify_one();
-    return item;
+  std::optional<T> pop() { return pop_with(no_stop{}); }
+
+  // pop(token) — pop(); also std::nullopt when a stop is requested on token while it waits (at
+  // once if it already was and the channel is empty).
+  std::optional<T> pop(std::stop_token token) {
+    const std::stop_callback<waker> on_stop(token, waker{this});
+    return pop_with(token);
   }
 
   // close() — refuses further pushes and wakes every blocked push and pop. Idempotent.
@@ -95,6 +83,68 @@ class channel {
   [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
 
  private:
+  // no_stop — the stop token of the plain calls: never stopped, so that they compile to the
+  // code they had before stopping existed.
+  struct no_stop {
+    static constexpr bool stop_requested() noexcept { return false; }
+  };
+
+  // waker — the std::stop_callback of a stoppable push or pop: wakes every waiter under the
+  // mutex, so that one that checked its token under the mutex and then slept is woken. Runs on
+  // the thread that requested the stop, and is registered before the call takes the mutex.
+  struct waker {
+    channel* ch;
+    void operator()() const {
+      {
+        const std::lock_guard guard(ch->mutex_);
+      }
+      ch->not_full_.notify_all();
+      ch->not_empty_.notify_all();
+    }
+  };
+
+  // push_with(value, stop) — push's body; stop (a std::stop_token or no_stop) ends a wait for
+  // room.
+  template <class Stop>
+  bool push_with(T value, const Stop& stop) {
+    {
+      std::unique_lock lock(mutex_);
+      const auto room_or_closed = [&] {
+        return closed_ || items_.size() < capacity_ || stop.stop_requested();
+      };
+      if (!room_or_closed()) {
+        blocked_scope blocked;  // observer hook: this push sleeps
+        not_full_.wait(lock, room_or_closed);
+      }
+      if (closed_ || items_.size() >= capacity_) return false;  // closed, or stopped while full
+      items_.push_back(std::move(value));
+    }
+    // Notify after unlocking: the woken consumer can take the lock at once.
+    not_empty_.notify_one();
+    return true;
+  }
+
+  // pop_with(stop) — pop's body; stop as in push_with.
+  template <class Stop>
+  std::optional<T> pop_with(const Stop& stop) {
+    std::optional<T> item;
+    {
+      std::unique_lock lock(mutex_);
+      const auto item_or_closed = [&] {
+        return closed_ || !items_.empty() || stop.stop_requested();
+      };
+      if (!item_or_closed()) {
+        blocked_scope blocked;  // observer hook: this pop sleeps
+        not_empty_.wait(lock, item_or_closed);
+      }
+      if (items_.empty()) return std::nullopt;  // closed and drained, or stopped
+      item.emplace(std::move(items_.front()));
+      items_.pop_front();
+    }
+    not_full_.notify_one();
+    return item;
+  }
+
   const std::size_t capacity_;
   std::mutex mutex_;                   // guards items_ and closed_
   std::condition_variable not_full_;   // producers wait here: room or closed

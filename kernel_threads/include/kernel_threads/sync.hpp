@@ -20,10 +20,15 @@
 //
 // Guarantees (the standard's): unlock() of a mutex synchronizes-with the next lock() of it, so
 // everything written under the lock is visible to the next holder.
+//
+// Cancellation: condition_variable::wait has a std::stop_token overload (as
+// std::condition_variable_any does); a stop request wakes the waiter. mutex::lock is not a
+// cancellation point, as in the standard library.
 #pragma once
 
 #include <condition_variable>
 #include <mutex>
+#include <stop_token>
 
 #include "observer.hpp"
 
@@ -80,6 +85,32 @@ class condition_variable {
   template <class Predicate>
   void wait(std::unique_lock<mutex>& lock, Predicate pred) {
     while (!pred()) wait(lock);
+  }
+
+  // wait(lock, token, pred) — std::condition_variable_any's stoppable wait: block until pred()
+  // holds or a stop is requested on token, and return pred(). The stop request wakes the
+  // waiter through a std::stop_callback that takes lock's mutex and notifies: the waiter checks
+  // the token under that mutex, so the request cannot fall between the check and the sleep.
+  // The callback is registered (and unregistered) with the mutex released, since a callback
+  // that runs at once, or that another thread is running, needs it.
+  template <class Predicate>
+  bool wait(std::unique_lock<mutex>& lock, std::stop_token token, Predicate pred) {
+    if (token.stop_requested()) return pred();
+    mutex* m = lock.mutex();
+    auto wake = [this, m] {
+      const std::lock_guard guard(*m);
+      notify_all();
+    };
+    lock.unlock();
+    bool satisfied = false;
+    {
+      const std::stop_callback<decltype(wake)> on_stop(token, wake);
+      lock.lock();
+      while (!(satisfied = pred()) && !token.stop_requested()) wait(lock);
+      lock.unlock();
+    }
+    lock.lock();
+    return satisfied || pred();
   }
 
   void notify_one() noexcept { native_.notify_one(); }
