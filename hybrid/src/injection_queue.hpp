@@ -8,7 +8,8 @@
 
 #include <atomic>
 #include <cstddef>
-#include <mutex>
+
+#include "os_mutex.hpp"
 
 #include "thread_control.hpp"
 
@@ -19,7 +20,7 @@ class injection_queue {
   // push_batch(first, last, n) — append the chain first→…→last (linked by ->next) of n threads.
   void push_batch(thread_control* first, thread_control* last, std::size_t n) noexcept {
     last->next = nullptr;
-    std::lock_guard<std::mutex> g(mutex_);
+    const os_lock g(mutex_);
     if (tail_)
       tail_->next = first;
     else
@@ -36,7 +37,7 @@ class injection_queue {
   // pop() — take the oldest thread, or nullptr.
   thread_control* pop() noexcept {
     if (empty()) return nullptr;
-    std::lock_guard<std::mutex> g(mutex_);
+    const os_lock g(mutex_);
     thread_control* t = head_;
     if (t) {
       head_ = t->next;
@@ -51,9 +52,9 @@ class injection_queue {
   bool empty() const noexcept { return len_.load(std::memory_order_seq_cst) == 0; }
 
  private:
-  std::mutex mutex_;
-  thread_control* head_ = nullptr;   // guarded by mutex_
-  thread_control* tail_ = nullptr;   // guarded by mutex_
+  os_mutex mutex_;
+  thread_control* head_ HYBRID_GUARDED_BY(mutex_) = nullptr;
+  thread_control* tail_ HYBRID_GUARDED_BY(mutex_) = nullptr;
   std::atomic<std::size_t> len_{0};  // written under mutex_, read without it
 };
 

@@ -22,6 +22,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "owner_check.hpp"
 #include "thread_control.hpp"
 
 namespace hybrid::detail {
@@ -38,11 +39,17 @@ class run_queue {
   owner owner_handle() noexcept { return owner(*this); }
   stealer stealer_handle() noexcept { return stealer(*this); }
 
-  // owner — "may only be used by the worker that owns the queue".
+  // owner — "may only be used by the worker that owns the queue": the kernel thread that created
+  // the handle, or that last called bind_to_caller() (checked in debug builds: owner_check.hpp).
   class owner {
    public:
+    // bind_to_caller() — the calling kernel thread owns the queue from now on (a worker calls
+    // it when its loop starts on its own thread).
+    void bind_to_caller() noexcept { check_.bind(); }
+
     // push(t) — add t at the bottom. Returns false when full (t not added).
     bool push(thread_control* t) noexcept {
+      assert(check_.held() && "run_queue::owner::push: not on the owner's kernel thread");
       std::int64_t b = q_->bottom_.load(std::memory_order_relaxed);
       // acquire: pairs with the seq_cst CAS on top_ in steal(); the slot we are about to
       // overwrite has been read by the thief that took it.
@@ -56,6 +63,7 @@ class run_queue {
 
     // pop() — take the newest thread (bottom), or nullptr when empty.
     thread_control* pop() noexcept {
+      assert(check_.held() && "run_queue::owner::pop: not on the owner's kernel thread");
       std::int64_t b = q_->bottom_.load(std::memory_order_relaxed) - 1;
       // seq_cst: StoreLoad with the load of top_ below; pairs with the seq_cst loads in
       // steal(). Either the thief sees the smaller bottom or we see its larger top.
@@ -89,8 +97,9 @@ class run_queue {
 
    private:
     friend class run_queue;
-    explicit owner(run_queue& q) noexcept : q_(&q) {}
+    explicit owner(run_queue& q) noexcept : q_(&q) { check_.bind(); }
     run_queue* q_;
+    owner_check check_;
   };
 
   // stealer — "may be used from any thread".

@@ -196,7 +196,7 @@ void scheduler::notify_work() noexcept {
 void scheduler::wake_one() noexcept {
   worker* w = nullptr;
   {
-    std::lock_guard<std::mutex> g(idle_mutex_);
+    const os_lock g(idle_mutex_);
     if (idle_.empty()) return;
     w = idle_.back();
     idle_.pop_back();
@@ -222,7 +222,7 @@ bool scheduler::end_search() noexcept {
 }
 
 bool scheduler::enter_idle(worker& w, bool forever) {
-  std::lock_guard<std::mutex> g(idle_mutex_);
+  const os_lock g(idle_mutex_);
   assert(!w.in_idle_list);
   idle_.push_back(&w);
   w.in_idle_list = true;
@@ -236,7 +236,7 @@ bool scheduler::enter_idle(worker& w, bool forever) {
 }
 
 bool scheduler::leave_idle(worker& w) {
-  std::lock_guard<std::mutex> g(idle_mutex_);
+  const os_lock g(idle_mutex_);
   if (!w.in_idle_list) return false;
   idle_.erase(std::find(idle_.begin(), idle_.end(), &w));
   w.in_idle_list = false;

@@ -6,13 +6,13 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include <hybrid/runtime.hpp>
 
 #include "injection_queue.hpp"
+#include "os_mutex.hpp"
 #include "stack_pool.hpp"
 #include "worker.hpp"
 
@@ -56,18 +56,20 @@ class scheduler {
 
  private:
   void wake_one() noexcept;
-  void finish_run_locked();  // idle_mutex_ held: every worker is idle forever
+  void finish_run_locked() HYBRID_REQUIRES(idle_mutex_);  // every worker is idle forever
 
   std::vector<std::unique_ptr<worker>> workers_;
   hybrid::observer* observer_;
   std::atomic<bool> stopping_{false};
   std::atomic<std::uint32_t> searching_{0};
   std::atomic<std::uint32_t> sleeping_{0};
-  std::mutex idle_mutex_;
-  std::vector<worker*> idle_;    // guarded by idle_mutex_
-  unsigned idle_forever_ = 0;    // guarded by idle_mutex_
-  std::string deadlock_report_;  // written under idle_mutex_ at the end of the run
-  std::size_t deadlocked_ = 0;   // idem
+  os_mutex idle_mutex_;
+  std::vector<worker*> idle_ HYBRID_GUARDED_BY(idle_mutex_);
+  unsigned idle_forever_ HYBRID_GUARDED_BY(idle_mutex_) = 0;
+  // deadlock_report_, deadlocked_ — written under idle_mutex_ by the last worker to go idle,
+  // read by run() after every worker's kernel thread has been joined (which orders the two).
+  std::string deadlock_report_;
+  std::size_t deadlocked_ = 0;
 };
 
 // store_load_fence() — a full (seq_cst) fence: the StoreLoad points of the parking protocol.

@@ -46,7 +46,7 @@ stack_pool::~stack_pool() {
 }
 
 thread_control* stack_pool::map_stack() {
-  std::lock_guard<std::mutex> g(mutex_);
+  const os_lock g(mutex_);
   if (slab_next_ == slab_end_) {
     // A new slab of slab_bytes: one mapping (one VMA until guard pages split it) for many
     // stacks, so that stacks beyond vm.max_map_count / 2 still fit (unguarded).
@@ -90,7 +90,7 @@ thread_control* stack_pool::map_stack() {
 thread_control* stack_pool::acquire(stack_cache& cache) {
   std::vector<thread_control*>& mine = cache.stacks;
   if (mine.empty()) {
-    std::lock_guard<std::mutex> g(mutex_);
+    const os_lock g(mutex_);
     std::size_t n = std::min(refill_batch, free_.size());
     mine.insert(mine.end(), free_.end() - static_cast<std::ptrdiff_t>(n), free_.end());
     free_.resize(free_.size() - n);
@@ -110,7 +110,7 @@ void stack_pool::release(stack_cache& cache, thread_control* t) noexcept {
     return;
   }
   // Too many idle stacks here: give the older half back so other workers can use them.
-  std::lock_guard<std::mutex> g(mutex_);
+  const os_lock g(mutex_);
   std::size_t n = mine.size() / 2;
   try {
     free_.insert(free_.end(), mine.begin(), mine.begin() + static_cast<std::ptrdiff_t>(n));
@@ -124,17 +124,17 @@ void stack_pool::release(stack_cache& cache, thread_control* t) noexcept {
 }
 
 void stack_pool::for_each_stack(const std::function<void(thread_control*)>& fn) {
-  std::lock_guard<std::mutex> g(mutex_);
+  const os_lock g(mutex_);
   for (thread_control* t : all_) fn(t);
 }
 
 std::uint64_t stack_pool::stacks_mapped() const noexcept {
-  std::lock_guard<std::mutex> g(mutex_);
+  const os_lock g(mutex_);
   return all_.size();
 }
 
 std::uint64_t stack_pool::unguarded_stacks() const noexcept {
-  std::lock_guard<std::mutex> g(mutex_);
+  const os_lock g(mutex_);
   return unguarded_;
 }
 

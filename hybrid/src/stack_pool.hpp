@@ -24,9 +24,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <vector>
 
+#include "os_mutex.hpp"
 #include "thread_control.hpp"
 
 namespace hybrid::detail {
@@ -76,9 +76,9 @@ class stack_pool {
 
   std::size_t stack_size_;
   std::size_t page_size_;
-  mutable std::mutex mutex_;
-  std::vector<thread_control*> free_;  // the shared pool; guarded by mutex_
-  std::vector<thread_control*> all_;   // every stack mapped; guarded by mutex_
+  mutable os_mutex mutex_;
+  std::vector<thread_control*> free_ HYBRID_GUARDED_BY(mutex_);  // the shared pool
+  std::vector<thread_control*> all_ HYBRID_GUARDED_BY(mutex_);   // every stack mapped
   // slab — one mapping carved into stacks. slab_bytes: 8 MiB, so 1,000,000 stacks of 64 KiB
   // need ~8,000 mappings, well under vm.max_map_count.
   struct slab {
@@ -86,10 +86,10 @@ class stack_pool {
     std::size_t size;
   };
   static constexpr std::size_t slab_bytes = 8u << 20;
-  std::vector<slab> slabs_;       // guarded by mutex_
-  char* slab_next_ = nullptr;     // the next stack to carve; guarded by mutex_
-  char* slab_end_ = nullptr;      // guarded by mutex_
-  std::uint64_t unguarded_ = 0;   // guarded by mutex_
+  std::vector<slab> slabs_ HYBRID_GUARDED_BY(mutex_);
+  char* slab_next_ HYBRID_GUARDED_BY(mutex_) = nullptr;  // the next stack to carve
+  char* slab_end_ HYBRID_GUARDED_BY(mutex_) = nullptr;
+  std::uint64_t unguarded_ HYBRID_GUARDED_BY(mutex_) = 0;
   std::size_t guard_budget_ = 0;  // how many stacks may get a guard page
 };
 

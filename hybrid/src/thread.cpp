@@ -72,7 +72,9 @@ worker* in_thread() noexcept {
 
 thread_control* current_thread() noexcept { return in_thread()->current(); }
 
-void park_and_unlock(spinlock& lock, wait_reason why) {
+// Not analysed: the lock is released by the worker, on whichever thread runs next, once this
+// thread's context is saved (worker::after_switch_out, after_switch::unlock).
+void park_and_unlock(spinlock& lock, wait_reason why) HYBRID_NO_THREAD_SAFETY_ANALYSIS {
   worker* w = in_thread();
   thread_control* t = w->current();
   t->waiting_on = why;

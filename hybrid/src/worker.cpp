@@ -25,6 +25,13 @@ namespace hybrid::detail {
 namespace {
 thread_local worker* tls_worker = nullptr;
 
+// release_parked_lock(lock) — the second half of park_and_unlock: the parked thread took lock
+// on its own stack before switching away, and its worker releases it here, after the switch.
+// Not analysed: the acquire and the release are in different functions, on different stacks.
+inline void release_parked_lock(spinlock* lock) noexcept HYBRID_NO_THREAD_SAFETY_ANALYSIS {
+  lock->unlock();
+}
+
 // fairness_interval — ticks between fairness checks; Go's value (a prime, "picked by hand").
 constexpr std::uint64_t fairness_interval = 61;
 // search_rounds / spins_per_round — how long a searching worker keeps looking before it
@@ -98,6 +105,10 @@ __attribute__((cold, noinline)) void worker::report(thread_control* t, thread_st
 
 void worker::run() {
   tls_worker = this;
+  // This kernel thread owns the worker's core from now on (debug builds check it).
+  owner_.bind();
+  local_.bind_to_caller();
+  timers_.bind_to_caller();
   views_.assign(sched_.worker_count(), victim_view{});
   sanitizer::worker_started(sanitizer_state);
   alt_signal_stack alt;
@@ -154,7 +165,7 @@ void worker::after_switch_out(thread_control* t) {
     case after_switch::unlock:
       observe(t, thread_state::blocked);
       // release: the list's spinlock; from now on a waker may take t (its context is saved).
-      static_cast<spinlock*>(pending.object)->unlock();
+      release_parked_lock(static_cast<spinlock*>(pending.object));
       break;
     case after_switch::join: {
       observe(t, thread_state::blocked);
@@ -228,6 +239,7 @@ void worker::recycle(thread_control* t) noexcept {
 bool worker::sched_injection_empty() const noexcept { return sched_.injection.empty(); }
 
 void worker::make_ready(thread_control* t) noexcept {
+  assert(owner_.held() && "worker::make_ready: not on the worker's kernel thread");
   observe(t, thread_state::ready);
   if (thread_control* old = lifo_) push_local(old, true);
   lifo_ = t;
@@ -305,6 +317,7 @@ void worker::fire_timers() noexcept {
 // pick_local() — steps 0–4: a ready thread of this worker (or the injection queue), without
 // searching or sleeping; nullptr when there is none. Also fires due timers.
 thread_control* worker::pick_local() noexcept {
+  assert(owner_.held() && "worker::pick_local: not on the worker's kernel thread");
   ++tick_;
   dispatches_.store(tick_, std::memory_order_relaxed);  // for thieves: worth_stealing
   if (!timers_.empty()) fire_timers();

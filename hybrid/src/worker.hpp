@@ -15,6 +15,7 @@
 
 #include <boost/context/detail/fcontext.hpp>
 
+#include "owner_check.hpp"
 #include "parker.hpp"
 #include "run_queue.hpp"
 #include "sanitizer.hpp"
@@ -182,6 +183,7 @@ class worker {
     bool seen = false;     // false: the first look of this search, nothing to compare with
   };
   std::vector<victim_view> views_;
+  owner_check owner_;  // the kernel thread running run(): the only one that touches the core
   unsigned steal_patience_ = 2;  // rounds of signal a steal needs now (worth_stealing)
   bool judging_steal_ = false;   // a steal happened; the next search judges whether it paid
   bool fresh_search_ = true;     // the next search() starts anew: forget victim views

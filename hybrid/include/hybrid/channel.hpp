@@ -136,7 +136,7 @@ class channel {
   // wait_to_push(v, me) — the channel is full: wait until a receiver moves v into the buffer
   // (true), or close() or a stop refuses it (false). me: the stoppable caller's waiter, or null
   // for one of our own. Precondition: lock_ held; it is released.
-  bool wait_to_push(T value, waiter* me) {
+  bool wait_to_push(T value, waiter* me) HYBRID_RELEASE(lock_) {
     waiter own;
     waiter& w = me ? *me : own;
     std::optional<T> mine(std::move(value));
@@ -177,7 +177,7 @@ class channel {
 
   // wait_to_pop(me) — the channel is empty and open: wait for a sender's item, close() or a
   // stop (std::nullopt). Precondition: lock_ held; it is released.
-  std::optional<T> wait_to_pop(waiter* me) {
+  std::optional<T> wait_to_pop(waiter* me) HYBRID_RELEASE(lock_) {
     waiter own;
     waiter& w = me ? *me : own;
     std::optional<T> mine;
@@ -196,19 +196,19 @@ class channel {
 
   // slot_after_last() — the ring index of the first free slot. A compare, not `%`: a division
   // costs more than the rest of a push (capacity is rarely a power of two). lock_ held.
-  std::size_t slot_after_last() const noexcept {
+  std::size_t slot_after_last() const noexcept HYBRID_REQUIRES(lock_) {
     std::size_t i = head_ + count_;
     return i >= capacity_ ? i - capacity_ : i;
   }
 
   detail::spinlock lock_;
   const std::size_t capacity_;
-  std::unique_ptr<std::optional<T>[]> slots_;  // ring buffer; guarded by lock_
-  std::size_t head_ = 0;                       // guarded by lock_
-  std::size_t count_ = 0;                      // guarded by lock_
-  bool closed_ = false;                        // guarded by lock_
-  detail::wait_list senders_;                  // blocked pushes; guarded by lock_
-  detail::wait_list receivers_;                // blocked pops; guarded by lock_
+  std::unique_ptr<std::optional<T>[]> slots_ HYBRID_GUARDED_BY(lock_);  // ring buffer
+  std::size_t head_ HYBRID_GUARDED_BY(lock_) = 0;
+  std::size_t count_ HYBRID_GUARDED_BY(lock_) = 0;
+  bool closed_ HYBRID_GUARDED_BY(lock_) = false;
+  detail::wait_list senders_ HYBRID_GUARDED_BY(lock_);    // blocked pushes
+  detail::wait_list receivers_ HYBRID_GUARDED_BY(lock_);  // blocked pops
 };
 
 }  // namespace hybrid

@@ -24,7 +24,7 @@ namespace hybrid {
 // mutex — a non-recursive lock for green threads (Lockable: works with std::unique_lock).
 // Fair by hand-off: unlock() passes ownership straight to the oldest waiter, so waiters are
 // served in FIFO order and none starves.
-class mutex {
+class HYBRID_CAPABILITY("mutex") mutex {
  public:
   mutex() = default;
   mutex(const mutex&) = delete;
@@ -34,18 +34,18 @@ class mutex {
 
   // lock() — acquire, blocking the calling green thread while another holds it.
   // Precondition: inside hybrid::run; the caller does not hold it.
-  void lock();
+  void lock() HYBRID_ACQUIRE();
   // try_lock() — acquire if free; never blocks.
-  bool try_lock() noexcept;
+  bool try_lock() noexcept HYBRID_TRY_ACQUIRE(true);
   // unlock() — release; the oldest waiter (if any) becomes the owner and is made ready.
   // Precondition: the caller holds it.
-  void unlock() noexcept;
+  void unlock() noexcept HYBRID_RELEASE();
 
  private:
   // state_: 0 unlocked, 1 locked, 2 locked and the wait list may be non-empty.
   std::atomic<std::uint32_t> state_{0};
   detail::spinlock waiters_lock_;
-  detail::wait_list waiters_;  // guarded by waiters_lock_
+  detail::wait_list waiters_ HYBRID_GUARDED_BY(waiters_lock_);
 };
 
 // condition_variable — std::condition_variable's semantics for green threads (spurious
@@ -57,8 +57,9 @@ class condition_variable {
   condition_variable& operator=(const condition_variable&) = delete;
 
   // wait(lock) — atomically release lock's mutex and block until notified, then re-acquire.
-  // Precondition: lock owns its mutex; inside hybrid::run.
-  void wait(std::unique_lock<mutex>& lock);
+  // Precondition: lock owns its mutex; inside hybrid::run. (Not analysed: the mutex is held
+  // through a std::unique_lock, which clang's analysis cannot see.)
+  void wait(std::unique_lock<mutex>& lock) HYBRID_NO_THREAD_SAFETY_ANALYSIS;
 
   // wait(lock, pred) — while (!pred()) wait(lock).
   template <class Predicate>
@@ -68,7 +69,7 @@ class condition_variable {
 
   // wait(lock, token) — as wait(lock), but also returns (with the mutex re-acquired) once a
   // stop is requested on token; at once if it already was. Precondition: as wait(lock).
-  void wait(std::unique_lock<mutex>& lock, std::stop_token token);
+  void wait(std::unique_lock<mutex>& lock, std::stop_token token) HYBRID_NO_THREAD_SAFETY_ANALYSIS;
 
   // wait(lock, token, pred) — std::condition_variable_any's stoppable wait: block until pred()
   // holds or a stop is requested on token, and return pred().
@@ -88,7 +89,7 @@ class condition_variable {
 
  private:
   detail::spinlock lock_;
-  detail::wait_list waiters_;  // guarded by lock_
+  detail::wait_list waiters_ HYBRID_GUARDED_BY(lock_);
 };
 
 }  // namespace hybrid

@@ -92,7 +92,7 @@ thread_control* current_thread() noexcept;
 // and has put a wait_node for itself in a list guarded by it. The worker releases `lock` only
 // after the thread's context is completely saved, so a waker, which must take `lock` to find
 // the node, can never resume a thread that is still running. Returns after unpark(self).
-void park_and_unlock(spinlock& lock, wait_reason why);
+void park_and_unlock(spinlock& lock, wait_reason why) HYBRID_RELEASE(lock);
 
 // unpark(t) — make blocked thread t ready. Precondition: the caller took t's wait_node out of
 // its list (under the list's lock); each park is matched by exactly one unpark. Called from a
@@ -106,7 +106,8 @@ void unpark(thread_control* t) noexcept;
 // calling green thread (a spinlock only), as a stop callback must not: std::stop_callback's
 // destructor does not wait for a callback running on the same kernel thread.
 // Precondition: called from a thread of hybrid::run (the one that requested the stop).
-inline void cancel_wait(spinlock& lock, wait_list& list, wait_node* node) noexcept {
+inline void cancel_wait(spinlock& lock, wait_list& list, wait_node* node) noexcept
+    HYBRID_EXCLUDES(lock) {
   lock.lock();
   const bool removed = list.remove(node);
   thread_control* t = node->thread;

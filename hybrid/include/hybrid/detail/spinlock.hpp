@@ -9,6 +9,8 @@
 
 #include <atomic>
 
+#include "thread_safety.hpp"
+
 namespace hybrid::detail {
 
 // spin_pause() — a hint to the core that we are spinning (PAUSE on x86). Not named
@@ -26,21 +28,21 @@ void yield_core() noexcept;
 
 // spinlock — test-and-test-and-set lock. Any kernel thread may unlock it, not only the one
 // that locked it.
-class spinlock {
+class HYBRID_CAPABILITY("spinlock") spinlock {
  public:
   // lock() — acquire; spins, then yields the core between attempts.
-  void lock() noexcept {
+  void lock() noexcept HYBRID_ACQUIRE() {
     // acquire: pairs with the release in unlock(); the previous holder's writes are visible.
     if (!locked_.exchange(true, std::memory_order_acquire)) return;
     lock_slow();
   }
   // try_lock() — acquire if free, without waiting.
-  bool try_lock() noexcept {
+  bool try_lock() noexcept HYBRID_TRY_ACQUIRE(true) {
     return !locked_.load(std::memory_order_relaxed) &&
            !locked_.exchange(true, std::memory_order_acquire);
   }
   // unlock() — release. Precondition: locked (by anyone).
-  void unlock() noexcept {
+  void unlock() noexcept HYBRID_RELEASE() {
     // release: publishes the critical section; pairs with the acquire exchange in lock().
     locked_.store(false, std::memory_order_release);
   }
