@@ -37,7 +37,7 @@ run() {  # run <title> <threadlab args...>
 
 run "Default comparison (every workload on every model)" run "$@"
 
-# The hybrid scheduler's targets (issue 3): --workers 2, the floor (context_switch) measured
+# The hybrid scheduler's targets: --workers 2, the floor (context_switch) measured
 # in the same run; the table is computed from that run's JSON, not typed.
 json=$(mktemp --suffix=.json)
 trap 'rm -f "$tmp" "$json"' EXIT

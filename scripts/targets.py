@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""scripts/targets.py RESULTS.json — the hybrid scheduler's speed targets (issue 3), as measured.
+"""scripts/targets.py RESULTS.json — the hybrid scheduler's speed targets, as measured.
 
 Reads a `threadlab run --format json` file that holds hybrid's records and the context_switch
 baseline from the same run, and prints a markdown table: each target in units of that floor,
@@ -8,7 +8,8 @@ the measured median, and whether it is met. Used by scripts/results.sh; nothing 
 import json
 import sys
 
-# (workload, metric, limit, unit of the limit) — the targets of issue 3 for --workers 2.
+# (workload, metric, limit, unit of the limit) — the targets for --workers 2 (hybrid/README.md,
+# "Speed targets").
 # "floor" limits are multiples of the context_switch median measured in the same run.
 TARGETS = [
     ("yield", "ns_per_yield", 8, "floor"),

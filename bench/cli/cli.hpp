@@ -63,7 +63,7 @@ struct trace_request {
 
 // trace_command(reg, req, out, err) — runs req in this process with a tracer attached, writes
 // the trace (and the picture) atomically, and returns the exit status. Precondition: called
-// from a single-threaded process. Defined in bench/cli_trace.cpp.
+// from a single-threaded process. Defined in bench/cli/trace_command.cpp.
 int trace_command(const registry& reg, const trace_request& req, std::ostream& out,
                   std::ostream& err);
 

@@ -8,9 +8,7 @@
 // how the policy is Boost's and where it had to differ).
 #pragma once
 
-#include <string>
 #include <string_view>
-#include <utility>
 
 #include <green_threads/runtime.hpp>
 
@@ -19,14 +17,19 @@
 
 namespace threadlab::models {
 
-// boost_fiber_ws — see the file comment. thread_limit, the thread and primitive types, spawn,
-// yield and sleep_for come from detail::green_threads_base, shared with `green`.
-struct boost_fiber_ws : detail::green_threads_base {
+// boost_fiber_ws — see the file comment. run, configuration, thread_limit, the thread and
+// primitive types, spawn, yield and sleep_for come from detail::green_threads_base.
+struct boost_fiber_ws : detail::green_threads_base<boost_fiber_ws> {
   static constexpr std::string_view name = "boost_fiber_ws";
   static constexpr std::string_view description =
       "peer M:N: Boost.Fiber work_stealing over M kernel threads";
   static constexpr capability capabilities =
       capability::multicore | capability::waits_on_threads | capability::many_threads;
+  // provenance — what a trace of this model observes: every transition, through each kernel
+  // thread's algorithm (worker = its index).
+  static constexpr std::string_view provenance =
+      "boost_fiber_ws: ready, running and blocked observed by each worker's scheduling "
+      "algorithm";
 
   // world_options(opts) — work_stealing over opts.workers kernel threads (0: one per core),
   // idle workers spinning, opts.stack_size when non-zero, pooled stacks, launch::dispatch.
@@ -36,21 +39,6 @@ struct boost_fiber_ws : detail::green_threads_base {
     o.workers = threadlab::resolved_workers(opts);
     o.stack_size = opts.stack_size;
     return o;
-  }
-
-  // configuration(opts) — the module's own description of world_options(opts).
-  static std::string configuration(const run_options& opts) {
-    return green_threads::describe(world_options(opts));
-  }
-
-  // run(opts, body) — one work_stealing world. With opts.trace, every kernel thread's
-  // algorithm reports the transitions it sees (worker = its index).
-  template <class Body>
-  static void run(const run_options& opts, Body&& body) {
-    run_world(world_options(opts), opts.trace,
-              "boost_fiber_ws: ready, running and blocked observed by each worker's scheduling "
-              "algorithm",
-              std::forward<Body>(body));
   }
 };
 

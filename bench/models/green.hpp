@@ -2,9 +2,7 @@
 // thread) adapted to the model contract (bench/model.hpp).
 #pragma once
 
-#include <string>
 #include <string_view>
-#include <utility>
 
 #include <green_threads/runtime.hpp>
 
@@ -15,14 +13,19 @@ namespace threadlab::models {
 
 // green — fibers on one kernel thread, cooperative round_robin. Threads wait on each other
 // cheaply and 100,000s fit in memory, but the world uses one core, and a blocking system call
-// stops every fiber (no multicore, no blocking_syscalls). thread_limit, the thread and primitive
-// types, spawn, yield and sleep_for come from detail::green_threads_base.
-struct green : detail::green_threads_base {
+// stops every fiber (no multicore, no blocking_syscalls). run, configuration, thread_limit, the
+// thread and primitive types, spawn, yield and sleep_for come from detail::green_threads_base.
+struct green : detail::green_threads_base<green> {
   static constexpr std::string_view name = "green";
   static constexpr std::string_view description =
       "N:1 green threads: Boost.Fiber round_robin on one kernel thread";
   static constexpr capability capabilities =
       capability::waits_on_threads | capability::many_threads;
+  // provenance — what a trace of this model observes: every transition, through the world's
+  // observed_round_robin (worker -1: one kernel thread).
+  static constexpr std::string_view provenance =
+      "green: ready, running and blocked observed by the scheduling algorithm (round_robin "
+      "wrapper)";
 
   // world_options(opts) — round_robin, opts.stack_size when non-zero, pooled stacks,
   // launch::dispatch. opts.workers is ignored (one kernel thread).
@@ -30,21 +33,6 @@ struct green : detail::green_threads_base {
     green_threads::options o;
     o.stack_size = opts.stack_size;
     return o;
-  }
-
-  // configuration(opts) — the module's own description of world_options(opts).
-  static std::string configuration(const run_options& opts) {
-    return green_threads::describe(world_options(opts));
-  }
-
-  // run(opts, body) — one N:1 world. With opts.trace, the world's observed_round_robin reports
-  // every transition (worker -1): all figures observed by the scheduler.
-  template <class Body>
-  static void run(const run_options& opts, Body&& body) {
-    run_world(world_options(opts), opts.trace,
-              "green: ready, running and blocked observed by the scheduling algorithm "
-              "(round_robin wrapper)",
-              std::forward<Body>(body));
   }
 };
 

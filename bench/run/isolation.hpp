@@ -59,9 +59,6 @@ class repetition_meter {
   void start();
   // finish() — the three metrics above, for the time since start().
   std::vector<metric_value> finish() const;
-  // peak_was_reset() — true when start() reset the high-water mark, i.e. peak_rss_bytes covers
-  // this repetition only.
-  bool peak_was_reset() const { return peak_reset_; }
 
  private:
   bool peak_reset_ = false;

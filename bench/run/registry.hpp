@@ -125,7 +125,7 @@ registry make_registry() {
 }
 
 // default_registry() — every workload of bench/workloads/all.hpp on every model of
-// bench/models/all.hpp, and the baselines. Defined in bench/registry.cpp.
+// bench/models/all.hpp, and the baselines. Defined in bench/run/default_registry.cpp.
 const registry& default_registry();
 
 }  // namespace threadlab

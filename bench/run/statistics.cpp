@@ -1,5 +1,5 @@
 // bench/run/statistics.cpp — median, min, max, MAD and the median's confidence interval of a
-// metric's repetitions. The choices are explained in bench/statistics.hpp.
+// metric's repetitions. The choices are explained in bench/run/statistics.hpp.
 #include "bench/run/statistics.hpp"
 
 #include <algorithm>

@@ -1,6 +1,6 @@
 // bench/trace/tracer.hpp — the tracer: where every model reports its threads' state transitions.
 //
-// Five states (DESIGN.md section 1): created ("new": spawned, never run), ready (runnable,
+// Five states (docs/architecture.md): created (spawned, never run), ready (runnable,
 // waiting for a CPU or a worker), running, blocked (waiting on a mutex, condition, channel,
 // timer, join or I/O), terminated. A model's adapter (bench/models/<name>.hpp) bridges its
 // module's own hook (hybrid::observer, green_threads' wrapping algorithm, kernel_threads'

@@ -2,12 +2,13 @@
 // made per-world, so that a work_stealing world (options::algorithm) can run many times in one
 // process.
 //
-// Why not boost::fibers::algo::work_stealing itself: in Boost 1.74 (src/algo/work_stealing.cpp)
-// its constructor takes `id_ = counter_++` from a static counter that is never reset, sizes the
-// static `schedulers_` vector once (std::call_once) and waits on a function-static barrier
-// sized by the first call. A second world therefore registers its schedulers at indices 2, 3,
+// Why not boost::fibers::algo::work_stealing itself: in Boost 1.74
+// (libs/fiber/src/algo/work_stealing.cpp) its constructor takes `id_ = counter_++` from a static
+// counter that is never reset, sizes the static `schedulers_` vector once (std::call_once) and
+// waits on a function-static barrier sized by the first call. A second world therefore registers
+// its schedulers at indices 2, 3,
 // ... of a vector of size 2 (out of bounds), and a world with a different M waits on a barrier
-// of the wrong size (boostorg/fiber issue #217). A benchmark runs a world once per repetition
+// of the wrong size (boostorg/fiber#217). A benchmark runs a world once per repetition
 // and sweeps worker counts, so it needs the algorithm to be restartable.
 //
 // ws_algorithm below is the same policy, decision for decision, as Boost's work_stealing:

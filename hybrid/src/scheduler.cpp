@@ -1,4 +1,5 @@
-// hybrid/src/scheduler.cpp — the M:N scheduler: design, the parking protocol, run and shutdown.
+// hybrid/src/scheduler.cpp — the M:N scheduler: the design essay, the parking protocol, run and
+// shutdown.
 //
 // ============================================================================================
 // DESIGN
@@ -27,7 +28,7 @@
 //   local queue      one per worker; bounded Chase–Lev deque (run_queue.hpp). The owner pushes
 //                    and pops at the bottom (LIFO: spawn trees run depth-first, so few threads
 //                    are alive at once); any worker steals half from the top (the oldest),
-//                    but only from a queue that is not draining by itself (below).
+//                    but only from a queue that is not draining by itself (Migration, below).
 //   FIFO list        one per worker; owner only; FIFO. Threads whose timer fired (in deadline
 //                    order) and threads the LIFO guard sent to the back. A yielding thread goes
 //                    to the local queue instead, and the worker then takes the oldest thread.
@@ -37,17 +38,36 @@
 //                    join word of each thread (a lock-free one-waiter "list").
 // A thread is in exactly one of these, or running on exactly one worker.
 //
-// Memory orderings
-// ----------------
-// Moving a thread between queues is a hand-off: the pushing side's release (local queue
-// bottom store, injection mutex, spinlock unlock) pairs with the taking side's acquire, so the
-// plain fields of thread_control (context, state, ...) need no atomics. Each non-relaxed
+// Orderings: moving a thread between queues is a hand-off. The pushing side's release (local
+// queue bottom store, injection mutex, spinlock unlock) pairs with the taking side's acquire,
+// so the plain fields of thread_control (context, state, ...) need no atomics. Each non-relaxed
 // ordering in the code names its partner. The seq_cst operations are StoreLoad points: in the
 // deque (Chase–Lev's owner-vs-thief race on the last item) and in the parking protocol below,
 // where acquire/release cannot order a store before a later load of another variable.
 //
-// Parking: how an idle worker sleeps without losing a wake-up
-// -----------------------------------------------------------
+// States: where a thread is and who owns it
+// ------------------------------------------
+//   created     spawned, never run: in one worker's local queue (or the injection queue) like a
+//               ready thread; its function object is already on its own stack.
+//   ready       in exactly one run queue (a LIFO slot, a local queue, a FIFO list or the
+//               injection queue); no worker runs it and nobody owns its stack.
+//   running     on exactly one worker, which owns its stack and its control block's plain
+//               fields.
+//   blocked     in exactly one wait list (under that primitive's spinlock), a join word or a
+//               timer heap; only the thread that takes it out may make it ready.
+//   terminated  its function returned or threw; its stack waits for join (or, detached, goes
+//               straight back to the pool).
+// thread_control::state holds the state; the deadlock report reads it (observer.hpp has the
+// same list for users).
+//
+// Parking: how a thread waits, and how an idle worker sleeps without losing a wake-up
+// -----------------------------------------------------------------------------------
+// A thread waits by putting a wait_node for itself in a primitive's list under the list's
+// spinlock and calling park_and_unlock: its worker releases the spinlock only once the
+// thread's context is saved (Migration, below), so a waker, which must take the spinlock to
+// find the node, can never resume a thread still running. A stop request (std::stop_token)
+// takes the node out under the same spinlock (detail/park.hpp, cancel_wait).
+//
 // Problem: a worker that finds nothing should sleep (an idle scheduler uses no CPU), but work
 // published just as it decides to sleep must still be run. Go's solution, which we follow:
 // "searching" (spinning) workers look for work before sleeping, at most half the workers
@@ -78,29 +98,6 @@
 // P2–P4. A wake-up that reaches W between P4 and P5 is kept by the parker (its word is left
 // "notified"), so P5 returns at once.
 //
-// Stealing: when a queue is worth it
-// ----------------------------------
-// A searching worker does not steal from a queue just because it is non-empty (Go and Tokio
-// do). Moving a trivial thread to another core costs more than running it: its control block
-// and stack cross caches, and the joiner on the first core reads them back. With immediate
-// stealing, 40% of spawn_join's threads were stolen and a spawn + join cost 2x what it costs
-// on one worker. So a thief looks at each victim once per search round and steals only when,
-// for two rounds in a row (worker.cpp, worth_stealing), the victim's queue is non-empty and:
-//   - the victim dispatched nothing and pushed nothing (stuck in one long thread), or
-//   - it dispatches but the queue does not drain: it holds steady (threads that yield come
-//     back) or would need more than ~8 rounds (~10 us) at its current rate, or
-//   - it is at least half full (it would soon overflow to the injection queue anyway).
-// A victim that is spawning (pushes, no dispatch) is left alone: the spawner usually joins next
-// and runs its children itself. A steal after which the thief soon ran dry again (a pipeline's
-// stages go back to their wakers' worker) doubles the rounds required next time, up to 64.
-// The first two rounds (~3 us) are the delay any steal pays, like Go's 3 us before it steals
-// a running P's runnext. The injection queue is taken from at once.
-//
-// Rejected: waking a worker on every push (a futex call, several µs here, per spawn); a single
-// global run queue (every operation contends on one lock); workers that poll without sleeping
-// (an idle scheduler would burn every core); a condition variable per worker instead of a
-// futex (a mutex round trip on every park and unpark).
-//
 // Migration, and what it means for thread_local
 // ---------------------------------------------
 // A thread runs on whichever worker takes it, and may move at any blocking call or yield:
@@ -125,6 +122,23 @@
 // it. Internally we never cache a thread_local address across a switch: current_worker() is an
 // opaque call (worker.cpp).
 //
+// Stealing, the other way threads move, and when a queue is worth it: a searching worker does
+// not steal from a queue just because it is non-empty (Go and Tokio do). Moving a trivial thread to
+// another core costs more than running it: its control block and stack cross caches, and the joiner
+// on the first core reads them back. With immediate stealing, 40% of spawn_join's threads were
+// stolen and a spawn + join cost 2x what it costs on one worker. So a thief looks at each victim
+// once per search round and steals only when, for two rounds in a row (worker.cpp, worth_stealing),
+// the victim's queue is non-empty and:
+//   - the victim dispatched nothing and pushed nothing (stuck in one long thread), or
+//   - it dispatches but the queue does not drain: it holds steady (threads that yield come
+//     back) or would need more than ~8 rounds (~10 us) at its current rate, or
+//   - it is at least half full (it would soon overflow to the injection queue anyway).
+// A victim that is spawning (pushes, no dispatch) is left alone: the spawner usually joins next
+// and runs its children itself. A steal after which the thief soon ran dry again (a pipeline's
+// stages go back to their wakers' worker) doubles the rounds required next time, up to 64.
+// The first two rounds (~3 us) are the delay any steal pays, like Go's 3 us before it steals
+// a running P's runnext. The injection queue is taken from at once.
+//
 // Shutdown
 // --------
 //   1. The body runs as a thread; run() waits for *all* threads, not only the body.
@@ -136,6 +150,22 @@
 //   4. It sets stopping_ and unparks every worker; each leaves its loop; run() joins the kernel
 //      threads, unmaps the stacks (deadlocked threads are not unwound) and rethrows the body's
 //      exception, or throws deadlock_error.
+//
+// Rejected alternatives
+// ---------------------
+//   * Waking a worker on every push: a futex call, several µs here, per spawn.
+//   * A single global run queue: every operation contends on one lock.
+//   * Workers that poll without sleeping: an idle scheduler would burn every core.
+//   * A condition variable per worker instead of a futex: a mutex round trip on every park and
+//     unpark.
+//   * Stealing from any non-empty queue, as Go and Tokio do: 40% of spawn_join's threads were
+//     stolen and a spawn + join cost 2x its one-worker cost (Stealing, above).
+//   * A thread-to-scheduler-to-thread switch (two jumps per switch, simpler): our first
+//     version; the direct switch with a pending action (Migration, above) takes one.
+//   * boost::context::fiber instead of the fcontext layer: about 85 of the ~670 instructions of
+//     a spawn + run + join (context.cpp).
+//   * A blocking system-call hand-off (Go's sysmon) is not rejected but not built yet: a
+//     thread that blocks in the kernel holds its worker, and the threads queued there wait.
 // ============================================================================================
 #include "scheduler.hpp"
 

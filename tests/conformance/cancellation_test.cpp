@@ -113,27 +113,26 @@ TEST_CASE_TEMPLATE_APPLY(cancel_push, models_under_test);
 TEST_CASE_TEMPLATE_DEFINE(
     "cancellation: a thread blocked on a mutex sees its stop once it gets the lock", M,
     cancel_mutex) {
-  for_each_worker_count<M>("a stop reaches a thread blocked on a mutex",
-                           [](const run_options& options) {
-                             bool got_lock_then_saw_stop = false;
-                             M::run(options, [&] {
-                               typename M::mutex mutex;
-                               std::atomic<bool> waiting{false};
-                               std::unique_lock held(mutex);
-                               auto locker = M::spawn([&](std::stop_token token) {
-                                 waiting.store(true);
-                                 std::lock_guard lock(mutex);  // not a cancellation point
-                                 got_lock_then_saw_stop = token.stop_requested();
-                               });
-                               must_eventually<M>([&] { return waiting.load(); },
-                                                  "the locker did not start");
-                               settle<M>();
-                               locker.request_stop();
-                               held.unlock();
-                               locker.join();
-                             });
-                             CHECK(got_lock_then_saw_stop);
-                           });
+  for_each_worker_count<M>(
+      "a stop reaches a thread blocked on a mutex", [](const run_options& options) {
+        bool got_lock_then_saw_stop = false;
+        M::run(options, [&] {
+          typename M::mutex mutex;
+          std::atomic<bool> waiting{false};
+          std::unique_lock held(mutex);
+          auto locker = M::spawn([&](std::stop_token token) {
+            waiting.store(true);
+            std::lock_guard lock(mutex);  // not a cancellation point
+            got_lock_then_saw_stop = token.stop_requested();
+          });
+          must_eventually<M>([&] { return waiting.load(); }, "the locker did not start");
+          settle<M>();
+          locker.request_stop();
+          held.unlock();
+          locker.join();
+        });
+        CHECK(got_lock_then_saw_stop);
+      });
 }
 TEST_CASE_TEMPLATE_APPLY(cancel_mutex, models_under_test);
 
@@ -144,27 +143,25 @@ TEST_CASE_TEMPLATE_DEFINE("cancellation: a join ends when the joined thread is s
                         "a task joining a task queued behind it would hold the only worker");
     return;
   } else {
-    for_each_worker_count<M>("a join ends when its target is stopped",
-                             [](const run_options& options) {
-                               bool joined = false;
-                               M::run(options, [&] {
-                                 typename M::template channel<int> never_fed(1);
-                                 // A source of the test's own: the joiner owns target's handle
-                                 // (a handle is used by one thread at a time).
-                                 std::stop_source stop;
-                                 auto target = M::spawn([&] {
-                                   static_cast<void>(never_fed.pop(stop.get_token()));
-                                 });
-                                 auto joiner = M::spawn([&, t = std::move(target)]() mutable {
-                                   t.join();  // not a cancellation point: waits for target
-                                   joined = true;
-                                 });
-                                 settle<M>();
-                                 stop.request_stop();
-                                 joiner.join();
-                               });
-                               CHECK(joined);
-                             });
+    for_each_worker_count<M>(
+        "a join ends when its target is stopped", [](const run_options& options) {
+          bool joined = false;
+          M::run(options, [&] {
+            typename M::template channel<int> never_fed(1);
+            // A source of the test's own: the joiner owns target's handle
+            // (a handle is used by one thread at a time).
+            std::stop_source stop;
+            auto target = M::spawn([&] { static_cast<void>(never_fed.pop(stop.get_token())); });
+            auto joiner = M::spawn([&, t = std::move(target)]() mutable {
+              t.join();  // not a cancellation point: waits for target
+              joined = true;
+            });
+            settle<M>();
+            stop.request_stop();
+            joiner.join();
+          });
+          CHECK(joined);
+        });
   }
 }
 TEST_CASE_TEMPLATE_APPLY(cancel_join, models_under_test);

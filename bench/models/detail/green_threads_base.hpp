@@ -2,9 +2,9 @@
 //
 // `green` (N:1, round_robin on one kernel thread) and `boost_fiber_ws` (M:N, work_stealing over
 // M kernel threads) differ only in the green_threads::options of their world (each adapter's
-// world_options), its name and its capabilities. Inside a world both use the same Boost.Fiber
-// fibers, so the thread and primitive types, spawn, yield, sleep_for, the thread budget and
-// entering a world with a tracer are defined once, here, and each adapter inherits them.
+// world_options), their names, capabilities and trace provenance. Inside a world both use the
+// same Boost.Fiber fibers, so the thread and primitive types, spawn, yield, sleep_for, the
+// thread budget, run and configuration are defined once, here, and each adapter inherits them.
 #pragma once
 
 #include <chrono>
@@ -23,8 +23,11 @@
 
 namespace threadlab::models::detail {
 
-// green_threads_base — the static members of the model contract (bench/model.hpp) that do not
-// depend on how the world is scheduled. Not a model by itself: it has no name and no run.
+// green_threads_base<Adapter> — the static members of the model contract (bench/model.hpp)
+// that do not depend on how the world is scheduled, and run/configuration from the adapter's
+// `world_options(opts)` and `provenance` (what its trace's figures are). Not a model by
+// itself: it has no name.
+template <class Adapter>
 struct green_threads_base {
   // thread_limit — a budget for default runs, not a ceiling (the memory workload measures that):
   // a FIFO ready queue runs skynet breadth-first, so every thread of the tree is alive at once;
@@ -54,17 +57,21 @@ struct green_threads_base {
     green_threads::this_thread::sleep_for(d);
   }
 
- protected:
-  // run_world(o, trace, provenance, body) — green_threads::run(o, body); with trace, every
-  // transition the world's scheduling algorithm sees goes to it through a green_bridge, with
-  // the kernel thread's index as worker when the world has several.
+  // configuration(opts) — the module's own description of the adapter's world_options(opts).
+  static std::string configuration(const run_options& opts) {
+    return green_threads::describe(Adapter::world_options(opts));
+  }
+
+  // run(opts, body) — green_threads::run with the adapter's world_options(opts). With
+  // opts.trace, every transition the world's scheduling algorithm sees goes to it through a
+  // green_bridge, with the kernel thread's index as worker when the world has several.
   template <class Body>
-  static void run_world(green_threads::options o, tracer* trace, std::string provenance,
-                        Body&& body) {
+  static void run(const run_options& opts, Body&& body) {
+    green_threads::options o = Adapter::world_options(opts);
     std::optional<green_bridge> bridge;
-    if (trace != nullptr) {
-      trace->set_provenance(std::move(provenance));
-      o.observer = &bridge.emplace(*trace, green_threads::worker_count(o) > 1);
+    if (opts.trace != nullptr) {
+      opts.trace->set_provenance(std::string(Adapter::provenance));
+      o.observer = &bridge.emplace(*opts.trace, green_threads::worker_count(o) > 1);
     }
     green_threads::run(o, std::forward<Body>(body));
   }

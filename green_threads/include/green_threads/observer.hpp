@@ -3,12 +3,12 @@
 // Same shape as hybrid/observer.hpp and kernel_threads/observer.hpp, so that one bridge per
 // model (bench/models/) turns any of them into trace events. Boost.Fiber's scheduler does not
 // report transitions itself; green_threads observes them through its scheduling algorithm
-// (scheduler.hpp: observed_round_robin), which sees every fiber become ready, start running
-// and leave the CPU. An observer installed through options::observer receives them.
-// With no observer (the default) an N:1 world installs Boost's round_robin itself and pays
-// nothing; an algorithm that reports (observed_round_robin, the work_stealing peer's) costs one
-// well-predicted branch per scheduling decision. Built with THREADLAB_TRACE_HOOKS=0 the hooks
-// compile to nothing at all.
+// (src/round_robin.hpp: observed_round_robin; src/work_stealing.hpp for M:N worlds), which sees
+// every fiber become ready, start running and leave the CPU. An observer installed through
+// options::observer receives them. With no observer (the default) an N:1 world installs Boost's
+// round_robin itself and pays nothing; an algorithm that reports (observed_round_robin, the
+// work_stealing peer's) costs one well-predicted branch per scheduling decision. Built with
+// THREADLAB_TRACE_HOOKS=0 the hooks compile to nothing at all.
 #pragma once
 
 #include <cstdint>
@@ -25,7 +25,7 @@ inline constexpr bool hooks_compiled = THREADLAB_TRACE_HOOKS != 0;
 
 // thread_state — where a green thread is and who owns it.
 enum class thread_state : std::uint8_t {
-  // new: spawned, seen by the scheduler for the first time (reported inside spawn).
+  // created: spawned, seen by the scheduler for the first time (reported inside spawn).
   created,
   // ready: in its kernel thread's ready queue; no one runs it, its stack is not in use.
   ready,

@@ -34,12 +34,16 @@ struct options {
 // default_workers() — std::thread::hardware_concurrency(), at least 1.
 unsigned default_workers() noexcept;
 
-// describe(o) — "workers=2 stack=64 KiB (guard page, pooled) local_queue=256 lifo_limit=16".
+// describe(o) — the configuration in one line, e.g. "workers=2 stack=64 KiB (guard page,
+// pooled, control block on the stack) local_queue=256 (Chase-Lev, steal half when not
+// draining) lifo_limit=16 switch=direct thread-to-thread (Boost.Context fcontext)".
 std::string describe(const options& o);
 
 // deadlock_error — thrown by run when every worker is idle, no timer is pending, and threads
-// are still blocked: nothing can ever wake them. what() names each one, e.g.
-//   "hybrid: deadlock: 2 threads blocked forever: #2 (a) in channel pop; #3 (b) in channel pop"
+// are still blocked: nothing can ever wake them. what() names each one, a line each, e.g.
+//   hybrid: deadlock: 2 threads blocked forever:
+//     thread #2 (a) in channel pop
+//     thread #3 (b) in join of #2
 // The blocked threads' stacks are released without unwinding them.
 class deadlock_error : public std::runtime_error {
  public:

@@ -24,8 +24,8 @@
 #include <deque>
 #include <mutex>
 #include <optional>
-#include <stop_token>
 #include <stdexcept>
+#include <stop_token>
 #include <utility>
 
 #include "observer.hpp"
@@ -95,9 +95,7 @@ class channel {
   struct waker {
     channel* ch;
     void operator()() const {
-      {
-        const std::lock_guard guard(ch->mutex_);
-      }
+      { const std::lock_guard guard(ch->mutex_); }
       ch->not_full_.notify_all();
       ch->not_empty_.notify_all();
     }

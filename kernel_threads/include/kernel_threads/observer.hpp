@@ -31,7 +31,8 @@ namespace kernel_threads {
 // hooks_compiled — false when the build removed every observer hook (THREADLAB_TRACE_HOOKS=0).
 inline constexpr bool hooks_compiled = THREADLAB_TRACE_HOOKS != 0;
 
-// thread_state — the states of DESIGN.md §1. `ready` is never reported: only the kernel knows.
+// thread_state — the five states (docs/architecture.md). `ready` is never reported: only the kernel
+// knows.
 enum class thread_state : std::uint8_t { created, ready, running, blocked, terminated };
 
 // transition — one state change of one kernel thread, as user space saw it.

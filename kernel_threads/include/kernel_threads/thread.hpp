@@ -6,8 +6,8 @@
 //   - cooperative cancellation: a callable whose first parameter is a std::stop_token receives
 //     the handle's token; request_stop() asks it to finish; nothing is ever killed;
 //   - the destructor (and move assignment onto a running thread) requests stop, then joins;
-// and adds the reliability rule of threadlab (DESIGN.md §7): an exception escaping the thread
-// is captured and rethrown by join(), never a silent std::terminate.
+// and adds the reliability rule of threadlab (docs/architecture.md, "Reliability rules"): an
+// exception escaping the thread is captured and rethrown by join(), never a silent std::terminate.
 //
 // Guarantees, in user terms:
 //   - Everything the creating thread did before the constructor happens-before the callable's

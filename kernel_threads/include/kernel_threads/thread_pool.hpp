@@ -2,7 +2,7 @@
 //
 // The pool is the 1:1 model's answer to "a kernel thread costs microseconds to create": create
 // a few once, then hand them closures. It adds one FIFO queue in front of the kernel's
-// scheduler; it does not schedule anything itself (see scheduler.hpp).
+// scheduler; it does not schedule anything itself (see src/scheduler.cpp).
 //
 // Guarantees, in user terms:
 //   - Everything the submitter did before submit() happens-before the task runs; everything the
