@@ -10,6 +10,15 @@ namespace hybrid_test {
 // worker_counts — every scheduler test runs at these worker counts (as marl does).
 inline constexpr std::initializer_list<unsigned> worker_counts = {1, 2, 4};
 
+// thread_sanitizer — true in ThreadSanitizer builds, where every fiber created costs TSan a
+// thread state of its own (about 2 ms of system time each, measured here): tests that spawn
+// thousands of threads scale down under it, keeping their shape.
+#if defined(__SANITIZE_THREAD__)
+inline constexpr bool thread_sanitizer = true;
+#else
+inline constexpr bool thread_sanitizer = false;
+#endif
+
 // with_workers(n) — options for a run with n workers and the default stack.
 inline hybrid::options with_workers(unsigned n) {
   hybrid::options o;
