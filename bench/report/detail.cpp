@@ -101,4 +101,14 @@ std::string render_detail_markdown(const detail_table& t) {
   return out;
 }
 
+std::string render_detail_if(const results& res, std::string_view metric,
+                             detail_table (*build)(const results&), detail_style style) {
+  const bool measured = std::any_of(res.records.begin(), res.records.end(), [&](const record& r) {
+    return r.status == record_status::ok && find_metric(r, metric) != nullptr;
+  });
+  if (!measured) return {};
+  const detail_table t = build(res);
+  return style == detail_style::text ? render_detail_text(t) : render_detail_markdown(t);
+}
+
 }  // namespace threadlab

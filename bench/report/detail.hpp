@@ -54,4 +54,13 @@ std::string render_detail_text(const detail_table& t);
 // notes as a list, starting with a blank line.
 std::string render_detail_markdown(const detail_table& t);
 
+// detail_style — how render_detail_if draws: for the terminal or as markdown.
+enum class detail_style { text, markdown };
+
+// render_detail_if(res, metric, build, style) — the detail table build(res), drawn in style,
+// when some ok record of res carries the metric called `metric` (the run measured what the
+// table shows); empty otherwise.
+std::string render_detail_if(const results& res, std::string_view metric,
+                             detail_table (*build)(const results&), detail_style style);
+
 }  // namespace threadlab

@@ -55,18 +55,12 @@ detail_table lifecycle_detail(const results& res) {
 
 }  // namespace
 
-bool has_lifecycle_metrics(const results& res) {
-  return std::any_of(res.records.begin(), res.records.end(), [](const record& r) {
-    return r.status == record_status::ok && find_metric(r, "create_p50_ns") != nullptr;
-  });
-}
-
 std::string render_lifecycle_table(const results& res) {
-  return has_lifecycle_metrics(res) ? render_detail_text(lifecycle_detail(res)) : std::string();
+  return render_detail_if(res, "create_p50_ns", &lifecycle_detail, detail_style::text);
 }
 
 std::string render_lifecycle_markdown(const results& res) {
-  return has_lifecycle_metrics(res) ? render_detail_markdown(lifecycle_detail(res)) : std::string();
+  return render_detail_if(res, "create_p50_ns", &lifecycle_detail, detail_style::markdown);
 }
 
 }  // namespace threadlab

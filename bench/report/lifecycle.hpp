@@ -9,10 +9,8 @@
 
 namespace threadlab {
 
-// has_lifecycle_metrics(res) — true when some ok record carries create_p50_ns.
-bool has_lifecycle_metrics(const results& res);
-
-// render_lifecycle_table(res) — the table as text; empty when has_lifecycle_metrics is false.
+// render_lifecycle_table(res) — the table as text; empty unless some ok record carries the
+// lifecycle percentiles (create_p50_ns: a run of spawn_join).
 std::string render_lifecycle_table(const results& res);
 
 // render_lifecycle_markdown(res) — the same as markdown; empty when there is nothing to show.

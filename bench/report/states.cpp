@@ -60,18 +60,12 @@ detail_table states_detail(const results& res) {
 
 }  // namespace
 
-bool has_state_metrics(const results& res) {
-  return std::any_of(res.records.begin(), res.records.end(), [](const record& r) {
-    return r.status == record_status::ok && find_metric(r, "running_share") != nullptr;
-  });
-}
-
 std::string render_states_table(const results& res) {
-  return has_state_metrics(res) ? render_detail_text(states_detail(res)) : std::string();
+  return render_detail_if(res, "running_share", &states_detail, detail_style::text);
 }
 
 std::string render_states_markdown(const results& res) {
-  return has_state_metrics(res) ? render_detail_markdown(states_detail(res)) : std::string();
+  return render_detail_if(res, "running_share", &states_detail, detail_style::markdown);
 }
 
 }  // namespace threadlab

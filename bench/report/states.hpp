@@ -12,16 +12,13 @@
 
 namespace threadlab {
 
-// has_state_metrics(res) — true when some ok record carries the state metrics (a --states run).
-bool has_state_metrics(const results& res);
-
-// render_states_table(res) — the table, ending with a newline; empty when has_state_metrics is
-// false.
+// render_states_table(res) — the table, ending with a newline; empty unless some ok record
+// carries the state metrics (a --states run).
 std::string render_states_table(const results& res);
 
 // render_states_markdown(res) — the same table and notes as markdown (a caption, a pipe table
 // with numbers right-aligned, the notes as a list), starting with a blank line; empty when
-// has_state_metrics is false.
+// there is nothing to show.
 std::string render_states_markdown(const results& res);
 
 }  // namespace threadlab
