@@ -38,6 +38,10 @@ enum class capability : std::uint32_t {
   many_threads = 1u << 2,
   // A blocking system call blocks only the calling thread, not its siblings.
   blocking_syscalls = 1u << 3,
+  // TCP sockets whose blocking calls (accept, connect, read, write) block only the calling
+  // thread of the model: the model satisfies `net_model` below, and a server with one thread
+  // per connection keeps thousands of idle connections without a busy core.
+  net = 1u << 4,
 };
 
 // capability_info — one capability as reports name it: its stable name (`threadlab list`, skip
@@ -59,6 +63,7 @@ inline constexpr capability_info capability_table[] = {
      "the workload keeps more threads alive at once than the model can hold cheaply"},
     {capability::blocking_syscalls, "blocking_syscalls",
      "a blocking system call would stall every other thread of the model"},
+    {capability::net, "net", "the workload serves TCP connections through the model's sockets"},
 };
 
 constexpr capability operator|(capability a, capability b) {
@@ -185,6 +190,41 @@ concept model = requires(const run_options& opts, typename M::thread& t, typenam
   //            wait makes them return false / std::nullopt; the channel stays open for others.
   { ch.push(1, token) } -> std::same_as<bool>;
   { ch.pop(token) } -> std::same_as<std::optional<int>>;
+};
+
+// net_deadline — when a blocking socket call gives up (std::errc::timed_out); net_forever: never.
+using net_deadline = std::chrono::steady_clock::time_point;
+inline constexpr net_deadline net_forever = net_deadline::max();
+
+// net_model — the sockets of a model with capability::net: TCP over the loopback or any
+// interface, every blocking call parking the calling thread of the model only. What workloads
+// rely on:
+//   - M::listener::bind(address, port) listens ("127.0.0.1", port 0: the kernel picks one,
+//     local_port() says which); accept(deadline) returns the next connection as an M::stream;
+//     close(), from any thread, ends a blocked accept with std::errc::operation_canceled.
+//   - M::connect(address, port, deadline) returns a connected M::stream.
+//   - stream::read_some(buf, n, deadline) waits for data and returns 1..n bytes, or 0 at end of
+//     file (not an error); read_exact(buf, n, deadline) reads n bytes or to end of file and
+//     returns how many; write_all(buf, n, deadline) writes every byte; shutdown() ends our
+//     writes (the peer reads end of file); close() ends every call on the stream.
+//   - Errors are std::system_error with the errno; a deadline that passes is
+//     std::errc::timed_out. Handles own their descriptors (closed on destruction: no leaks on
+//     any path) and are movable.
+template <class M>
+concept net_model = model<M> && has(M::capabilities, capability::net) &&
+    requires(typename M::listener& l, typename M::stream& s, char* buf, const char* data,
+             std::size_t n, net_deadline d) {
+  { M::listener::bind(std::string_view{}, std::uint16_t{}) } -> std::same_as<typename M::listener>;
+  { l.local_port() } -> std::same_as<std::uint16_t>;
+  { l.accept(d) } -> std::same_as<typename M::stream>;
+  l.close();
+  { M::connect(std::string_view{}, std::uint16_t{}, d) } -> std::same_as<typename M::stream>;
+  { s.read_some(buf, n, d) } -> std::same_as<std::size_t>;
+  { s.read_exact(buf, n, d) } -> std::same_as<std::size_t>;
+  s.write_all(data, n, d);
+  s.shutdown();
+  s.close();
+  requires std::movable<typename M::listener> && std::movable<typename M::stream>;
 };
 
 }  // namespace threadlab

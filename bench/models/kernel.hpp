@@ -20,6 +20,7 @@
 #include "bench/trace/tracer.hpp"
 #include "detail/kernel_bridge.hpp"
 #include "detail/kernel_threads_base.hpp"
+#include "kernel_threads/net.hpp"
 #include "kernel_threads/runtime.hpp"
 #include "kernel_threads/thread.hpp"
 
@@ -32,8 +33,8 @@ struct kernel : detail::kernel_threads_base {
   static constexpr std::string_view description =
       "1:1 - one kernel thread per thread (pthread_create; the kernel schedules)";
   // Not many_threads: each thread is a kernel task with its own reserved stack.
-  static constexpr capability capabilities =
-      capability::multicore | capability::waits_on_threads | capability::blocking_syscalls;
+  static constexpr capability capabilities = capability::multicore | capability::waits_on_threads |
+                                             capability::blocking_syscalls | capability::net;
   // thread_limit — 10,000 kernel threads stay well under threads-max and RLIMIT_NPROC on a
   // stock system and reserve 80 GiB of address space (not memory: untouched stack pages are
   // never committed). Chosen, not measured: the memory workload measures the real ceiling.
@@ -77,12 +78,20 @@ struct kernel : detail::kernel_threads_base {
     return kernel_threads::spawn(std::forward<F>(fn));
   }
 
+  // listener, stream, connect — blocking sockets: a thread waiting on one sleeps in the kernel.
+  using listener = kernel_threads::net::listener;
+  using stream = kernel_threads::net::stream;
+  static stream connect(std::string_view address, std::uint16_t port,
+                        net_deadline d = net_forever) {
+    return kernel_threads::net::connect(address, port, d);
+  }
+
   // yield() — sched_yield(2): the kernel may run another ready task on this CPU.
   static void yield() { kernel_threads::this_thread::yield(); }
   // sleep_for(d) — nanosleep(2): the kernel thread leaves the run queue for at least d.
   static void sleep_for(std::chrono::nanoseconds d) { kernel_threads::this_thread::sleep_for(d); }
 };
 
-static_assert(threadlab::model<kernel>);
+static_assert(threadlab::net_model<kernel>);
 
 }  // namespace threadlab::models

@@ -5,6 +5,7 @@
 #include "bench/type_list.hpp"
 #include "bench/workload.hpp"
 #include "context_switch.hpp"
+#include "echo.hpp"
 #include "memory.hpp"
 #include "mutex.hpp"
 #include "parallel_compute.hpp"
@@ -17,9 +18,10 @@
 
 namespace threadlab {
 
-using all_workloads = type_list<workloads::spawn_join, workloads::pingpong, workloads::yield,
-                                workloads::skynet, workloads::ring, workloads::pipeline,
-                                workloads::mutex, workloads::parallel_compute, workloads::memory>;
+using all_workloads =
+    type_list<workloads::spawn_join, workloads::pingpong, workloads::yield, workloads::skynet,
+              workloads::ring, workloads::pipeline, workloads::mutex, workloads::parallel_compute,
+              workloads::memory, workloads::echo>;
 
 // Baselines are measured beside the models in the same run, with no model: the floor a model
 // can approach (a bare Boost.Context switch). Shape: like a workload, but

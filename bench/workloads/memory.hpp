@@ -74,37 +74,13 @@ struct memory {
   // poll_interval — how often the body looks at the parked count while it waits for it.
   static constexpr std::chrono::microseconds poll_interval{200};
 
-  // process_pages — the two sizes /proc/self/statm gives, in pages.
-  struct process_pages {
-    std::uint64_t virtual_pages = 0;   // VmSize
-    std::uint64_t resident_pages = 0;  // VmRSS
-  };
-
-  // read_process_pages() — /proc/self/statm now. Throws std::runtime_error when unreadable.
-  static process_pages read_process_pages() {
-    std::ifstream statm("/proc/self/statm");
-    process_pages p;
-    if (!(statm >> p.virtual_pages >> p.resident_pages)) {
-      throw std::runtime_error("memory: cannot read /proc/self/statm");
-    }
-    return p;
-  }
-
-  // per_thread_bytes(before, after, threads) — (after - before) pages in bytes per thread;
-  // negative when the process shrank.
-  static double per_thread_bytes(std::uint64_t before, std::uint64_t after, std::uint64_t threads) {
-    const double page = static_cast<double>(::sysconf(_SC_PAGESIZE));
-    const double delta = static_cast<double>(after) - static_cast<double>(before);
-    return threads == 0 ? 0.0 : delta * page / static_cast<double>(threads);
-  }
-
   // run<M>(opts, size) — parks up to `size` threads at once. Precondition: size >= 1.
   template <model M>
   static sample run(const run_options& opts, std::uint64_t size) {
     if (size == 0) throw std::invalid_argument("memory: size must be at least 1");
     const std::uint64_t wanted = std::min(size, support::spawn_budget<M>());
 
-    process_pages before, parked_pages;
+    support::process_pages before, parked_pages;
     std::uint64_t reached = 0;
     std::uint64_t woke = 0;
     std::string stopped_by;  // what stopped spawning before `wanted`; empty if nothing did
@@ -127,7 +103,7 @@ struct memory {
         released_cv.notify_all();
       });
 
-      before = read_process_pages();
+      before = support::read_process_pages();
       for (std::uint64_t i = 0; i < wanted; ++i) {
         try {
           group.spawn([&] {
@@ -167,7 +143,7 @@ struct memory {
         }
         M::sleep_for(poll_interval);
       }
-      if (!stuck) parked_pages = read_process_pages();
+      if (!stuck) parked_pages = support::read_process_pages();
 
       release.run_now();
       group.join_all();
@@ -186,12 +162,12 @@ struct memory {
     sample s;
     s.size = reached;
     s.metrics = {
-        support::metric(
-            "rss_bytes_per_thread", "bytes",
-            per_thread_bytes(before.resident_pages, parked_pages.resident_pages, reached)),
-        support::metric(
-            "reserved_bytes_per_thread", "bytes",
-            per_thread_bytes(before.virtual_pages, parked_pages.virtual_pages, reached)),
+        support::metric("rss_bytes_per_thread", "bytes",
+                        support::pages_per_unit_in_bytes(before.resident_pages,
+                                                         parked_pages.resident_pages, reached)),
+        support::metric("reserved_bytes_per_thread", "bytes",
+                        support::pages_per_unit_in_bytes(before.virtual_pages,
+                                                         parked_pages.virtual_pages, reached)),
         support::metric("threads_reached", "threads", static_cast<double>(reached), false),
     };
     s.check = support::grouped(reached) + " threads parked at once, each woken once";

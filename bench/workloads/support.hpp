@@ -7,11 +7,15 @@
 // storage reserved beforehand (no allocation when the caller reserved enough).
 #pragma once
 
+#include <unistd.h>
+
 #include <array>
 #include <cassert>
 #include <cstdint>
 #include <exception>
+#include <fstream>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -61,6 +65,31 @@ inline double per_unit(double total_ns, std::uint64_t units) {
 // per_second(units, total_ns) — units per second, or 0 when no time was measured.
 inline double per_second(std::uint64_t units, double total_ns) {
   return total_ns <= 0 ? 0.0 : static_cast<double>(units) * 1e9 / total_ns;
+}
+
+// process_pages — the two sizes /proc/self/statm gives, in pages.
+struct process_pages {
+  std::uint64_t virtual_pages = 0;   // VmSize
+  std::uint64_t resident_pages = 0;  // VmRSS
+};
+
+// read_process_pages() — /proc/self/statm now. Throws std::runtime_error when unreadable.
+inline process_pages read_process_pages() {
+  std::ifstream statm("/proc/self/statm");
+  process_pages p;
+  if (!(statm >> p.virtual_pages >> p.resident_pages)) {
+    throw std::runtime_error("cannot read /proc/self/statm");
+  }
+  return p;
+}
+
+// pages_per_unit_in_bytes(before, after, units) — (after - before) pages, in bytes per unit
+// (a thread, a connection); negative when the process shrank.
+inline double pages_per_unit_in_bytes(std::uint64_t before, std::uint64_t after,
+                                      std::uint64_t units) {
+  const double page = static_cast<double>(::sysconf(_SC_PAGESIZE));
+  const double delta = static_cast<double>(after) - static_cast<double>(before);
+  return units == 0 ? 0.0 : delta * page / static_cast<double>(units);
 }
 
 // spawn_budget<M>() — how many threads a workload may spawn at once on M: M::thread_limit - 1,

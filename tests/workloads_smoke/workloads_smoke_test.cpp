@@ -83,23 +83,23 @@ TEST_CASE_TEMPLATE_DEFINE("every workload runs at its smoke size and checks itse
                           smoke_id) {
   using W = typename Pair::workload_type;
   using M = typename Pair::model_type;
-  if (!has(M::capabilities, W::requires_caps)) {
+  if constexpr (!has(M::capabilities, W::requires_caps)) {
     const std::string why = std::string(W::name) + " skipped on " + std::string(M::name) +
                             ": lacks " + describe(missing(M::capabilities, W::requires_caps));
     MESSAGE(why);
-    return;
-  }
-  const std::uint64_t size = W::smoke_size;
-  const sample s = W::template run<M>(run_options{.workers = 2}, size);
-  REQUIRE_FALSE(s.metrics.empty());
-  CHECK(s.metrics.front().value > 0);
-  CHECK_FALSE(s.check.empty());
-  if (s.scaled) {
-    CHECK(s.size < size);
-    CHECK_FALSE(s.note.empty());
   } else {
-    CHECK(s.size <= size);  // mutex rounds down to a multiple of its thread count
-    CHECK(s.size > 0);
+    const std::uint64_t size = W::smoke_size;
+    const sample s = W::template run<M>(run_options{.workers = 2}, size);
+    REQUIRE_FALSE(s.metrics.empty());
+    CHECK(s.metrics.front().value > 0);
+    CHECK_FALSE(s.check.empty());
+    if (s.scaled) {
+      CHECK(s.size < size);
+      CHECK_FALSE(s.note.empty());
+    } else {
+      CHECK(s.size <= size);  // mutex rounds down to a multiple of its thread count
+      CHECK(s.size > 0);
+    }
   }
 }
 TEST_CASE_TEMPLATE_APPLY(smoke_id, smoke::pairs_under_test);

@@ -1,0 +1,137 @@
+// bench/workloads/echo.hpp — a TCP echo server under load from another process.
+//
+// What it shows: a server that gives each connection a thread of its own, the shape every model
+// promises to make cheap: many connections, most of them waiting. Kernel threads wait in the
+// kernel, fibers in a poller; the load is the same for every model.
+//
+// How: the body listens on 127.0.0.1 (a free port) and serves through net_support::server
+// (a thread per connection echoing what it reads; a model with its own server shape, such as a
+// reactor, uses that). Then it starts `threadlab-echo-client` (bench/clients/echo_client.cpp):
+// `size` connections (default 64), all opened first, then kept busy for `window` with 64-byte
+// messages, every echoed byte checked. The body waits for the client without blocking a worker
+// (net_support::wait_for), then closes the listener and joins the server.
+//
+// The server needs a descriptor per connection: RLIMIT_NOFILE is raised to its hard limit, and
+// a size that even that cannot hold is an error before anything runs. A model whose
+// thread_limit cannot hold a thread per connection (kernel threads: 10,000) runs fewer
+// connections, marked scaled.
+//
+// Measured by the client: round trips in the window, and each round trip's latency (its send
+// to the end of its echo's read). By the server: resident memory before the first connection
+// and once every connection is established.
+// Checked: the client exits 0 (every byte of every echo intact, no connection dropped), and the
+// server accepted exactly the connections asked for.
+// Reported: round_trips_per_s (headline), latency_p50_ns, latency_p99_ns, latency_max_ns,
+// rss_bytes_per_connection, connections.
+#pragma once
+
+#include <sys/wait.h>
+
+#include <chrono>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "bench/model.hpp"
+#include "bench/workload.hpp"
+#include "net_support.hpp"
+#include "support.hpp"
+
+namespace threadlab::workloads {
+
+struct echo {
+  static constexpr std::string_view name = "echo";
+  static constexpr std::string_view description =
+      "TCP echo, a thread per connection, 64-byte messages from another process: round trips/s";
+  static constexpr capability requires_caps = capability::net;
+  // default_size — 64 connections: more than cores, few enough that every model holds them.
+  static constexpr std::uint64_t default_size = 64;
+  // smoke_size / trace_size — the test suite's size and `threadlab trace`'s (connections).
+  static constexpr std::uint64_t smoke_size = 8;
+  static constexpr std::uint64_t trace_size = 4;
+  // window — how long the client keeps every connection busy: long enough for hundreds of
+  // thousands of round trips on a user-space model, short enough for the default comparison.
+  static constexpr std::chrono::milliseconds window{1000};
+  // message_bytes — each message's size.
+  static constexpr unsigned message_bytes = 64;
+  // extra_threads — threads of the model that are not connection handlers: the body and the
+  // acceptor.
+  static constexpr std::uint64_t extra_threads = 2;
+
+  // echo_protocol — every byte received is sent back.
+  struct echo_protocol {
+    bool on_data(const char* data, std::size_t n, std::string& reply) {
+      reply.append(data, n);
+      return true;
+    }
+  };
+
+  template <model M>
+  static sample run(const run_options& opts, std::uint64_t size) {
+    if (size == 0) throw std::invalid_argument("echo: size must be at least 1");
+    sample s;
+    s.size = size;
+    if (M::thread_limit < size + extra_threads) {
+      s.size = M::thread_limit > extra_threads ? M::thread_limit - extra_threads : 1;
+      s.scaled = true;
+      s.note = "scaled to " + support::grouped(s.size) + " connections: thread_limit " +
+               support::grouped(M::thread_limit) + " cannot hold a thread for each of " +
+               support::grouped(size);
+    }
+    const std::uint64_t connections = s.size;
+    net_support::raise_open_files(connections + 64, support::grouped(connections) + " connections");
+
+    double rss_per_connection = 0;
+    std::uint64_t accepted = 0;
+    std::string output;
+    int status = 0;
+    M::run(opts, [&] {
+      auto l = M::listener::bind(net_support::loopback, 0);
+      const support::process_pages before = support::read_process_pages();
+      net_support::server<M> srv(l, [] { return echo_protocol{}; });
+      net_support::child_process client(
+          {net_support::tool_path("threadlab-echo-client"), "--port",
+           std::to_string(l.local_port()), "--connections", std::to_string(connections), "--millis",
+           std::to_string(window.count()), "--bytes", std::to_string(message_bytes)});
+      // Every connection established: the server's memory with all of them open.
+      const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+      while (srv.accepted() < connections && !client.finished() &&
+             std::chrono::steady_clock::now() < give_up) {
+        M::sleep_for(std::chrono::milliseconds(1));
+      }
+      const support::process_pages all_open = support::read_process_pages();
+      rss_per_connection = support::pages_per_unit_in_bytes(before.resident_pages,
+                                                            all_open.resident_pages, connections);
+      net_support::wait_for<M>(client, window + std::chrono::seconds(120), "the echo client");
+      output = client.output();
+      status = client.status();
+      srv.stop();
+      accepted = srv.accepted();
+    });
+
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      throw wrong_result("echo: the client failed (status " + std::to_string(status) +
+                         "); its last words are on stderr");
+    }
+    const nlohmann::json r = nlohmann::json::parse(output);
+    support::expect_equal("echo: connections accepted", connections, accepted);
+    const double seconds = r.at("seconds").get<double>();
+    const auto trips = r.at("round_trips").get<std::uint64_t>();
+    if (trips == 0) throw wrong_result("echo: no round trip completed");
+    s.metrics = {
+        support::metric("round_trips_per_s", "round trips/s", trips / seconds, false),
+        support::metric("latency_p50_ns", "ns", r.at("p50_ns").get<double>()),
+        support::metric("latency_p99_ns", "ns", r.at("p99_ns").get<double>()),
+        support::metric("latency_max_ns", "ns", r.at("max_ns").get<double>()),
+        support::metric("rss_bytes_per_connection", "bytes", rss_per_connection),
+        support::metric("connections", "connections", static_cast<double>(connections), false),
+    };
+    s.check = support::grouped(trips) + " round trips over " + support::grouped(connections) +
+              " connections, every echoed byte checked by the client";
+    return s;
+  }
+};
+
+}  // namespace threadlab::workloads

@@ -1,0 +1,239 @@
+// bench/workloads/net_support.hpp — what the network workloads (echo, http) share: a server
+// written once against the model contract's sockets, the load generator run as a process of its
+// own, and the descriptor limit.
+//
+// The server. A workload describes its protocol as a class with one member,
+//   bool on_data(const char* data, std::size_t n, std::string& reply);
+// fed every chunk of bytes a connection receives, appending what to send back to `reply`, and
+// returning false to close the connection once the reply is sent. serve<M> runs it: by default
+// a thread of the model per connection (read, feed, write, until end of file) — thread-per-
+// connection, the natural shape for every model whose blocked threads are cheap or preempted.
+// A model for which that shape is wrong (a fixed pool: `workers` connections at a time) brings
+// its own server, as a static `M::serve(listener, new_protocol, stop)`; kernel_pool does, with
+// a reactor.
+//
+// The load generator is a separate program (a `threadlab-echo-client`, or wrk), started with
+// posix_spawn and waited for with M::sleep_for between looks, so that waiting for it never
+// blocks a worker of the model under test.
+#pragma once
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "bench/model.hpp"
+#include "bench/workload.hpp"
+#include "support.hpp"
+
+extern char** environ;
+
+namespace threadlab::workloads::net_support {
+
+// loopback — where every network workload listens: the loopback interface only.
+inline constexpr const char* loopback = "127.0.0.1";
+
+// raise_open_files(needed, what) — lifts the soft RLIMIT_NOFILE to the hard limit; throws
+// std::runtime_error, saying which limit and what needs more, when even the hard limit is below
+// `needed` descriptors.
+inline void raise_open_files(std::uint64_t needed, const std::string& what) {
+  rlimit r{};
+  if (::getrlimit(RLIMIT_NOFILE, &r) != 0) return;
+  if (r.rlim_cur < r.rlim_max) {
+    r.rlim_cur = r.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &r);
+    ::getrlimit(RLIMIT_NOFILE, &r);
+  }
+  if (r.rlim_cur != RLIM_INFINITY && r.rlim_cur < needed) {
+    throw std::runtime_error("RLIMIT_NOFILE is " + support::grouped(r.rlim_cur) +
+                             " (its hard limit), below the " + support::grouped(needed) +
+                             " descriptors " + what + " needs; raise it with `ulimit -Hn` as root");
+  }
+}
+
+// tool_path(name) — the program `name` built beside the harness: next to the running program
+// (an installed or built `threadlab`), else in the build tree this harness was built in.
+inline std::string tool_path(const std::string& name) {
+  std::error_code ec;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec && std::filesystem::exists(self.parent_path() / name)) {
+    return (self.parent_path() / name).string();
+  }
+#ifdef THREADLAB_TOOLS_DIR
+  return (std::filesystem::path(THREADLAB_TOOLS_DIR) / name).string();
+#else
+  return name;
+#endif
+}
+
+// child_process — a program run beside the model, its stdout and stderr captured. Killed (and
+// reaped) if still running when destroyed: an error path never leaves it behind.
+class child_process {
+ public:
+  // child_process(argv) — starts argv[0] (a path) with argv. Throws std::system_error when it
+  // cannot be started.
+  explicit child_process(const std::vector<std::string>& argv) {
+    int out[2];
+    if (::pipe2(out, O_CLOEXEC) != 0)
+      throw std::system_error(errno, std::system_category(), "pipe");
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+    std::vector<char*> args;
+    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    const int rc = ::posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(out[1]);
+    if (rc != 0) {
+      ::close(out[0]);
+      throw std::system_error(rc, std::system_category(), "cannot start " + argv[0]);
+    }
+    out_ = out[0];
+    ::fcntl(out_, F_SETFL, ::fcntl(out_, F_GETFL) | O_NONBLOCK);
+  }
+  child_process(const child_process&) = delete;
+  child_process& operator=(const child_process&) = delete;
+  ~child_process() {
+    if (pid_ > 0 && !exited_) {
+      ::kill(pid_, SIGKILL);
+      int status = 0;
+      ::waitpid(pid_, &status, 0);
+    }
+    if (out_ >= 0) ::close(out_);
+  }
+
+  // finished() — true once the child has exited (then status() says how); never blocks.
+  bool finished() {
+    drain();
+    if (exited_) return true;
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      exited_ = true;
+      status_ = status;
+      drain();
+    }
+    return exited_;
+  }
+  // status() — the wait status. Precondition: finished().
+  int status() const noexcept { return status_; }
+  // output() — what the child wrote on stdout so far.
+  const std::string& output() const noexcept { return output_; }
+
+ private:
+  // drain() — reads what the pipe holds, so that a chatty child never blocks on a full pipe.
+  void drain() {
+    char buf[4096];
+    for (;;) {
+      const ssize_t n = ::read(out_, buf, sizeof buf);
+      if (n <= 0) return;
+      output_.append(buf, static_cast<std::size_t>(n));
+    }
+  }
+
+  pid_t pid_ = -1;
+  int out_ = -1;
+  bool exited_ = false;
+  int status_ = 0;
+  std::string output_;
+};
+
+// wait_for<M>(child, limit) — waits, from a thread of M, until child has exited: M::sleep_for
+// between looks (2 ms), so the wait parks this thread only. Throws std::runtime_error when
+// `limit` passes first (the child is then killed by its destructor).
+template <model M>
+void wait_for(child_process& child, std::chrono::milliseconds limit, const std::string& what) {
+  const auto give_up = std::chrono::steady_clock::now() + limit;
+  while (!child.finished()) {
+    if (std::chrono::steady_clock::now() > give_up) {
+      throw std::runtime_error(what + " did not finish within " + std::to_string(limit.count()) +
+                               " ms");
+    }
+    M::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+
+// thread_per_connection<M>(l, new_protocol, accepted) — the default server: accepts until l is
+// closed (operation_canceled), giving each connection a thread of its own that feeds every
+// chunk it reads to its protocol and writes the reply, until end of file or on_data's false;
+// then joins them all. accepted counts the connections. Runs on the calling thread of M.
+template <net_model M, class NewProtocol>
+void thread_per_connection(typename M::listener& l, NewProtocol new_protocol,
+                           std::atomic<std::uint64_t>& accepted) {
+  support::thread_group<M> connections;
+  for (;;) {
+    typename M::stream s;
+    try {
+      s = l.accept();
+    } catch (const std::system_error& e) {
+      if (e.code() == std::errc::operation_canceled) break;  // the workload stopped us
+      throw;
+    }
+    accepted.fetch_add(1, std::memory_order_relaxed);
+    connections.spawn([s = std::move(s), protocol = new_protocol()]() mutable {
+      char buf[16 * 1024];
+      std::string reply;
+      try {
+        while (const std::size_t n = s.read_some(buf, sizeof buf)) {
+          reply.clear();
+          const bool keep = protocol.on_data(buf, n, reply);
+          if (!reply.empty()) s.write_all(reply.data(), reply.size());
+          if (!keep) break;
+        }
+      } catch (const std::system_error&) {
+        // The peer reset or vanished: this connection ends, the others go on.
+      }
+    });
+  }
+  connections.join_all();
+}
+
+// server<M> — serve<M>'s running instance: the acceptor (M::serve for models that bring their
+// own, thread_per_connection otherwise) on a thread of M, until stop().
+template <net_model M>
+class server {
+ public:
+  // server(l, new_protocol) — starts serving l. l must outlive the server.
+  template <class NewProtocol>
+  server(typename M::listener& l, NewProtocol new_protocol) : listener_(l) {
+    acceptor_.spawn([this, new_protocol]() mutable {
+      if constexpr (requires { M::serve(listener_, new_protocol, accepted_); }) {
+        M::serve(listener_, new_protocol, accepted_);
+      } else {
+        thread_per_connection<M>(listener_, new_protocol, accepted_);
+      }
+    });
+  }
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+  ~server() { listener_.close(); }  // on an error path: the group's destructor then joins
+
+  // accepted() — connections accepted so far.
+  std::uint64_t accepted() const noexcept { return accepted_.load(std::memory_order_relaxed); }
+  // stop() — stop accepting, wait for every connection to end (their peers close them), and
+  // rethrow what the server threw.
+  void stop() {
+    listener_.close();
+    acceptor_.join_all();
+  }
+
+ private:
+  typename M::listener& listener_;
+  std::atomic<std::uint64_t> accepted_{0};
+  support::thread_group<M> acceptor_{1};
+};
+
+}  // namespace threadlab::workloads::net_support
