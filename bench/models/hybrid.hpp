@@ -14,6 +14,7 @@
 #include <utility>
 
 #include <hybrid/channel.hpp>
+#include <hybrid/net.hpp>
 #include <hybrid/observer.hpp>
 #include <hybrid/runtime.hpp>
 #include <hybrid/sync.hpp>
@@ -53,8 +54,8 @@ struct hybrid {
   static constexpr std::string_view name = "hybrid";
   static constexpr std::string_view description =
       "M:N green threads on M kernel workers (our work-stealing scheduler on Boost.Context)";
-  static constexpr capability capabilities =
-      capability::multicore | capability::waits_on_threads | capability::many_threads;
+  static constexpr capability capabilities = capability::multicore | capability::waits_on_threads |
+                                             capability::many_threads | capability::net;
   // thread_limit — a budget for default runs: skynet's full tree (1,111,111 threads) fits,
   // because a spawned thread goes to the LIFO end of its worker's local queue, so a spawn tree
   // runs depth-first and few threads are alive at once.
@@ -99,6 +100,14 @@ struct hybrid {
     return ::hybrid::spawn(std::forward<Fn>(fn));
   }
 
+  // listener, stream, connect — sockets on the run's netpoller: a wait parks the green thread.
+  using listener = ::hybrid::net::listener;
+  using stream = ::hybrid::net::stream;
+  static stream connect(std::string_view address, std::uint16_t port,
+                        net_deadline d = net_forever) {
+    return ::hybrid::net::connect(address, port, d);
+  }
+
   static void yield() { ::hybrid::this_thread::yield(); }
 
   template <class Rep, class Period>
@@ -107,6 +116,6 @@ struct hybrid {
   }
 };
 
-static_assert(threadlab::model<hybrid>);
+static_assert(threadlab::net_model<hybrid>);
 
 }  // namespace threadlab::models

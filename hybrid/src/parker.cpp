@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 namespace hybrid::detail {
@@ -59,9 +60,41 @@ bool parker::park(std::chrono::steady_clock::time_point deadline) noexcept {
   }
 }
 
+bool parker::park_polling(poller& p, std::chrono::steady_clock::time_point deadline,
+                          ready_list& woken) {
+  poller_.store(&p, std::memory_order_relaxed);  // published by the CAS below
+  std::uint32_t expected = notified;
+  // acquire: as in park().
+  if (state_.compare_exchange_strong(expected, empty, std::memory_order_acquire)) return true;
+  expected = empty;
+  // acq_rel: release publishes poller_ to unpark's acquire exchange.
+  if (!state_.compare_exchange_strong(expected, polling, std::memory_order_acq_rel)) {
+    state_.store(empty, std::memory_order_relaxed);  // notified between the two CASes
+    return true;
+  }
+  int timeout_ms = -1;
+  if (deadline != std::chrono::steady_clock::time_point::max()) {
+    const auto left =
+        std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    timeout_ms =
+        left.count() <= 0 ? 0 : static_cast<int>(std::min<long long>(left.count(), 1 << 30));
+  }
+  p.poll(timeout_ms, woken);
+  expected = polling;
+  if (state_.compare_exchange_strong(expected, empty, std::memory_order_acquire)) return false;
+  state_.store(empty, std::memory_order_relaxed);  // unparked while polling: consume it
+  return true;
+}
+
 void parker::unpark() noexcept {
-  // release: publishes the waker's writes; pairs with the acquire CASes in park().
-  if (state_.exchange(notified, std::memory_order_release) == parked) futex_wake_one(&state_);
+  // acq_rel: release publishes the waker's writes (pairs with the acquire CASes in park and
+  // park_polling); acquire sees poller_ as published by park_polling's CAS.
+  const std::uint32_t previous = state_.exchange(notified, std::memory_order_acq_rel);
+  if (previous == parked) {
+    futex_wake_one(&state_);
+  } else if (previous == polling) {
+    poller_.load(std::memory_order_relaxed)->interrupt();
+  }
 }
 
 }  // namespace hybrid::detail

@@ -307,6 +307,10 @@ void scheduler::finish_run_locked() {
              (t->name[0] ? std::string(t->name) : std::string("unnamed")) + ") in " +
              describe(t->waiting_on);
       if (t->waiting_on == wait_reason::join) msg += " of #" + std::to_string(t->waiting_detail);
+      if (t->waiting_on == wait_reason::io_read || t->waiting_on == wait_reason::io_write) {
+        msg += std::string(": waits for fd ") + std::to_string(t->waiting_detail) +
+               (t->waiting_on == wait_reason::io_read ? ", readable" : ", writable");
+      }
     }
     deadlock_report_ = std::move(msg);
   }

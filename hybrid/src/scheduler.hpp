@@ -13,6 +13,7 @@
 
 #include "injection_queue.hpp"
 #include "os_mutex.hpp"
+#include "poller.hpp"
 #include "stack_pool.hpp"
 #include "worker.hpp"
 
@@ -34,6 +35,7 @@ class scheduler {
 
   injection_queue injection;
   stack_pool stacks;
+  poller io;  // the netpoller (poller.hpp): every socket of the run is registered here
 
   // ---- the parking protocol (numbered steps in scheduler.cpp) ------------------------------
   // notify_work() — new stealable work was published: wake a sleeping worker unless one is

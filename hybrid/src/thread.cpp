@@ -57,6 +57,10 @@ const char* describe(wait_reason r) noexcept {
       return "join";
     case wait_reason::sleep:
       return "sleep";
+    case wait_reason::io_read:
+      return "a socket read";
+    case wait_reason::io_write:
+      return "a socket write";
   }
   return "?";
 }

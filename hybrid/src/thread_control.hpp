@@ -53,7 +53,12 @@ struct thread_control {
   thread_control* next = nullptr;  // intrusive link: injection queue or FIFO list
   thread_state state = thread_state::created;
   wait_reason waiting_on = wait_reason::none;  // valid while blocked
-  std::uint64_t waiting_detail = 0;            // e.g. the id of the joined thread
+  std::uint64_t waiting_detail = 0;            // e.g. the id of the joined thread, or an fd
+  // io_slot — the socket wait slot (poller.hpp) of the thread's current or last wait on a
+  // socket. Written by the thread before it parks there; read (relaxed) by a timer at that
+  // wait's deadline, which claims the thread from the slot only if the slot still holds it:
+  // a stale pointer costs at most a spurious wake-up, never a wrong one (poller.hpp).
+  std::atomic<std::atomic<std::uintptr_t>*> io_slot{nullptr};
 
   // --- written by the thread itself before it terminates; read by the joiner after it
   // observes join_done (acquire).

@@ -4,10 +4,10 @@
 // earliest deadline (worker.cpp).
 #pragma once
 
+#include <algorithm>
 #include <cassert>
 #include <chrono>
 #include <cstdint>
-#include <queue>
 #include <vector>
 
 #include "owner_check.hpp"
@@ -23,25 +23,54 @@ class timer_heap {
   // every add and pop against it: owner_check.hpp).
   void bind_to_caller() noexcept { check_.bind(); }
 
+  // timer — what pop_expired hands back: the thread, and whether its timer is an I/O deadline
+  // (its wake-up must then be claimed from its wait slot: worker.cpp) or a sleep's end.
+  struct timer {
+    thread_control* thread = nullptr;
+    bool io = false;
+  };
+
   bool empty() const noexcept { return heap_.empty(); }
 
-  // add(deadline, t) — t sleeps until deadline.
-  void add(time_point deadline, thread_control* t) {
+  // add(deadline, t, io) — t's timer: a sleep ending at deadline, or (io) the deadline of the
+  // socket wait t is parked in.
+  void add(time_point deadline, thread_control* t, bool io = false) {
     assert(check_.held() && "timer_heap::add: not on the owner's kernel thread");
-    heap_.push(entry{deadline, seq_++, t});
+    heap_.push_back(entry{deadline, seq_++, t, io});
+    std::push_heap(heap_.begin(), heap_.end(), later);
+    if (io) ++io_entries_;
   }
 
   // next_deadline() — the earliest deadline. Precondition: !empty().
-  time_point next_deadline() const noexcept { return heap_.top().deadline; }
+  time_point next_deadline() const noexcept { return heap_.front().deadline; }
 
-  // pop_expired(now) — remove and return a thread whose deadline is <= now, earliest first,
-  // or nullptr.
-  thread_control* pop_expired(time_point now) noexcept {
+  // pop_expired(now) — remove and return a timer whose deadline is <= now, earliest first, or
+  // a timer with no thread.
+  timer pop_expired(time_point now) noexcept {
     assert(check_.held() && "timer_heap::pop_expired: not on the owner's kernel thread");
-    if (heap_.empty() || heap_.top().deadline > now) return nullptr;
-    thread_control* t = heap_.top().thread;
-    heap_.pop();
-    return t;
+    if (heap_.empty() || heap_.front().deadline > now) return {};
+    std::pop_heap(heap_.begin(), heap_.end(), later);
+    const entry e = heap_.back();
+    heap_.pop_back();
+    if (e.io) --io_entries_;
+    return timer{e.thread, e.io};
+  }
+
+  // drop_stale_io(still_waiting) — remove every I/O timer whose thread still_waiting(t) says
+  // no longer waits on it (woken by its socket first). Such a timer would fire harmlessly, but
+  // until then it would keep its worker from counting as idle forever, and so a finished run
+  // from ending. O(n): called only when a worker is about to sleep.
+  template <class StillWaiting>
+  void drop_stale_io(StillWaiting still_waiting) {
+    assert(check_.held() && "timer_heap::drop_stale_io: not on the owner's kernel thread");
+    if (io_entries_ == 0) return;
+    const auto stale = [&](const entry& e) { return e.io && !still_waiting(e.thread); };
+    const auto kept = std::remove_if(heap_.begin(), heap_.end(), stale);
+    if (kept == heap_.end()) return;
+    heap_.erase(kept, heap_.end());
+    std::make_heap(heap_.begin(), heap_.end(), later);
+    io_entries_ = static_cast<std::size_t>(
+        std::count_if(heap_.begin(), heap_.end(), [](const entry& e) { return e.io; }));
   }
 
  private:
@@ -49,13 +78,16 @@ class timer_heap {
     time_point deadline;
     std::uint64_t seq;
     thread_control* thread;
-    // operator> — the heap's ordering: the earliest deadline, then the first added, on top.
-    bool operator>(const entry& o) const noexcept {
-      return deadline != o.deadline ? deadline > o.deadline : seq > o.seq;
-    }
+    bool io;
   };
-  std::priority_queue<entry, std::vector<entry>, std::greater<entry>> heap_;
+  // later(a, b) — the heap's ordering (std::*_heap keep the greatest on top): the earliest
+  // deadline, then the first added, is the "greatest".
+  static bool later(const entry& a, const entry& b) noexcept {
+    return a.deadline != b.deadline ? a.deadline > b.deadline : a.seq > b.seq;
+  }
+  std::vector<entry> heap_;
   std::uint64_t seq_ = 0;
+  std::size_t io_entries_ = 0;
   owner_check check_;
 };
 

@@ -184,7 +184,32 @@ void worker::after_switch_out(thread_control* t) {
       observe(t, thread_state::blocked);
       add_timer(pending.deadline, t);
       break;
+    case after_switch::io_wait:
+      observe(t, thread_state::blocked);
+      park_on_io(t, static_cast<std::atomic<std::uintptr_t>*>(pending.object), pending.deadline);
+      break;
   }
+}
+
+// park_on_io(t, slot, deadline) — t's context is saved: publish it in its wait slot (the
+// poller's protocol, poller.hpp), or, if readiness came while it switched out, run it again.
+// Out of line and cold: it only runs for threads that wait on a socket.
+__attribute__((noinline)) void worker::park_on_io(thread_control* t,
+                                                  std::atomic<std::uintptr_t>* slot,
+                                                  std::chrono::steady_clock::time_point deadline) {
+  poller& p = sched_.io;
+  p.count_parked();  // first, so that a waker's uncount can never come before it
+  std::uintptr_t expected = io_idle;
+  // release: publishes t's saved context; pairs with the acquire of poller::wake / claim.
+  if (slot->compare_exchange_strong(expected, reinterpret_cast<std::uintptr_t>(t),
+                                    std::memory_order_release, std::memory_order_acquire)) {
+    if (deadline != std::chrono::steady_clock::time_point::max()) timers_.add(deadline, t, true);
+    return;
+  }
+  // The slot says `ready`: consume it; t retries its system call at once.
+  p.uncount_parked();
+  slot->store(io_idle, std::memory_order_relaxed);
+  make_ready(t);
 }
 
 // prepare_exit(t) — if a joiner already waits, hand it the end of t now, so that t's last
@@ -308,10 +333,37 @@ thread_control* worker::take_from_injection() noexcept {
 
 void worker::fire_timers() noexcept {
   auto now = std::chrono::steady_clock::now();
-  while (thread_control* t = timers_.pop_expired(now)) {
+  for (timer_heap::timer due = timers_.pop_expired(now); due.thread != nullptr;
+       due = timers_.pop_expired(now)) {
+    thread_control* t = due.thread;
+    if (due.io) {
+      // A socket wait's deadline: wake t only if it still waits (it may have been woken by its
+      // socket, and be running or parked elsewhere): claim it from its slot.
+      std::atomic<std::uintptr_t>* slot = t->io_slot.load(std::memory_order_relaxed);
+      if (slot == nullptr || !sched_.io.claim(*slot, t)) continue;
+    }
     observe(t, thread_state::ready);
     push_fifo(t);  // FIFO: sleepers wake in deadline order
   }
+}
+
+thread_control* worker::take_woken() noexcept {
+  if (woken_.empty()) return nullptr;
+  thread_control* first = woken_.front();
+  observe(first, thread_state::ready);
+  for (std::size_t i = 1; i < woken_.size(); ++i) {
+    observe(woken_[i], thread_state::ready);
+    push_local(woken_[i], false);
+  }
+  const bool more = woken_.size() > 1;
+  woken_.clear();
+  if (more) sched_.notify_work();  // the others may run elsewhere
+  return first;
+}
+
+thread_control* worker::poll_io(int timeout_ms) {
+  sched_.io.poll(timeout_ms, woken_);
+  return take_woken();
 }
 
 // pick_local() — steps 0–4: a ready thread of this worker (or the injection queue), without
@@ -325,6 +377,11 @@ thread_control* worker::pick_local() noexcept {
     fairness_countdown_ = fairness_interval;
     if (thread_control* t = sched_.injection.pop()) return t;
     if (thread_control* t = pop_fifo()) return t;
+    // Sockets too: with every worker busy nobody sleeps in the poller, and threads whose data
+    // has arrived would wait for the next idle moment (Go's sysmon polls for the same reason).
+    if (sched_.io.parked() != 0 && !sched_.io.someone_blocks()) {
+      if (thread_control* t = poll_io(0)) return t;
+    }
   }
   if (thread_control* t = lifo_) {
     bool others_wait = local_.size() > 0 || fifo_head_ != nullptr;
@@ -360,6 +417,14 @@ thread_control* worker::find_work() {
     if (thread_control* t = pick_local()) {
       fresh_search_ = true;
       return t;
+    }
+    // Nothing local: threads whose socket became ready, unless a worker already sleeps in the
+    // poller (it hands them out as they come).
+    if (sched_.io.parked() != 0 && !sched_.io.someone_blocks()) {
+      if (thread_control* t = poll_io(0)) {
+        fresh_search_ = true;
+        return t;
+      }
     }
     if (thread_control* t = search()) {
       fresh_search_ = true;
@@ -461,9 +526,22 @@ bool worker::worth_stealing(unsigned v) noexcept {
 
 // park_worker() — the sleeping side of the parking protocol (steps P1–P5, scheduler.cpp).
 void worker::park_worker() {
-  const bool forever = timers_.empty();
+  // An I/O timer whose thread its socket already woke would keep this worker from counting as
+  // idle forever (and a finished run from ending): drop those first.
+  timers_.drop_stale_io([](thread_control* t) {
+    std::atomic<std::uintptr_t>* slot = t->io_slot.load(std::memory_order_relaxed);
+    return slot != nullptr &&
+           slot->load(std::memory_order_acquire) == reinterpret_cast<std::uintptr_t>(t);
+  });
+  // P0: with threads parked on sockets and nobody sleeping in the poller, this worker sleeps
+  // there: it is then not idle forever, since an event may wake a thread.
+  const bool poll_here = take_blocking_poll();
+  const bool forever = timers_.empty() && !poll_here;
   // P1: join the idle list (and maybe discover that the run is over).
-  if (!sched_.enter_idle(*this, forever)) return;
+  if (!sched_.enter_idle(*this, forever)) {
+    if (poll_here) sched_.io.end_blocking_poll();
+    return;
+  }
   // P2: stop searching.
   if (searching_) {
     searching_ = false;
@@ -473,24 +551,42 @@ void worker::park_worker() {
   store_load_fence();
   // P4: re-check for work published before our idle entry became visible.
   if (sched_.work_visible() || sched_.stopping()) {
+    if (poll_here) sched_.io.end_blocking_poll();
     // Either way we search again and are counted as searching: by leave_idle, or by the
     // notifier that already took us out of the idle list (then consume its unpark).
     if (!sched_.leave_idle(*this)) parker_.park(std::chrono::steady_clock::time_point::max());
     searching_ = true;
     return;
   }
-  // P5: sleep, until the next timer at most.
+  // P5: sleep, until the next timer at most: in the poller (an event, a timer or an unpark
+  // ends it), or on the futex.
   parks.bump();
   fresh_search_ = true;
-  auto deadline = forever ? std::chrono::steady_clock::time_point::max() : timers_.next_deadline();
-  if (parker_.park(deadline)) {
-    searching_ = !sched_.stopping();  // woken by notify_work, which counted us as searching
-    return;
+  auto deadline = forever || timers_.empty() ? std::chrono::steady_clock::time_point::max()
+                                             : timers_.next_deadline();
+  const bool unparked =
+      poll_here ? parker_.park_polling(sched_.io, deadline, woken_) : parker_.park(deadline);
+  if (poll_here) sched_.io.end_blocking_poll();
+  if (!unparked) {
+    // Timed out, or an event woke threads: leave the idle list (counted as searching again),
+    // unless a notifier beat us to it (it counted us; consume its unpark).
+    if (!sched_.leave_idle(*this)) parker_.park(std::chrono::steady_clock::time_point::max());
   }
-  // Timed out: our timer is due. Leave the idle list (counted as searching again), unless a
-  // notifier beat us to it (it counted us; consume its unpark).
-  if (!sched_.leave_idle(*this)) parker_.park(std::chrono::steady_clock::time_point::max());
+  // Woken by notify_work (which counted us as searching) or by the above.
   searching_ = !sched_.stopping();
+  if (thread_control* t = take_woken()) push_local(t, false);
+}
+
+// take_blocking_poll() — true when this worker should sleep in the poller: threads are parked
+// on sockets and no other worker sleeps there. The re-check of parked() after taking the poll
+// pairs with poller::uncount (seq_cst both): either we see the count fall to zero, or the
+// thread that made it fall sees us polling and interrupts the poll.
+bool worker::take_blocking_poll() noexcept {
+  poller& p = sched_.io;
+  if (p.parked() == 0 || !p.begin_blocking_poll()) return false;
+  if (p.parked() != 0) return true;
+  p.end_blocking_poll();
+  return false;
 }
 
 }  // namespace hybrid::detail

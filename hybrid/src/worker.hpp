@@ -17,6 +17,7 @@
 
 #include "owner_check.hpp"
 #include "parker.hpp"
+#include "poller.hpp"
 #include "run_queue.hpp"
 #include "sanitizer.hpp"
 #include "stack_pool.hpp"
@@ -38,6 +39,7 @@ enum class after_switch : std::uint8_t {
   unlock,         // it is in a wait list: release that list's spinlock (object)
   join,           // wait for thread `object` to terminate
   sleep,          // put it in the timer heap until `deadline`
+  io_wait,        // park it in socket wait slot `object` (poller.hpp), until `deadline` at most
 };
 
 // pending_action — the request a thread leaves in its worker before switching away.
@@ -140,6 +142,7 @@ class worker {
   // worth_stealing(victim) — once per search round: is victim's queue not draining by itself?
   bool worth_stealing(unsigned victim) noexcept;
   void park_worker();
+  bool take_blocking_poll() noexcept;
   void run_thread(thread_control* t);
   void finish_thread(thread_control* t, bool joiner_served) noexcept;
   void add_timer(std::chrono::steady_clock::time_point deadline, thread_control* t);
@@ -147,6 +150,14 @@ class worker {
   // overflow_to_injection(t) — the cold half of push_local: the local queue is full.
   void overflow_to_injection(thread_control* t) noexcept;
   void fire_timers() noexcept;
+  // park_on_io(t, slot, deadline) — the parking half of the poller's wait-slot protocol.
+  void park_on_io(thread_control* t, std::atomic<std::uintptr_t>* slot,
+                  std::chrono::steady_clock::time_point deadline);
+  // poll_io(timeout_ms) — poll the netpoller, make every thread it woke ready here; returns
+  // one of them to run next (the rest are queued), or nullptr.
+  thread_control* poll_io(int timeout_ms);
+  // take_woken() — queue the threads a poll woke (woken_), all but the first; return that one.
+  thread_control* take_woken() noexcept;
   void end_search() noexcept;
   thread_control* pop_fifo() noexcept;
   void push_fifo(thread_control* t) noexcept;
@@ -183,6 +194,7 @@ class worker {
     bool seen = false;     // false: the first look of this search, nothing to compare with
   };
   std::vector<victim_view> views_;
+  ready_list woken_;   // threads a poll of the netpoller just woke; reused, owner only
   owner_check owner_;  // the kernel thread running run(): the only one that touches the core
   unsigned steal_patience_ = 2;  // rounds of signal a steal needs now (worth_stealing)
   bool judging_steal_ = false;   // a steal happened; the next search judges whether it paid

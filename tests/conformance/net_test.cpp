@@ -225,7 +225,7 @@ TEST_CASE_TEMPLATE_DEFINE("net: 1,000 connections at once, each echoed by its ow
     skip_for_lack_of<M>("net and many_threads",
                         "1,000 threads with a connection each is the fiber models' case");
   } else {
-    constexpr unsigned connections = 1000;
+    static constexpr unsigned connections = 1000;
     if (!raise_open_files(2 * connections + 64)) {
       MESSAGE("skipped: RLIMIT_NOFILE's hard limit is below 2,064 descriptors");
       return;

@@ -23,7 +23,9 @@ enum class wait_reason : std::uint8_t {
   channel_push,
   channel_pop,
   join,
-  sleep
+  sleep,
+  io_read,   // a socket read or accept: waits for the descriptor to be readable
+  io_write,  // a socket write or connect: waits for it to be writable
 };
 
 // describe(r) — "mutex lock", "condition variable wait", "channel push", ...
