@@ -23,6 +23,8 @@ struct boost_fiber_ws : detail::green_threads_base<boost_fiber_ws> {
   static constexpr std::string_view name = "boost_fiber_ws";
   static constexpr std::string_view description =
       "peer M:N: Boost.Fiber work_stealing over M kernel threads";
+  // Not net: Boost's work_stealing idles by spinning or on a condition variable, with no
+  // netpoller; green_threads gives sockets to round_robin worlds only.
   static constexpr capability capabilities =
       capability::multicore | capability::waits_on_threads | capability::many_threads;
   // provenance — what a trace of this model observes: every transition, through each kernel

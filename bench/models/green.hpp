@@ -2,8 +2,10 @@
 // thread) adapted to the model contract (bench/model.hpp).
 #pragma once
 
+#include <cstdint>
 #include <string_view>
 
+#include <green_threads/net.hpp>
 #include <green_threads/runtime.hpp>
 
 #include "bench/model.hpp"
@@ -20,12 +22,20 @@ struct green : detail::green_threads_base<green> {
   static constexpr std::string_view description =
       "N:1 green threads: Boost.Fiber round_robin on one kernel thread";
   static constexpr capability capabilities =
-      capability::waits_on_threads | capability::many_threads;
+      capability::waits_on_threads | capability::many_threads | capability::net;
   // provenance — what a trace of this model observes: every transition, through the world's
   // observed_round_robin (worker -1: one kernel thread).
   static constexpr std::string_view provenance =
       "green: ready, running and blocked observed by the scheduling algorithm (round_robin "
       "wrapper)";
+
+  // listener, stream, connect — sockets on the world's netpoller: a wait parks the fiber.
+  using listener = green_threads::net::listener;
+  using stream = green_threads::net::stream;
+  static stream connect(std::string_view address, std::uint16_t port,
+                        net_deadline d = net_forever) {
+    return green_threads::net::connect(address, port, d);
+  }
 
   // world_options(opts) — round_robin, opts.stack_size when non-zero, pooled stacks,
   // launch::dispatch. opts.workers is ignored (one kernel thread).
@@ -36,6 +46,6 @@ struct green : detail::green_threads_base<green> {
   }
 };
 
-static_assert(threadlab::model<green>);
+static_assert(threadlab::net_model<green>);
 
 }  // namespace threadlab::models

@@ -123,7 +123,6 @@
 #include <vector>
 
 #include <boost/assert.hpp>
-#include <boost/fiber/algo/round_robin.hpp>
 #include <boost/fiber/condition_variable.hpp>
 #include <boost/fiber/mutex.hpp>
 #include <boost/fiber/operations.hpp>
@@ -165,13 +164,14 @@ std::exception_ptr run_body(world& w, boost::fibers::launch policy, void (*invok
 void run_round_robin(const options& o, void (*invoke)(void*), void* body) {
   std::exception_ptr error;  // written by the world's thread, read after join
   observation watched(o.observer);
+  poller io;
   std::thread kernel_thread([&] {
     if (hooks_compiled && o.observer != nullptr) {
-      boost::fibers::use_scheduling_algorithm<observed_round_robin>(&watched);
+      boost::fibers::use_scheduling_algorithm<polling_round_robin<true>>(&watched, &io);
     } else {
-      boost::fibers::use_scheduling_algorithm<boost::fibers::algo::round_robin>();
+      boost::fibers::use_scheduling_algorithm<polling_round_robin<false>>(nullptr, &io);
     }
-    world w{fiber_launch(o.launch), stack_allocator(o.stack, o.stack_size), 1, {}};
+    world w{fiber_launch(o.launch), stack_allocator(o.stack, o.stack_size), 1, {}, &io};
     world_binding binding(w, 0);
     error = run_body(w, w.launch, invoke, body);
   });
@@ -188,7 +188,7 @@ void run_work_stealing(const options& o, void (*invoke)(void*), void* body) {
   if (hooks_compiled && o.observer != nullptr) watched.emplace(o.observer);
   observation* const observed = watched ? &*watched : nullptr;
   // A pool shared by every kernel thread: a fiber may end on another thread than its creator's.
-  world w{fiber_launch(o.launch), stack_allocator(o.stack, o.stack_size, true), m, {}};
+  world w{fiber_launch(o.launch), stack_allocator(o.stack, o.stack_size, true), m, {}, nullptr};
   boost::fibers::mutex done_mutex;
   boost::fibers::condition_variable done_cv;
   bool done = false;         // guarded by done_mutex

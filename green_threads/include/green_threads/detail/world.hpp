@@ -17,6 +17,8 @@
 
 namespace green_threads::detail {
 
+class poller;  // src/poller.hpp
+
 // census — counts the fibers of one world that have been spawned and have not yet finished,
 // so that run() can wait for all of them, joined or not. May be used from any kernel thread of
 // the world; wait_until_empty() blocks the calling fiber, not its kernel thread.
@@ -60,6 +62,7 @@ struct world {
   green_threads::stack_allocator stacks;
   unsigned workers = 1;  // kernel threads running the world's fibers
   census live;
+  poller* io = nullptr;  // the netpoller of a round_robin world; none for work_stealing
 };
 
 // current_world() — the world bound to the calling kernel thread, or nullptr outside run().
