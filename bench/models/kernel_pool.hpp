@@ -13,10 +13,12 @@
 // so body may wait on tasks.
 #pragma once
 
+#include <atomic>
 #include <cassert>
 #include <chrono>
 #include <cstdint>
 #include <future>
+#include <memory>
 #include <optional>
 #include <stop_token>
 #include <string>
@@ -29,6 +31,8 @@
 #include "bench/trace/tracer.hpp"
 #include "detail/kernel_bridge.hpp"
 #include "detail/kernel_threads_base.hpp"
+#include "kernel_threads/net.hpp"
+#include "kernel_threads/reactor.hpp"
 #include "kernel_threads/thread.hpp"
 #include "kernel_threads/thread_pool.hpp"
 
@@ -42,7 +46,9 @@ struct kernel_pool : detail::kernel_threads_base {
       "kernel thread pool - spawned threads are tasks on a fixed set of kernel workers";
   // No waits_on_threads: with every worker blocked on another task, nothing runs the waker.
   // No many_threads: queued tasks are cheap, but a blocked task holds a whole kernel thread.
-  static constexpr capability capabilities = capability::multicore | capability::blocking_syscalls;
+  // net: blocking sockets from kernel_threads, and a server of its own (serve: a reactor).
+  static constexpr capability capabilities =
+      capability::multicore | capability::blocking_syscalls | capability::net;
   // thread_limit — queued tasks cost one small allocation each; 10,000 matches `kernel` so
   // both 1:1 variants run the same sizes. Chosen, not measured.
   static constexpr std::uint64_t thread_limit = 10'000;
@@ -125,6 +131,27 @@ struct kernel_pool : detail::kernel_threads_base {
     return thread(std::move(done), std::move(stop));
   }
 
+  // listener, stream, connect — kernel_threads' blocking sockets (a task waiting on one holds
+  // its worker: see serve).
+  using listener = kernel_threads::net::listener;
+  using stream = kernel_threads::net::stream;
+  static stream connect(std::string_view address, std::uint16_t port,
+                        net_deadline d = net_forever) {
+    return kernel_threads::net::connect(address, port, d);
+  }
+
+  // serve(l, new_protocol, accepted) — the pool's way to serve many connections: a reactor
+  // thread waits in epoll for every idle connection and hands the ready ones to the pool, one
+  // batch of input per task (kernel_threads/reactor.hpp). A thread per connection would hold a
+  // worker per connection: `workers` connections at a time. Precondition: inside run().
+  template <class NewProtocol>
+  static auto serve(listener& l, NewProtocol new_protocol, std::atomic<std::uint64_t>& accepted) {
+    assert(pool_ != nullptr && "kernel_pool::serve: called outside kernel_pool::run");
+    return std::make_unique<kernel_threads::reactor_server<NewProtocol>>(
+        l, *pool_, std::move(new_protocol),
+        [&accepted] { accepted.fetch_add(1, std::memory_order_relaxed); });
+  }
+
   // yield() — sched_yield(2); the worker stays with this task.
   static void yield() { std::this_thread::yield(); }
   // sleep_for(d) — nanosleep(2); the worker sleeps with the task (it cannot run another).
@@ -138,6 +165,6 @@ struct kernel_pool : detail::kernel_threads_base {
   static inline kernel_threads::observer* observer_ = nullptr;
 };
 
-static_assert(threadlab::model<kernel_pool>);
+static_assert(threadlab::net_model<kernel_pool>);
 
 }  // namespace threadlab::models

@@ -12,9 +12,9 @@
 // (net_support::wait_for), then closes the listener and joins the server.
 //
 // The server needs a descriptor per connection: RLIMIT_NOFILE is raised to its hard limit, and
-// a size that even that cannot hold is an error before anything runs. A model whose
-// thread_limit cannot hold a thread per connection (kernel threads: 10,000) runs fewer
-// connections, marked scaled.
+// a size that even that cannot hold is an error before anything runs. A model serving a thread
+// per connection whose thread_limit cannot hold them all (kernel threads: 10,000) runs fewer
+// connections, marked scaled; a model with a server of its own (kernel_pool's reactor) is not.
 //
 // Measured by the client: round trips in the window, and each round trip's latency (its send
 // to the end of its echo's read). By the server: resident memory before the first connection
@@ -73,7 +73,9 @@ struct echo {
     if (size == 0) throw std::invalid_argument("echo: size must be at least 1");
     sample s;
     s.size = size;
-    if (M::thread_limit < size + extra_threads) {
+    // Thread-per-connection servers need a thread per connection; a model's own server
+    // (a reactor) does not.
+    if (!net_support::brings_own_server<M> && M::thread_limit < size + extra_threads) {
       s.size = M::thread_limit > extra_threads ? M::thread_limit - extra_threads : 1;
       s.scaled = true;
       s.note = "scaled to " + support::grouped(s.size) + " connections: thread_limit " +

@@ -5,12 +5,12 @@
 // The server. A workload describes its protocol as a class with one member,
 //   bool on_data(const char* data, std::size_t n, std::string& reply);
 // fed every chunk of bytes a connection receives, appending what to send back to `reply`, and
-// returning false to close the connection once the reply is sent. serve<M> runs it: by default
+// returning false to close the connection once the reply is sent. server<M> runs it: by default
 // a thread of the model per connection (read, feed, write, until end of file) — thread-per-
 // connection, the natural shape for every model whose blocked threads are cheap or preempted.
 // A model for which that shape is wrong (a fixed pool: `workers` connections at a time) brings
-// its own server, as a static `M::serve(listener, new_protocol, stop)`; kernel_pool does, with
-// a reactor.
+// its own server, as a static `M::serve(listener, new_protocol, accepted)` returning a handle
+// with stop(); kernel_pool does, with a reactor (kernel_threads/reactor.hpp).
 //
 // The load generator is a separate program (a `threadlab-echo-client`, or wrk), started with
 // posix_spawn and waited for with M::sleep_for between looks, so that waiting for it never
@@ -28,6 +28,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -166,6 +167,18 @@ void wait_for(child_process& child, std::chrono::milliseconds limit, const std::
   }
 }
 
+// brings_own_server<M> — M serves connections its own way (M::serve), not a thread each.
+struct probe_protocol {
+  bool on_data(const char*, std::size_t, std::string&) { return true; }
+};
+template <class M>
+constexpr bool brings_own_server = requires(typename M::listener& l,
+                                            std::atomic<std::uint64_t>& accepted) {
+  M::serve(
+      l, [] { return probe_protocol{}; }, accepted)
+      ->stop();
+};
+
 // thread_per_connection<M>(l, new_protocol, accepted) — the default server: accepts until l is
 // closed (operation_canceled), giving each connection a thread of its own that feeds every
 // chunk it reads to its protocol and writes the reply, until end of file or on_data's false;
@@ -201,39 +214,46 @@ void thread_per_connection(typename M::listener& l, NewProtocol new_protocol,
   connections.join_all();
 }
 
-// server<M> — serve<M>'s running instance: the acceptor (M::serve for models that bring their
-// own, thread_per_connection otherwise) on a thread of M, until stop().
+// server<M> — a running server: by default an acceptor thread of M running
+// thread_per_connection; for a model that brings its own (a static
+// `M::serve(listener, new_protocol, accepted)` returning a handle with stop()), that.
 template <net_model M>
 class server {
  public:
   // server(l, new_protocol) — starts serving l. l must outlive the server.
   template <class NewProtocol>
   server(typename M::listener& l, NewProtocol new_protocol) : listener_(l) {
-    acceptor_.spawn([this, new_protocol]() mutable {
-      if constexpr (requires { M::serve(listener_, new_protocol, accepted_); }) {
-        M::serve(listener_, new_protocol, accepted_);
-      } else {
+    if constexpr (brings_own_server<M>) {
+      std::shared_ptr own = M::serve(l, new_protocol, accepted_);
+      holder_ = own;
+      stop_ = [own] { own->stop(); };
+    } else {
+      acceptor_.spawn([this, new_protocol]() mutable {
         thread_per_connection<M>(listener_, new_protocol, accepted_);
-      }
-    });
+      });
+      stop_ = [this] {
+        listener_.close();
+        acceptor_.join_all();
+      };
+    }
   }
   server(const server&) = delete;
   server& operator=(const server&) = delete;
-  ~server() { listener_.close(); }  // on an error path: the group's destructor then joins
+  // ~server — on an error path: stop accepting; the members' destructors join what runs.
+  ~server() { listener_.close(); }
 
   // accepted() — connections accepted so far.
   std::uint64_t accepted() const noexcept { return accepted_.load(std::memory_order_relaxed); }
   // stop() — stop accepting, wait for every connection to end (their peers close them), and
   // rethrow what the server threw.
-  void stop() {
-    listener_.close();
-    acceptor_.join_all();
-  }
+  void stop() { stop_(); }
 
  private:
   typename M::listener& listener_;
   std::atomic<std::uint64_t> accepted_{0};
   support::thread_group<M> acceptor_{1};
+  std::shared_ptr<void> holder_;  // a model's own server, when it brings one
+  std::function<void()> stop_;
 };
 
 }  // namespace threadlab::workloads::net_support

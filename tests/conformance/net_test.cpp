@@ -80,6 +80,12 @@ TEST_CASE_TEMPLATE_DEFINE("net: 1 MiB is echoed intact, then end of file", M, ne
     skip_net<M>();
   } else {
     for_each_worker_count<M>("1 MiB echoed", [](const run_options& options) {
+      if (max_waiting_threads<M>(options, 2) < 2) {
+        MESSAGE(
+            "skipped at 1 worker: the server and the writer wait at once, and a pool of one "
+            "runs one of them at a time");
+        return;
+      }
       constexpr std::size_t size = 1 << 20;
       std::vector<char> sent(size);
       for (std::size_t i = 0; i < size; ++i) sent[i] = static_cast<char>(i * 131 + (i >> 11));
