@@ -39,7 +39,8 @@ class hybrid_bridge final : public ::hybrid::observer {
 
   void on_transition(const ::hybrid::transition& t) noexcept override {
     sink_.record_at(sink_.since_origin(t.timestamp_ns), t.thread_id,
-                    static_cast<std::int32_t>(t.worker_id), to_trace_state(t.state));
+                    static_cast<std::int32_t>(t.worker_id), to_trace_state(t.state),
+                    to_trace_wait(t.waiting), t.wait_detail);
   }
 
  private:

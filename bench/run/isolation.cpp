@@ -103,6 +103,8 @@ bool write_all(int fd, const std::string& text) {
       for (metric_value& m : meter.finish()) s.metrics.push_back(std::move(m));
       send({{"kind", "sample"}, {"index", k}, {"sample", sample_to_json(s)}});
     }
+  } catch (const cannot_run_here& e) {
+    send({{"kind", "skip"}, {"message", e.what()}});
   } catch (const wrong_result& e) {
     send({{"kind", "error"}, {"message", std::string("wrong result: ") + e.what()}});
   } catch (const std::exception& e) {
@@ -262,7 +264,9 @@ isolated_outcome run_isolated(const std::function<sample()>& once, const paramet
       try {
         const json message = json::parse(line);
         const std::string kind = message.at("kind").get<std::string>();
-        if (kind == "error") {
+        if (kind == "skip") {
+          outcome.skip = message.at("message").get<std::string>();
+        } else if (kind == "error") {
           outcome.error = fmt::format("{} (workload {} on model {}, {})",
                                       message.at("message").get<std::string>(), workload, model,
                                       run_label(lines + 1, params.warmup));
@@ -285,7 +289,7 @@ isolated_outcome run_isolated(const std::function<sample()>& once, const paramet
   outcome.rusage.peak_rss_bytes = static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;  // KiB
   outcome.rusage.voluntary_ctx_switches = static_cast<std::uint64_t>(usage.ru_nvcsw);
   outcome.rusage.involuntary_ctx_switches = static_cast<std::uint64_t>(usage.ru_nivcsw);
-  if (killed_by_watchdog || outcome.error) return outcome;
+  if (killed_by_watchdog || outcome.error || outcome.skip) return outcome;
   if (WIFSIGNALED(status)) {
     outcome.error =
         fmt::format("crashed: workload {} on model {} was killed by signal {} during {}", workload,

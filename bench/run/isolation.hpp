@@ -11,9 +11,10 @@
 //      pipe and forks.
 //   2. The child runs the warm-up runs and then the repetitions, writing one JSON line per run
 //      to the pipe: {"kind":"warmup","index":k}, {"kind":"sample","index":k,"sample":{...}}, or
-//      on an exception {"kind":"error","message":...}; then it leaves with _exit (no atexit
-//      handlers, no destructors of the parent's objects). Each repetition runs under a
-//      repetition_meter, whose counters are appended to its sample's metrics.
+//      on an exception {"kind":"error","message":...} ({"kind":"skip",...} for `cannot_run_here`);
+//      then it leaves with _exit (no atexit handlers, no destructors of the parent's objects). Each
+//      repetition runs under a repetition_meter, whose counters are appended to its sample's
+//      metrics.
 //   3. The parent reads lines under a watchdog: a deadline of timeout_s, reset at each line.
 //      When the deadline passes it SIGKILLs the child and records "hung: ...".
 //   4. At end of file (or after the kill) the parent reaps the child with wait4, which also
@@ -70,6 +71,7 @@ class repetition_meter {
 struct isolated_outcome {
   std::vector<sample> samples;       // one per completed repetition, in order
   std::optional<std::string> error;  // set when the child failed, hung or crashed
+  std::optional<std::string> skip;   // set when the workload said it cannot run here
   resource_usage rusage;             // of the child, from wait4
 };
 

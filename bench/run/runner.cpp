@@ -51,6 +51,10 @@ void fill_from_outcome(record& r, const isolated_outcome& outcome) {
   if (outcome.error) {
     r.status = record_status::error;
     r.reason = *outcome.error;
+  } else if (outcome.skip) {
+    r.status = record_status::skipped;
+    r.reason = *outcome.skip;
+    return;
   }
   try {
     r.metrics = summarize_samples(outcome.samples);

@@ -57,10 +57,20 @@ std::string chrome_trace_json(const timeline& tl, const trace_info& info) {
                      "\"ts\":{},\"dur\":{},\"cname\":\"{}\"",
                      trace_pid, tid, to_string(s.state), microseconds(s.begin_ns),
                      microseconds(s.end_ns - s.begin_ns), style_of(s.state).cname);
-      if (s.worker >= 0 || s.open) {
+      const std::string reason =
+          s.state == thread_state::blocked ? describe_wait(s.waiting, s.wait_detail) : "";
+      if (s.worker >= 0 || s.open || !reason.empty()) {
         fmt::format_to(it, ",\"args\":{{");
-        if (s.worker >= 0) fmt::format_to(it, "\"worker\":{}", s.worker);
-        if (s.open) fmt::format_to(it, "{}\"open\":true", s.worker >= 0 ? "," : "");
+        const char* comma = "";
+        if (s.worker >= 0) {
+          fmt::format_to(it, "\"worker\":{}", s.worker);
+          comma = ",";
+        }
+        if (s.open) {
+          fmt::format_to(it, "{}\"open\":true", comma);
+          comma = ",";
+        }
+        if (!reason.empty()) fmt::format_to(it, "{}\"reason\":{}", comma, quoted(reason));
         fmt::format_to(it, "}}");
       }
       fmt::format_to(it, "}}");

@@ -9,7 +9,8 @@
 //   - one complete event ("ph":"X") per span: name = the state ("created", "ready", "running",
 //     "blocked"), cat "state", ts and dur in microseconds (fractional: nanosecond precision),
 //     cname = style_of(state).cname, and args.worker on spans of models with workers. A span
-//     cut at the end of the trace carries args.open = true;
+//     cut at the end of the trace carries args.open = true; a blocked span whose model said what
+//     it waits for carries args.reason ("fd 12 readable", "a mutex", ...);
 //   - "displayTimeUnit": "ns", and "otherData" with the workload, model, configuration, size,
 //     workers, the model's provenance note (which states it observed, which it inferred),
 //     and the events recorded, dropped and the tracer's capacity; when events were

@@ -16,13 +16,15 @@ namespace {
 void append_span(thread_track& track, const trace_event& e, std::uint64_t next_ns, bool open) {
   if (!track.spans.empty()) {
     span& last = track.spans.back();
-    if (last.state == e.state && last.worker == e.worker && last.end_ns == e.time_ns) {
+    if (last.state == e.state && last.worker == e.worker && last.end_ns == e.time_ns &&
+        last.waiting == e.waiting && last.wait_detail == e.wait_detail) {
       last.end_ns = next_ns;
       last.open = open;
       return;
     }
   }
-  track.spans.push_back(span{e.time_ns, next_ns, e.state, e.worker, open});
+  track.spans.push_back(
+      span{e.time_ns, next_ns, e.state, e.worker, open, e.waiting, e.wait_detail});
 }
 
 // grouped(n) — n with thousands separators: 1000000 → "1,000,000".
@@ -97,6 +99,28 @@ timeline build_timeline(const trace_event* events, std::size_t count,
 
 timeline build_timeline(const tracer& t) {
   return build_timeline(t.events(), t.recorded(), t.names(), t.dropped(), t.capacity());
+}
+
+std::string describe_wait(wait_kind kind, std::uint64_t detail) {
+  switch (kind) {
+    case wait_kind::unknown:
+      return {};
+    case wait_kind::mutex:
+      return "a mutex";
+    case wait_kind::condition:
+      return "a condition variable";
+    case wait_kind::channel:
+      return "a channel";
+    case wait_kind::join:
+      return "a join";
+    case wait_kind::sleep:
+      return "a timer";
+    case wait_kind::readable:
+      return "fd " + std::to_string(detail) + " readable";
+    case wait_kind::writable:
+      return "fd " + std::to_string(detail) + " writable";
+  }
+  return {};
 }
 
 }  // namespace threadlab

@@ -60,6 +60,8 @@ struct span {
   thread_state state = thread_state::created;
   std::int32_t worker = -1;
   bool open = false;  // the thread's last span, cut at the timeline's end (no closing event)
+  wait_kind waiting = wait_kind::unknown;  // blocked: what for, when the model says
+  std::uint64_t wait_detail = 0;
 };
 
 // thread_track — one thread's spans, in time order and not overlapping.

@@ -53,13 +53,31 @@ constexpr std::string_view to_string(thread_state s) {
   return "?";
 }
 
+// wait_kind — what a blocked thread waits for, when its model says (unknown otherwise).
+enum class wait_kind : std::uint8_t {
+  unknown,
+  mutex,
+  condition,
+  channel,
+  join,
+  sleep,
+  readable,  // a socket (detail: its descriptor) to have data, a connection or end of file
+  writable,  // a socket to have room (or a connection to complete)
+};
+
+// describe_wait(kind, detail) — "fd 12 readable", "a mutex", ...; "" for unknown.
+std::string describe_wait(wait_kind kind, std::uint64_t detail);
+
 // trace_event — thread `thread` entered `state` at `time_ns` (steady clock, nanoseconds since
-// the tracer's origin), on kernel worker `worker` (-1 when the model has no workers).
+// the tracer's origin), on kernel worker `worker` (-1 when the model has no workers); for a
+// blocked thread, what it waits for.
 struct trace_event {
   std::uint64_t time_ns = 0;
   std::uint64_t thread = 0;  // unique within a run; assigned by the model's bridge
   std::int32_t worker = -1;
   thread_state state = thread_state::created;
+  wait_kind waiting = wait_kind::unknown;
+  std::uint64_t wait_detail = 0;  // readable / writable: the descriptor
 };
 
 // thread_totals — the kernel's accounting of one thread over its whole life (schedstat):
@@ -110,12 +128,13 @@ class tracer {
 
   // record_at(t, thread, worker, state) — append one event with a time the caller measured.
   void record_at(std::uint64_t time_ns, std::uint64_t thread, std::int32_t worker,
-                 thread_state state) noexcept {
+                 thread_state state, wait_kind waiting = wait_kind::unknown,
+                 std::uint64_t wait_detail = 0) noexcept {
     // relaxed: the cursor only hands out distinct slots; the slots are read after the run,
     // and run's return (a join) orders every write before that read.
     const std::size_t i = cursor_.fetch_add(1, std::memory_order_relaxed);
     if (i >= capacity_) return;  // full: counted by dropped()
-    slots_[i] = trace_event{time_ns, thread, worker, state};
+    slots_[i] = trace_event{time_ns, thread, worker, state, waiting, wait_detail};
   }
 
   // recorded() — events kept, in slot order (not sorted by time). Owner only, after the run.

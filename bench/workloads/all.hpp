@@ -6,6 +6,7 @@
 #include "bench/workload.hpp"
 #include "context_switch.hpp"
 #include "echo.hpp"
+#include "http.hpp"
 #include "memory.hpp"
 #include "mutex.hpp"
 #include "parallel_compute.hpp"
@@ -21,7 +22,7 @@ namespace threadlab {
 using all_workloads =
     type_list<workloads::spawn_join, workloads::pingpong, workloads::yield, workloads::skynet,
               workloads::ring, workloads::pipeline, workloads::mutex, workloads::parallel_compute,
-              workloads::memory, workloads::echo>;
+              workloads::memory, workloads::echo, workloads::http>;
 
 // Baselines are measured beside the models in the same run, with no model: the floor a model
 // can approach (a bare Boost.Context switch). Shape: like a workload, but

@@ -39,6 +39,17 @@
 
 namespace green_threads::detail {
 
+// wait_note — what the fiber about to block on this kernel thread waits for, when the code
+// that blocks it knows and says so (the netpoller does: poller::wait). The reporter attaches it
+// to that fiber's next blocked transition and clears it. The kernel thread's own: a fiber sets
+// it just before it suspends, and the pick_next that reports the block runs next on the same
+// thread.
+struct wait_note {
+  wait_kind waiting = wait_kind::unknown;
+  std::uint64_t detail = 0;
+};
+inline thread_local wait_note pending_wait{};
+
 // observation — what the kernel threads of one world share while it is observed. Owned by the
 // function that runs the world; outlives its algorithms.
 struct observation {
@@ -114,6 +125,8 @@ class transition_reporter {
 
   static thread_state leaving_state(boost::fibers::context* ctx) noexcept {
     if (!ctx->worker_is_linked()) return thread_state::terminated;
+    // Waiting on a socket: parked in the netpoller's own slot, not a Boost queue.
+    if (pending_wait.waiting != wait_kind::unknown) return thread_state::blocked;
     if (ctx->wait_is_linked() || ctx->sleep_is_linked()) return thread_state::blocked;
     return thread_state::ready;
   }
@@ -138,7 +151,13 @@ class transition_reporter {
     }
     if (tag->last == state) return;
     tag->last = state;
-    shared_->sink->on_transition(transition{tag->id, worker_, state, now});
+    transition t{tag->id, worker_, state, now};
+    if (state == thread_state::blocked) {
+      t.waiting = pending_wait.waiting;
+      t.wait_detail = pending_wait.detail;
+    }
+    pending_wait = {};
+    shared_->sink->on_transition(t);
   }
 
   observation* shared_;

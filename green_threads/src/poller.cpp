@@ -1,6 +1,8 @@
 // green_threads/src/poller.cpp — epoll, its interrupting eventfd, and the waits (poller.hpp).
 #include "poller.hpp"
 
+#include "observing.hpp"
+
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -84,6 +86,9 @@ void poller::wait(io_desc* d, bool reading, std::chrono::steady_clock::time_poin
   }
   waiter = self;
   ++waiting_;
+  // For a tracer, if the world is observed: what this fiber blocks on (observing.hpp).
+  pending_wait = wait_note{reading ? wait_kind::readable : wait_kind::writable,
+                           static_cast<std::uint64_t>(d->fd)};
   if (deadline == std::chrono::steady_clock::time_point::max()) {
     // release: pairs with the acquire CAS in wake (Boost's protocol for untimed waits).
     self->twstatus.store(not_timed, std::memory_order_release);

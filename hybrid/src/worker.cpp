@@ -99,8 +99,41 @@ std::uint64_t worker::next_thread_id() noexcept {
 
 __attribute__((cold, noinline)) void worker::report(thread_control* t, thread_state s) noexcept {
   auto now = std::chrono::steady_clock::now().time_since_epoch();
+  wait_kind waiting = wait_kind::unknown;
+  std::uint64_t detail = 0;
+  if (s == thread_state::blocked) {
+    switch (t->waiting_on) {
+      case wait_reason::none:
+        break;
+      case wait_reason::mutex:
+        waiting = wait_kind::mutex;
+        break;
+      case wait_reason::condition:
+        waiting = wait_kind::condition;
+        break;
+      case wait_reason::channel_push:
+      case wait_reason::channel_pop:
+        waiting = wait_kind::channel;
+        break;
+      case wait_reason::join:
+        waiting = wait_kind::join;
+        break;
+      case wait_reason::sleep:
+        waiting = wait_kind::sleep;
+        break;
+      case wait_reason::io_read:
+        waiting = wait_kind::readable;
+        detail = t->waiting_detail;
+        break;
+      case wait_reason::io_write:
+        waiting = wait_kind::writable;
+        detail = t->waiting_detail;
+        break;
+    }
+  }
   observer_->on_transition(transition{
-      t->id, index_, s, std::chrono::duration_cast<std::chrono::nanoseconds>(now).count()});
+      t->id, index_, s, std::chrono::duration_cast<std::chrono::nanoseconds>(now).count(), waiting,
+      detail});
 }
 
 void worker::run() {

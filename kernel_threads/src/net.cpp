@@ -75,7 +75,8 @@ void wait_ready(int fd, short events, deadline d, const std::atomic<bool>& close
     pollfd p{fd, events, 0};
     int rc = 0;
     {
-      blocked_scope blocked;
+      blocked_scope blocked(events == POLLIN ? wait_kind::readable : wait_kind::writable,
+                            static_cast<std::uint64_t>(fd));
       rc = ::poll(&p, 1, remaining_ms(d));
     }
     if (rc > 0) return;  // ready, or an error/hang-up the next call will report
@@ -113,12 +114,16 @@ std::size_t stream::read_some(void* buf, std::size_t n, deadline d) {
   for (;;) {
     // acquire: pairs with the release store in close(); a call after close() fails.
     if (closed_.load(std::memory_order_acquire)) fail_with(std::errc::operation_canceled, "closed");
-    if (d != forever) wait_ready(fd_, POLLIN, d, closed_);
-    ssize_t got = 0;
-    {
-      // With no deadline the thread sleeps here, in the kernel, until data or end of file.
-      blocked_scope blocked;
-      got = ::recv(fd_, buf, n, d == forever ? 0 : MSG_DONTWAIT);
+    // First without waiting; only a read that would block is one (and is reported as one).
+    ssize_t got = ::recv(fd_, buf, n, MSG_DONTWAIT);
+    if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      if (d != forever) {
+        wait_ready(fd_, POLLIN, d, closed_);
+        continue;
+      }
+      // No deadline: the thread sleeps in recv itself, in the kernel, until data or end of file.
+      blocked_scope blocked(wait_kind::readable, static_cast<std::uint64_t>(fd_));
+      got = ::recv(fd_, buf, n, 0);
     }
     if (got >= 0) {
       if (got == 0 && closed_.load(std::memory_order_acquire)) {
@@ -145,13 +150,17 @@ void stream::write_all(const void* buf, std::size_t n, deadline d) {
   std::size_t done = 0;
   while (done < n) {
     if (closed_.load(std::memory_order_acquire)) fail_with(std::errc::operation_canceled, "closed");
-    if (d != forever) wait_ready(fd_, POLLOUT, d, closed_);
-    ssize_t sent = 0;
-    {
-      blocked_scope blocked;
-      // MSG_NOSIGNAL: a peer that has gone is EPIPE here, not a SIGPIPE for the process.
-      sent = ::send(fd_, static_cast<const char*>(buf) + done, n - done,
-                    MSG_NOSIGNAL | (d == forever ? 0 : MSG_DONTWAIT));
+    const char* from = static_cast<const char*>(buf) + done;
+    // MSG_NOSIGNAL: a peer that has gone is EPIPE here, not a SIGPIPE for the process. First
+    // without waiting; only a write that would block is one (and is reported as one).
+    ssize_t sent = ::send(fd_, from, n - done, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      if (d != forever) {
+        wait_ready(fd_, POLLOUT, d, closed_);
+        continue;
+      }
+      blocked_scope blocked(wait_kind::writable, static_cast<std::uint64_t>(fd_));
+      sent = ::send(fd_, from, n - done, MSG_NOSIGNAL);
     }
     if (sent >= 0) {
       done += static_cast<std::size_t>(sent);
@@ -248,7 +257,7 @@ stream connect(std::string_view text, std::uint16_t port, deadline d) {
   stream s(fd);  // owns fd from here
   int rc = 0;
   {
-    blocked_scope blocked;
+    blocked_scope blocked(wait_kind::writable, static_cast<std::uint64_t>(fd));
     rc = ::connect(fd, reinterpret_cast<const sockaddr*>(&a.storage), a.length);
   }
   if (rc != 0 && errno == EINPROGRESS) {

@@ -163,3 +163,24 @@ TEST_CASE("trace program: a tiny --max-events drops, says so, and marks the file
   CHECK(doc["otherData"]["truncated"] == true);
   CHECK(trace_testing::check_chrome_trace(doc).problems.empty());
 }
+
+TEST_CASE("trace program: threads blocked on sockets say which descriptor they wait for") {
+  for (const char* model : {"kernel", "green", "hybrid"}) {
+    CAPTURE(model);
+    const std::string json = temp_path(std::string("http-") + model + ".json");
+    const process_result r = threadlab::testing::run_threadlab(
+        {"trace", "--workload", "http", "--model", model, "--output", json});
+    CAPTURE(r.err);
+    REQUIRE(r.status == 0);
+    const nlohmann::json doc = nlohmann::json::parse(slurp(json));
+    std::remove(json.c_str());
+    std::size_t on_sockets = 0;
+    for (const nlohmann::json& e : doc["traceEvents"]) {
+      if (e.value("ph", "") != "X" || e.value("name", "") != "blocked") continue;
+      if (!e.contains("args") || !e["args"].contains("reason")) continue;
+      const std::string reason = e["args"]["reason"];
+      if (reason.rfind("fd ", 0) == 0 && contains(reason, "readable")) ++on_sockets;
+    }
+    CHECK(on_sockets > 0);
+  }
+}

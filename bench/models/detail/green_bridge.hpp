@@ -24,7 +24,7 @@ class green_bridge final : public green_threads::observer {
 
   void on_transition(const green_threads::transition& t) noexcept override {
     const std::int32_t worker = has_workers_ ? static_cast<std::int32_t>(t.worker_id) : -1;
-    forward_transition(sink_, t.timestamp_ns, t.thread_id, worker, t.state, "fiber");
+    forward_transition(sink_, t, worker, "fiber");
   }
 
  private:

@@ -24,7 +24,7 @@ class kernel_bridge final : public kernel_threads::observer {
       : sink_(sink), name_prefix_(std::move(name_prefix)) {}
 
   void on_transition(const kernel_threads::transition& t) noexcept override {
-    forward_transition(sink_, t.timestamp_ns, t.thread_id, -1, t.state, name_prefix_);
+    forward_transition(sink_, t, -1, name_prefix_);
   }
 
   void on_accounting(const kernel_threads::kernel_accounting& a) noexcept override {

@@ -34,14 +34,41 @@ constexpr thread_state to_trace_state(State s) noexcept {
   return thread_state::created;
 }
 
-// forward_transition(sink, timestamp_ns, id, worker, state, name_prefix) — records the event
-// on sink and, when the thread is new, names it "<name_prefix> <id>" (a lock and an allocation:
-// only while tracing). Thread-safe as the tracer is.
-template <class State>
-void forward_transition(tracer& sink, std::int64_t timestamp_ns, std::uint64_t id,
-                        std::int32_t worker, State state, std::string_view name_prefix) noexcept {
-  sink.record_at(sink.since_origin(timestamp_ns), id, worker, to_trace_state(state));
-  if (state == State::created) {
+// to_trace_wait(w) — the tracer's name for a module's wait_kind (the same eight enumerators).
+template <class Wait>
+constexpr wait_kind to_trace_wait(Wait w) noexcept {
+  switch (w) {
+    case Wait::unknown:
+      return wait_kind::unknown;
+    case Wait::mutex:
+      return wait_kind::mutex;
+    case Wait::condition:
+      return wait_kind::condition;
+    case Wait::channel:
+      return wait_kind::channel;
+    case Wait::join:
+      return wait_kind::join;
+    case Wait::sleep:
+      return wait_kind::sleep;
+    case Wait::readable:
+      return wait_kind::readable;
+    case Wait::writable:
+      return wait_kind::writable;
+  }
+  return wait_kind::unknown;
+}
+
+// forward_transition(sink, t, worker, name_prefix) — records a module's transition t (its
+// thread_id, timestamp_ns, state, waiting and wait_detail) on sink as done by `worker`, and,
+// when the thread is new, names it "<name_prefix> <id>" (a lock and an allocation: only while
+// tracing). Thread-safe as the tracer is.
+template <class Transition>
+void forward_transition(tracer& sink, const Transition& t, std::int32_t worker,
+                        std::string_view name_prefix) noexcept {
+  const std::uint64_t id = t.thread_id;
+  sink.record_at(sink.since_origin(t.timestamp_ns), id, worker, to_trace_state(t.state),
+                 to_trace_wait(t.waiting), t.wait_detail);
+  if (t.state == decltype(t.state)::created) {
     try {
       std::string name(name_prefix);
       name += ' ';

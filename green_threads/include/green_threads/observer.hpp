@@ -55,12 +55,26 @@ constexpr const char* to_string(thread_state s) noexcept {
   return "?";
 }
 
+// wait_kind — what a blocked thread waits for, when known.
+enum class wait_kind : std::uint8_t {
+  unknown,
+  mutex,
+  condition,
+  channel,
+  join,
+  sleep,
+  readable,  // a socket to be readable (wait_detail: its descriptor)
+  writable,  // a socket to be writable
+};
+
 // transition — one state change of one green thread.
 struct transition {
   std::uint64_t thread_id = 0;  // 1, 2, ... in order of first sighting; unique within a world
   unsigned worker_id = 0;       // the kernel thread (0 for an N:1 world; the index for M:N)
   thread_state state = thread_state::created;  // the state entered
   std::int64_t timestamp_ns = 0;               // steady_clock, nanoseconds since its epoch
+  wait_kind waiting = wait_kind::unknown;      // blocked: what it waits for
+  std::uint64_t wait_detail = 0;               // readable / writable: the descriptor
 };
 
 // observer — receives transitions. on_transition is called on the kernel thread that made the

@@ -39,12 +39,26 @@ enum class thread_state : std::uint8_t {
 // to_string(s) — "created", "ready", "running", "blocked" or "terminated".
 const char* to_string(thread_state s) noexcept;
 
+// wait_kind — what a blocked thread waits for.
+enum class wait_kind : std::uint8_t {
+  unknown,
+  mutex,
+  condition,
+  channel,
+  join,
+  sleep,
+  readable,  // a socket to be readable (wait_detail: its descriptor)
+  writable,  // a socket to be writable
+};
+
 // transition — one state change of one thread.
 struct transition {
   std::uint64_t thread_id = 0;                 // the id printed as "#ID"
   unsigned worker_id = 0;                      // the worker that made the change
   thread_state state = thread_state::created;  // the state entered
   std::int64_t timestamp_ns = 0;               // steady_clock, nanoseconds since its epoch
+  wait_kind waiting = wait_kind::unknown;      // blocked: what it waits for
+  std::uint64_t wait_detail = 0;               // readable / writable: the descriptor
 };
 
 // observer — receives transitions. on_transition is called on the worker's kernel thread,

@@ -111,7 +111,7 @@ class channel {
         return closed_ || items_.size() < capacity_ || stop.stop_requested();
       };
       if (!room_or_closed()) {
-        blocked_scope blocked;  // observer hook: this push sleeps
+        blocked_scope blocked(wait_kind::channel);  // observer hook: this push sleeps
         not_full_.wait(lock, room_or_closed);
       }
       if (closed_ || items_.size() >= capacity_) return false;  // closed, or stopped while full
@@ -132,7 +132,7 @@ class channel {
         return closed_ || !items_.empty() || stop.stop_requested();
       };
       if (!item_or_closed()) {
-        blocked_scope blocked;  // observer hook: this pop sleeps
+        blocked_scope blocked(wait_kind::channel);  // observer hook: this pop sleeps
         not_empty_.wait(lock, item_or_closed);
       }
       if (items_.empty()) return std::nullopt;  // closed and drained, or stopped

@@ -16,8 +16,9 @@
 //   - Deadlines are std::chrono::steady_clock time points; `forever` (the default) means none.
 //   - Streams have TCP_NODELAY set: small messages go out at once (no Nagle delay), as request
 //     and response protocols want.
-// How a blocking call waits here: with no deadline, in the system call itself (recv, send,
-// accept, connect sleep in the kernel); with one, in poll(2) for the remaining time first.
+// How a blocking call waits here: it first tries without waiting (MSG_DONTWAIT); when that
+// would block, with no deadline it sleeps in the system call itself (recv, send, connect sleep
+// in the kernel), with one in poll(2) for the remaining time.
 #pragma once
 
 #include <atomic>

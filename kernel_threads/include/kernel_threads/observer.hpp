@@ -35,12 +35,26 @@ inline constexpr bool hooks_compiled = THREADLAB_TRACE_HOOKS != 0;
 // knows.
 enum class thread_state : std::uint8_t { created, ready, running, blocked, terminated };
 
+// wait_kind — what a blocked thread waits for, when known.
+enum class wait_kind : std::uint8_t {
+  unknown,
+  mutex,
+  condition,
+  channel,
+  join,
+  sleep,
+  readable,  // a socket to be readable (wait_detail: its descriptor)
+  writable,  // a socket to be writable
+};
+
 // transition — one state change of one kernel thread, as user space saw it.
 struct transition {
   std::uint64_t thread_id = 0;  // next_trace_id(): unique in the process, never reused
   unsigned worker_id = 0;       // always 0: the kernel, not this module, chooses the CPU
   thread_state state = thread_state::created;  // the state entered
   std::int64_t timestamp_ns = 0;               // steady_clock, nanoseconds since its epoch
+  wait_kind waiting = wait_kind::unknown;      // blocked: what it waits for
+  std::uint64_t wait_detail = 0;               // readable / writable: the descriptor
 };
 
 // kernel_accounting — the kernel's figures for one thread's whole life (schedstat).
@@ -100,11 +114,12 @@ struct observed {
 inline thread_local observed current_observed{};
 
 // report(state) — the calling thread entered state, if it is observed.
-inline void report(kernel_threads::thread_state state) noexcept {
+inline void report(kernel_threads::thread_state state, wait_kind waiting = wait_kind::unknown,
+                   std::uint64_t wait_detail = 0) noexcept {
   if constexpr (hooks_compiled) {
     const observed& o = current_observed;
     if (o.sink != nullptr) [[unlikely]] {
-      o.sink->on_transition(transition{o.id, 0, state, steady_now_ns()});
+      o.sink->on_transition(transition{o.id, 0, state, steady_now_ns(), waiting, wait_detail});
     }
   }
 }
@@ -147,7 +162,11 @@ class observed_thread {
 // the call that sleeps. Used by channel, mutex and condition_variable.
 class blocked_scope {
  public:
-  blocked_scope() noexcept { detail::report(thread_state::blocked); }
+  // blocked_scope(waiting, wait_detail) — what the call waits for, for the observer.
+  explicit blocked_scope(wait_kind waiting = wait_kind::unknown,
+                         std::uint64_t wait_detail = 0) noexcept {
+    detail::report(thread_state::blocked, waiting, wait_detail);
+  }
   ~blocked_scope() { detail::report(thread_state::running); }
   blocked_scope(const blocked_scope&) = delete;
   blocked_scope& operator=(const blocked_scope&) = delete;

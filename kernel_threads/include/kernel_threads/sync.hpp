@@ -46,7 +46,7 @@ class mutex {
   // Precondition: the calling thread does not hold it.
   void lock() {
     if (native_.try_lock()) return;
-    blocked_scope blocked;
+    blocked_scope blocked(wait_kind::mutex);
     native_.lock();
   }
   // try_lock() — takes the mutex if it is free; never sleeps.
@@ -74,7 +74,7 @@ class condition_variable {
   // wait(lock) — releases lock's mutex, sleeps until notified (or spuriously), re-acquires it.
   // Precondition: lock owns its mutex, on the calling thread.
   void wait(std::unique_lock<mutex>& lock) {
-    blocked_scope blocked;
+    blocked_scope blocked(wait_kind::condition);
     // The std::mutex inside is the one lock holds: adopt it for the standard wait, and give it
     // back (still locked) to lock afterwards.
     std::unique_lock<std::mutex> inner(lock.mutex()->native(), std::adopt_lock);

@@ -1,0 +1,274 @@
+// bench/workloads/http.hpp — an HTTP/1.1 keep-alive server under load from wrk.
+//
+// What it shows: the server people build with a threading model, driven by a load generator
+// nobody here wrote. `GET /` answers `Hello, World!\n` (with Content-Length); any other target
+// gets 404; a malformed request gets 400 and the connection is closed. Connections are kept
+// alive (HTTP/1.1's default) unless the client asks otherwise.
+//
+// Parsing: Boost.Beast's http::request_parser (header-only, in Debian's Boost 1.74, so nothing
+// new to install). It is incremental (it takes bytes as they arrive and says how many it used),
+// checks the request line and headers against RFC 7230 strictly, and bounds what it buffers (8
+// KiB of header, 1 MiB of body by default): the properties a server facing arbitrary input
+// needs, which a parser written here would have to earn. libhttp-parser-dev would do as well,
+// at the price of a package and a C callback interface.
+//
+// How: the body listens on 127.0.0.1 (a free port; the loopback only, never another
+// interface) and serves through net_support::server (a thread per connection; a model with a
+// server of its own uses that). Then it runs `wrk -t1 -c<size> -d1s --latency --timeout 2s
+// http://127.0.0.1:<port>/`, from Debian's wrk package, as a separate process, waits for it
+// without blocking a worker, and parses its report. Without wrk the pair is skipped, saying
+// so (scripts/deps.sh installs it).
+//
+// Checked: wrk ran to the end and counted no socket error (connect, read, write, timeout) and
+// no non-2xx response: each of those makes the run an error, not a number; the server accepted
+// every connection wrk opened.
+// Reported: requests_per_s (headline), latency_p50_ns, latency_p90_ns, latency_p99_ns,
+// transfer_bytes_per_s, connections.
+#pragma once
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include <boost/asio/buffer.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
+
+#include "bench/model.hpp"
+#include "bench/workload.hpp"
+#include "net_support.hpp"
+#include "support.hpp"
+
+namespace threadlab::workloads {
+
+// http_protocol — one connection's side of the server: requests in, responses out. Bytes are
+// kept until a request is complete (a request may arrive in pieces, or several in one read).
+class http_protocol {
+ public:
+  static constexpr std::string_view hello =
+      "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 14\r\n\r\nHello, World!\n";
+  static constexpr std::string_view not_found =
+      "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: 10\r\n\r\nnot found\n";
+  static constexpr std::string_view bad_request =
+      "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: 12\r\n"
+      "Connection: close\r\n\r\nbad request\n";
+  // max_pending — bytes kept while a request is incomplete: the parser's own header limit (8
+  // KiB) and then some; more is answered 400 and closed, never buffered without bound.
+  static constexpr std::size_t max_pending = 64 * 1024;
+
+  // on_data(data, n, reply) — feed n bytes; append the responses of every request they
+  // complete to reply. False: close the connection after reply (a malformed request, or the
+  // client asked to close).
+  bool on_data(const char* data, std::size_t n, std::string& reply) {
+    pending_.append(data, n);
+    std::size_t used = 0;
+    bool keep = true;
+    while (keep && used < pending_.size()) {
+      boost::beast::error_code ec;
+      const std::size_t took =
+          parser_->put(boost::asio::buffer(pending_.data() + used, pending_.size() - used), ec);
+      used += took;
+      if (ec == boost::beast::http::error::need_more) break;
+      if (ec) {
+        reply.append(bad_request);
+        return false;
+      }
+      if (!parser_->is_done()) {
+        if (took == 0) break;
+        continue;
+      }
+      const auto& request = parser_->get();
+      const bool found =
+          request.method() == boost::beast::http::verb::get && request.target() == "/";
+      reply.append(found ? hello : not_found);
+      keep = request.keep_alive();
+      parser_ = std::make_unique<parser>();
+    }
+    pending_.erase(0, used);
+    if (pending_.size() > max_pending) {
+      reply.append(bad_request);
+      return false;
+    }
+    return keep;
+  }
+
+ private:
+  using parser = boost::beast::http::request_parser<boost::beast::http::empty_body>;
+  std::string pending_;
+  std::unique_ptr<parser> parser_ = std::make_unique<parser>();  // Beast's parser cannot move
+};
+
+// wrk_report — what wrk printed, parsed.
+struct wrk_report {
+  double requests_per_s = 0;
+  double transfer_bytes_per_s = 0;
+  double p50_ns = 0, p90_ns = 0, p99_ns = 0;
+  std::uint64_t requests = 0;
+  std::uint64_t socket_errors = 0;  // connect + read + write + timeout
+  std::uint64_t non_2xx = 0;
+};
+
+// parse_wrk(text) — wrk 4's report (with --latency). Throws std::runtime_error naming what is
+// missing when the text is not one.
+inline wrk_report parse_wrk(const std::string& text);
+
+struct http {
+  static constexpr std::string_view name = "http";
+  static constexpr std::string_view description =
+      "HTTP/1.1 keep-alive hello server, a thread per connection, loaded by wrk: requests/s";
+  static constexpr capability requires_caps = capability::net;
+  // default_size — 64 connections (wrk -c64): many more than cores, few enough that every
+  // model holds them; --size sets it.
+  static constexpr std::uint64_t default_size = 64;
+  // smoke_size / trace_size — the test suite's size and `threadlab trace`'s (connections).
+  static constexpr std::uint64_t smoke_size = 8;
+  static constexpr std::uint64_t trace_size = 4;
+  // extra_threads — threads that are not connection handlers: the body and the acceptor.
+  static constexpr std::uint64_t extra_threads = 2;
+
+  template <model M>
+  static sample run(const run_options& opts, std::uint64_t size) {
+    if (size == 0) throw std::invalid_argument("http: size must be at least 1");
+    const std::string wrk = find_wrk();
+    sample s;
+    s.size = size;
+    if (!net_support::brings_own_server<M> && M::thread_limit < size + extra_threads) {
+      s.size = M::thread_limit > extra_threads ? M::thread_limit - extra_threads : 1;
+      s.scaled = true;
+      s.note = "scaled to " + support::grouped(s.size) + " connections: thread_limit " +
+               support::grouped(M::thread_limit) + " cannot hold a thread for each of " +
+               support::grouped(size);
+    }
+    const std::uint64_t connections = s.size;
+    net_support::raise_open_files(2 * connections + 64,
+                                  support::grouped(connections) + " connections");
+
+    std::string output;
+    int status = 0;
+    std::uint64_t accepted = 0;
+    M::run(opts, [&] {
+      auto l = M::listener::bind(net_support::loopback, 0);
+      net_support::server<M> srv(l, [] { return http_protocol{}; });
+      net_support::child_process client(
+          {wrk, "-t1", "-c" + std::to_string(connections), "-d1s", "--latency", "--timeout", "2s",
+           "http://127.0.0.1:" + std::to_string(l.local_port()) + "/"});
+      net_support::wait_for<M>(client, std::chrono::seconds(60), "wrk");
+      output = client.output();
+      status = client.status();
+      srv.stop();
+      accepted = srv.accepted();
+    });
+
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      throw wrong_result("http: wrk failed (status " + std::to_string(status) + "): " + output);
+    }
+    const wrk_report r = parse_wrk(output);
+    if (r.socket_errors != 0 || r.non_2xx != 0) {
+      throw wrong_result("http: wrk counted " + support::grouped(r.socket_errors) +
+                         " socket errors and " + support::grouped(r.non_2xx) +
+                         " non-2xx responses");
+    }
+    if (r.requests == 0) throw wrong_result("http: wrk completed no request");
+    if (accepted < connections) {
+      support::fail("http: connections the server accepted", connections, accepted);
+    }
+    s.metrics = {
+        support::metric("requests_per_s", "requests/s", r.requests_per_s, false),
+        support::metric("latency_p50_ns", "ns", r.p50_ns),
+        support::metric("latency_p90_ns", "ns", r.p90_ns),
+        support::metric("latency_p99_ns", "ns", r.p99_ns),
+        support::metric("transfer_bytes_per_s", "bytes/s", r.transfer_bytes_per_s, false),
+        support::metric("connections", "connections", static_cast<double>(connections), false),
+    };
+    s.check = support::grouped(r.requests) + " requests from wrk over " +
+              support::grouped(connections) + " connections, no socket error, all 2xx";
+    return s;
+  }
+
+  // find_wrk() — wrk's path from PATH; throws cannot_run_here when it is not installed.
+  static std::string find_wrk() {
+    const char* path = std::getenv("PATH");
+    std::stringstream dirs(path != nullptr ? path : "/usr/bin:/bin");
+    std::string dir;
+    while (std::getline(dirs, dir, ':')) {
+      const std::string candidate = (dir.empty() ? std::string(".") : dir) + "/wrk";
+      if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    }
+    throw cannot_run_here("wrk not installed (scripts/deps.sh installs it)");
+  }
+};
+
+inline wrk_report parse_wrk(const std::string& text) {
+  wrk_report r;
+  // scaled(value, unit) — a wrk figure with its unit: time to ns, size to bytes.
+  auto scaled = [](double value, const std::string& unit) {
+    if (unit == "us") return value * 1e3;
+    if (unit == "ms") return value * 1e6;
+    if (unit == "s") return value * 1e9;
+    if (unit == "m") return value * 60e9;
+    if (unit == "B") return value;
+    if (unit == "KB") return value * 1024;
+    if (unit == "MB") return value * 1024 * 1024;
+    if (unit == "GB") return value * 1024.0 * 1024 * 1024;
+    throw std::runtime_error("http: unknown unit '" + unit + "' in wrk's report");
+  };
+  // number_unit(s) — "1.23ms" as (1.23, "ms").
+  auto number_unit = [](const std::string& s) {
+    std::size_t end = 0;
+    const double value = std::stod(s, &end);
+    return std::pair<double, std::string>{value, s.substr(end)};
+  };
+  bool have_rps = false, have_requests = false, have_latency = false;
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::istringstream words(line);
+    std::string first;
+    words >> first;
+    if (first == "50%" || first == "90%" || first == "99%") {
+      std::string figure;
+      words >> figure;
+      const auto [value, unit] = number_unit(figure);
+      (first == "50%" ? r.p50_ns : first == "90%" ? r.p90_ns : r.p99_ns) = scaled(value, unit);
+      have_latency = true;
+    } else if (first == "Requests/sec:") {
+      words >> r.requests_per_s;
+      have_rps = true;
+    } else if (first == "Transfer/sec:") {
+      std::string figure;
+      words >> figure;
+      const auto [value, unit] = number_unit(figure);
+      r.transfer_bytes_per_s = scaled(value, unit);
+    } else if (line.find(" requests in ") != std::string::npos) {
+      r.requests = std::stoull(first);
+      have_requests = true;
+    } else if (first == "Socket") {  // Socket errors: connect 0, read 0, write 0, timeout 0
+      std::string word;
+      while (words >> word) {
+        if (!word.empty() && std::isdigit(static_cast<unsigned char>(word[0]))) {
+          r.socket_errors += std::stoull(word);
+        }
+      }
+    } else if (first == "Non-2xx") {  // Non-2xx or 3xx responses: 5
+      const auto colon = line.rfind(':');
+      r.non_2xx = std::stoull(line.substr(colon + 1));
+    }
+  }
+  if (!have_rps || !have_requests || !have_latency) {
+    throw std::runtime_error("http: not a wrk --latency report: " + text);
+  }
+  return r;
+}
+
+}  // namespace threadlab::workloads
