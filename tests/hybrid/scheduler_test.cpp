@@ -30,12 +30,6 @@ void busy_for(std::chrono::microseconds d) {
   }
 }
 
-double process_cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
 }  // namespace
 
 TEST_CASE("every worker runs threads and stealing happens") {
@@ -244,9 +238,9 @@ TEST_CASE("idle workers sleep instead of polling") {
       for (int i = 0; i < 16; ++i)
         ts.push_back(hybrid::spawn([] { busy_for(std::chrono::microseconds(500)); }));
       for (auto& t : ts) t.join();
-      double before = process_cpu_seconds();
+      double before = hybrid_test::process_cpu_seconds();
       hybrid::this_thread::sleep_for(std::chrono::milliseconds(300));
-      cpu_during_sleep = process_cpu_seconds() - before;
+      cpu_during_sleep = hybrid_test::process_cpu_seconds() - before;
     });
     // Polling workers would burn ~0.3 s each; sleeping ones next to nothing. The bound is
     // loose (a tenth of one worker polling) for a noisy machine.

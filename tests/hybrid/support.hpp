@@ -1,6 +1,8 @@
 // tests/hybrid/support.hpp — helpers shared by the hybrid tests.
 #pragma once
 
+#include <time.h>
+
 #include <hybrid/runtime.hpp>
 
 #include <initializer_list>
@@ -18,6 +20,13 @@ inline constexpr bool thread_sanitizer = true;
 #else
 inline constexpr bool thread_sanitizer = false;
 #endif
+
+// process_cpu_seconds() — the CPU time every thread of this process has used so far.
+inline double process_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
 
 // with_workers(n) — options for a run with n workers and the default stack.
 inline hybrid::options with_workers(unsigned n) {
