@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <stop_token>
 #include <string>
 #include <string_view>
@@ -97,6 +98,27 @@ struct run_options {
   // hook). Not owned; outlives run().
   tracer* trace = nullptr;
 };
+
+// cannot_run_here — this machine cannot run the pair: a program the workload drives (such as
+// wrk) is not installed, or the kernel refuses what the model needs (io_uring disabled). Thrown
+// by a workload or by M::run; the runner reports the pair as skipped with what() as the reason,
+// like a missing capability: not an error, and never a number.
+class cannot_run_here : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// unavailable_here<M>() — why M cannot run on this machine, or "" when it can: M::unavailable()
+// for a model that declares it (optional: most models always run), else "". A model that
+// declares it throws cannot_run_here from M::run with the same text.
+template <class M>
+std::string unavailable_here() {
+  if constexpr (requires { M::unavailable(); }) {
+    return M::unavailable();
+  } else {
+    return {};
+  }
+}
 
 // resolved_workers(o) — o.workers with 0 replaced by the core count (at least 1: the standard
 // lets hardware_concurrency() return 0 when it cannot tell). Inline, so that header-only

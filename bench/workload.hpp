@@ -63,14 +63,6 @@ class wrong_result : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// cannot_run_here — the workload cannot run on this machine (a program it drives, such as wrk, is
-// not installed). The runner reports the pair as skipped with what() as the reason, like a
-// missing capability: not an error, and never a number.
-class cannot_run_here : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
 // workload — the static shape every workload has.
 template <class W>
 concept workload = requires {

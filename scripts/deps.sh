@@ -6,6 +6,7 @@ set -euo pipefail
 
 packages=(g++ make cmake git pkg-config
           libboost-context-dev libboost-fiber-dev libfmt-dev libcli11-dev nlohmann-json3-dev
+          liburing-dev
           wrk)
 if [[ "${1:-}" == "--tests" ]]; then
   packages+=(doctest-dev clang-format clang)

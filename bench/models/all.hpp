@@ -13,7 +13,7 @@
 namespace threadlab {
 
 using all_models = type_list<models::kernel, models::kernel_pool, models::green,
-                             models::boost_fiber_ws, models::hybrid>;
+                             models::boost_fiber_ws, models::hybrid, models::hybrid_uring>;
 
 // Every entry satisfies the contract; one that does not fails to compile here, naming the
 // requirement it misses.

@@ -49,12 +49,19 @@ class hybrid_bridge final : public ::hybrid::observer {
 
 }  // namespace detail
 
-// hybrid — M:N: cheap threads like green threads, on every core like kernel threads. A
-// blocking system call still blocks its worker (no hand-off): no blocking_syscalls.
-struct hybrid {
-  static constexpr std::string_view name = "hybrid";
+// hybrid_on<Io> — M:N: cheap threads like green threads, on every core like kernel threads,
+// with sockets waiting through Io (::hybrid::io_backend). A blocking system call still blocks
+// its worker (no hand-off): no blocking_syscalls. The two back ends are two models, `hybrid`
+// (epoll, readiness) and `hybrid_uring` (io_uring, completion), so that the net workloads
+// compare them side by side; on everything else they are the same scheduler.
+template <::hybrid::io_backend Io>
+struct hybrid_on {
+  static constexpr bool uring = Io == ::hybrid::io_backend::io_uring;
+  static constexpr std::string_view name = uring ? "hybrid_uring" : "hybrid";
   static constexpr std::string_view description =
-      "M:N green threads on M kernel workers (our work-stealing scheduler on Boost.Context)";
+      uring ? "hybrid with io_uring sockets: operations submitted to a ring per worker"
+            : "M:N green threads on M kernel workers (our work-stealing scheduler on "
+              "Boost.Context)";
   static constexpr capability capabilities = capability::multicore | capability::waits_on_threads |
                                              capability::many_threads | capability::net;
   // thread_limit — a budget for default runs: skynet's full tree (1,111,111 threads) fits,
@@ -68,12 +75,13 @@ struct hybrid {
   template <class T>
   using channel = ::hybrid::channel<T>;
 
-  // world_options(opts) — opts.workers (0: one per core, ::hybrid::default_workers()) and
-  // opts.stack_size (0: 64 KiB).
+  // world_options(opts) — opts.workers (0: one per core, ::hybrid::default_workers()),
+  // opts.stack_size (0: 64 KiB) and the I/O back end.
   static ::hybrid::options world_options(const run_options& opts) {
     ::hybrid::options o;
     o.workers = opts.workers;
     o.stack_size = opts.stack_size;
+    o.io = Io;
     return o;
   }
 
@@ -81,10 +89,18 @@ struct hybrid {
     return ::hybrid::describe(world_options(opts));
   }
 
+  // unavailable() — why this machine cannot run the model: the kernel refuses io_uring (only
+  // hybrid_uring can be refused).
+  static std::string unavailable() { return uring ? ::hybrid::io_uring_unavailable() : ""; }
+
   // run(opts, body) — one M:N world. With opts.trace, the scheduler's observer reports every
-  // transition through a hybrid_bridge, with the worker that made it.
+  // transition through a hybrid_bridge, with the worker that made it. Throws cannot_run_here
+  // when unavailable().
   template <class Body>
   static void run(const run_options& opts, Body&& body) {
+    if constexpr (uring) {
+      if (std::string why = unavailable(); !why.empty()) throw cannot_run_here(why);
+    }
     ::hybrid::options o = world_options(opts);
     std::optional<detail::hybrid_bridge> bridge;
     if (opts.trace != nullptr) {
@@ -101,7 +117,7 @@ struct hybrid {
     return ::hybrid::spawn(std::forward<Fn>(fn));
   }
 
-  // listener, stream, connect — sockets on the run's netpoller: a wait parks the green thread.
+  // listener, stream, connect — sockets of the run's back end: a wait parks the green thread.
   using listener = ::hybrid::net::listener;
   using stream = ::hybrid::net::stream;
   static stream connect(std::string_view address, std::uint16_t port,
@@ -117,6 +133,10 @@ struct hybrid {
   }
 };
 
-static_assert(threadlab::net_model<hybrid>);
+// Named types rather than aliases, so that test names and messages say "hybrid".
+struct hybrid : hybrid_on<::hybrid::io_backend::epoll> {};
+struct hybrid_uring : hybrid_on<::hybrid::io_backend::io_uring> {};
+
+static_assert(threadlab::net_model<hybrid> && threadlab::net_model<hybrid_uring>);
 
 }  // namespace threadlab::models

@@ -1,9 +1,15 @@
 // hybrid/src/net.cpp — TCP sockets whose waits park the green thread (hybrid/net.hpp): the
 // thread's side of the netpoller's wait-slot protocol (poller.hpp).
 //
-// Every call has the same shape: try the system call on the non-blocking descriptor; on EAGAIN
-// wait on the slot of the direction it needs (wait_io) and try again. A wake-up is a hint: the
-// call is always retried, and the deadline and close() are checked each time round.
+// With the epoll back end every call has the same shape: try the system call on the
+// non-blocking descriptor; on EAGAIN wait on the slot of the direction it needs (wait_io) and
+// try again. A wake-up is a hint: the call is always retried, and the deadline and close() are
+// checked each time round.
+//
+// With the io_uring back end (options::io) a call submits the operation itself to its worker's
+// ring and parks until it completes (ring_call; the protocol is in ring.hpp). Its descriptors
+// are blocking and not watched by epoll. close() still works by shutting the socket down: the
+// pending operation completes (end of file, or an error), and the woken thread finds `closing`.
 #include <hybrid/net.hpp>
 
 #include <arpa/inet.h>
@@ -18,6 +24,7 @@
 #include <utility>
 
 #include "poller.hpp"
+#include "ring.hpp"
 #include "scheduler.hpp"
 #include "worker.hpp"
 
@@ -69,6 +76,51 @@ void wait_io(io_desc* d, std::atomic<std::uintptr_t>& slot, detail::wait_reason 
   self->waiting_detail = static_cast<std::uint64_t>(d->fd);
   w.park_current(detail::pending_action{detail::after_switch::io_wait, &slot, dl});
   self->waiting_on = detail::wait_reason::none;
+}
+
+// ring_call(w, d, why, dl, prep) — one operation through w's ring (w: the caller's worker, with
+// the io_uring back end): prep(sqe) fills the SQE, the thread parks until the completion, and
+// the result comes back (bytes, a descriptor, or -errno). Throws timed_out at dl and
+// operation_canceled when d was closed meanwhile.
+template <class Prep>
+int ring_call(detail::worker& w, io_desc* d, detail::wait_reason why, deadline dl, Prep&& prep) {
+  detail::ring& r = *w.io_ring();
+  const bool timed = dl != forever;
+  for (;;) {
+    if (timed && deadline::clock::now() >= dl) fail_with(std::errc::timed_out, "deadline");
+    detail::io_op op;
+    detail::thread_control* self = w.current();
+    op.thread = self;
+    io_uring_sqe* sqe = r.operation(timed);
+    prep(sqe);
+    ::io_uring_sqe_set_data(sqe, &op);
+    if (timed) {
+      const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(dl.time_since_epoch());
+      r.link_timeout(sqe, op, ns.count());
+    }
+    r.count_submitted();
+    while (!r.submit()) w.reap_ring();  // the completion queue is full: make room first
+    self->waiting_on = why;
+    self->waiting_detail = static_cast<std::uint64_t>(d->fd);
+    // Parks until w reaps the completion; the thread may resume on another worker.
+    w.park_current(detail::pending_action{detail::after_switch::ring_wait, nullptr, dl});
+    self->waiting_on = detail::wait_reason::none;
+    check_open(d);
+    if (op.result == -ECANCELED && timed) fail_with(std::errc::timed_out, "deadline");
+    if (op.result == -EINTR || op.result == -EAGAIN) continue;
+    return op.result;
+  }
+}
+
+// ring_worker() — the caller's worker when it has a ring (io_uring back end), else nullptr.
+detail::worker* ring_worker() {
+  detail::worker& w = run_worker();
+  return w.io_ring() != nullptr ? &w : nullptr;
+}
+
+// socket_flags() — blocking descriptors with a ring, non-blocking ones with epoll.
+int socket_flags() {
+  return run_worker().io_ring() != nullptr ? SOCK_CLOEXEC : SOCK_NONBLOCK | SOCK_CLOEXEC;
 }
 
 // again(e) — the descriptor would block: wait and retry.
@@ -126,12 +178,13 @@ address parse(std::string_view text, std::uint16_t port) {
   return a;
 }
 
-// registered(fd) — fd (non-blocking) registered with the run's poller; fd is closed if that
-// fails.
+// registered(fd) — fd's descriptor from the run's poller (watched by epoll unless the worker
+// has a ring); fd is closed if that fails.
 std::pair<detail::poller*, io_desc*> registered(int fd) {
-  detail::poller* p = &run_worker().sched().io;
+  detail::worker& w = run_worker();
+  detail::poller* p = &w.sched().io;
   try {
-    return {p, p->open(fd)};
+    return {p, p->open(fd, w.io_ring() == nullptr)};
   } catch (...) {
     ::close(fd);
     throw;
@@ -159,6 +212,14 @@ stream::~stream() { release(poller_, desc_); }
 int stream::native_handle() const noexcept { return desc_ ? desc_->fd : -1; }
 
 std::size_t stream::read_some(void* buf, std::size_t n, deadline d) {
+  check_open(desc_);
+  if (detail::worker* w = ring_worker()) {
+    const int fd = desc_->fd;
+    const int got = ring_call(*w, desc_, detail::wait_reason::io_read, d,
+                              [&](io_uring_sqe* s) { ::io_uring_prep_recv(s, fd, buf, n, 0); });
+    if (got < 0) fail(-got, "recv");
+    return static_cast<std::size_t>(got);
+  }
   for (;;) {
     check_open(desc_);
     const ssize_t got = ::recv(desc_->fd, buf, n, 0);
@@ -181,6 +242,19 @@ std::size_t stream::read_exact(void* buf, std::size_t n, deadline d) {
 
 void stream::write_all(const void* buf, std::size_t n, deadline d) {
   std::size_t done = 0;
+  check_open(desc_);
+  if (detail::worker* w = ring_worker()) {
+    const int fd = desc_->fd;
+    while (done < n) {
+      const int sent = ring_call(*w, desc_, detail::wait_reason::io_write, d, [&](io_uring_sqe* s) {
+        ::io_uring_prep_send(s, fd, static_cast<const char*>(buf) + done, n - done, MSG_NOSIGNAL);
+      });
+      if (sent < 0) fail(-sent, "send");
+      done += static_cast<std::size_t>(sent);
+      w = ring_worker();  // the thread may have moved to another worker
+    }
+    return;
+  }
   while (done < n) {
     check_open(desc_);
     // MSG_NOSIGNAL: a peer that has gone is EPIPE here, not a SIGPIPE for the process.
@@ -223,7 +297,7 @@ int listener::native_handle() const noexcept { return desc_ ? desc_->fd : -1; }
 
 listener listener::bind(std::string_view text, std::uint16_t port, int backlog) {
   const address a = parse(text, port);
-  const int fd = ::socket(a.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  const int fd = ::socket(a.family, SOCK_STREAM | socket_flags(), 0);
   if (fd < 0) fail(errno, "socket");
   const int on = 1;
   ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
@@ -248,15 +322,29 @@ std::uint16_t listener::local_port() const {
 }
 
 stream listener::accept(deadline d) {
+  // accepted(fd) — a stream for a new connection's descriptor.
+  const auto accepted = [](int fd) {
+    const int on = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+    const auto [p, desc] = registered(fd);
+    return stream(p, desc);
+  };
+  check_open(desc_);
+  if (detail::worker* w = ring_worker()) {
+    const int listen_fd = desc_->fd;
+    for (;;) {
+      const int fd = ring_call(*w, desc_, detail::wait_reason::io_read, d, [&](io_uring_sqe* s) {
+        ::io_uring_prep_accept(s, listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+      });
+      if (fd >= 0) return accepted(fd);
+      if (-fd != ECONNABORTED) fail(-fd, "accept");
+      w = ring_worker();
+    }
+  }
   for (;;) {
     check_open(desc_);
     const int fd = ::accept4(desc_->fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd >= 0) {
-      const int on = 1;
-      ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
-      const auto [p, desc] = registered(fd);
-      return stream(p, desc);
-    }
+    if (fd >= 0) return accepted(fd);
     if (errno == EINTR || errno == ECONNABORTED) continue;
     if (!again(errno)) {
       check_open(desc_);  // closed meanwhile: that is the reason
@@ -272,11 +360,16 @@ void listener::close() noexcept { close_desc(poller_, desc_); }
 
 stream connect(std::string_view text, std::uint16_t port, deadline d) {
   const address a = parse(text, port);
-  const int fd = ::socket(a.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  const int fd = ::socket(a.family, SOCK_STREAM | socket_flags(), 0);
   if (fd < 0) fail(errno, "socket");
   const auto [p, desc] = registered(fd);
   stream s(p, desc);  // owns fd from here
-  if (::connect(fd, reinterpret_cast<const sockaddr*>(&a.storage), a.length) != 0) {
+  if (detail::worker* w = ring_worker()) {
+    const int rc = ring_call(*w, desc, detail::wait_reason::io_write, d, [&](io_uring_sqe* q) {
+      ::io_uring_prep_connect(q, fd, reinterpret_cast<const sockaddr*>(&a.storage), a.length);
+    });
+    if (rc < 0) fail(-rc, "connect");
+  } else if (::connect(fd, reinterpret_cast<const sockaddr*>(&a.storage), a.length) != 0) {
     if (errno != EINPROGRESS) fail(errno, "connect");
     // The handshake completes (or fails) when the socket becomes writable.
     for (;;) {

@@ -60,14 +60,13 @@ bool parker::park(std::chrono::steady_clock::time_point deadline) noexcept {
   }
 }
 
-bool parker::park_polling(poller& p, std::chrono::steady_clock::time_point deadline,
-                          ready_list& woken) {
-  poller_.store(&p, std::memory_order_relaxed);  // published by the CAS below
+bool parker::park_in(sleeper& s, std::chrono::steady_clock::time_point deadline) {
+  sleeper_.store(&s, std::memory_order_relaxed);  // published by the CAS below
   std::uint32_t expected = notified;
   // acquire: as in park().
   if (state_.compare_exchange_strong(expected, empty, std::memory_order_acquire)) return true;
   expected = empty;
-  // acq_rel: release publishes poller_ to unpark's acquire exchange.
+  // acq_rel: release publishes sleeper_ to unpark's acquire exchange.
   if (!state_.compare_exchange_strong(expected, polling, std::memory_order_acq_rel)) {
     state_.store(empty, std::memory_order_relaxed);  // notified between the two CASes
     return true;
@@ -79,21 +78,21 @@ bool parker::park_polling(poller& p, std::chrono::steady_clock::time_point deadl
     timeout_ms =
         left.count() <= 0 ? 0 : static_cast<int>(std::min<long long>(left.count(), 1 << 30));
   }
-  p.poll(timeout_ms, woken);
+  s.sleep(timeout_ms);
   expected = polling;
   if (state_.compare_exchange_strong(expected, empty, std::memory_order_acquire)) return false;
-  state_.store(empty, std::memory_order_relaxed);  // unparked while polling: consume it
+  state_.store(empty, std::memory_order_relaxed);  // unparked while asleep there: consume it
   return true;
 }
 
 void parker::unpark() noexcept {
   // acq_rel: release publishes the waker's writes (pairs with the acquire CASes in park and
-  // park_polling); acquire sees poller_ as published by park_polling's CAS.
+  // park_in); acquire sees sleeper_ as published by park_in's CAS.
   const std::uint32_t previous = state_.exchange(notified, std::memory_order_acq_rel);
   if (previous == parked) {
     futex_wake_one(&state_);
   } else if (previous == polling) {
-    poller_.load(std::memory_order_relaxed)->interrupt();
+    sleeper_.load(std::memory_order_relaxed)->interrupt();
   }
 }
 

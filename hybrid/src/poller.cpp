@@ -38,7 +38,7 @@ poller::~poller() {
   ::close(epoll_fd_);
 }
 
-io_desc* poller::open(int fd) {
+io_desc* poller::open(int fd, bool watch) {
   io_desc* d = nullptr;
   {
     const os_lock guard(pool_mutex_);
@@ -56,6 +56,8 @@ io_desc* poller::open(int fd) {
   // release: a waker that finds this descriptor through an event sees it reset (the epoll_ctl
   // below is itself a full barrier in the kernel; the order here is for the reader's sake).
   d->closing.store(false, std::memory_order_release);
+  d->watched = watch;
+  if (!watch) return d;
   epoll_event ev{};
   ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
   ev.data.ptr = d;
@@ -68,7 +70,7 @@ io_desc* poller::open(int fd) {
 }
 
 void poller::release(io_desc* d) noexcept {
-  if (d->fd >= 0) ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, d->fd, nullptr);
+  if (d->fd >= 0 && d->watched) ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, d->fd, nullptr);
   d->fd = -1;
   const os_lock guard(pool_mutex_);
   d->next_free = free_;

@@ -48,6 +48,7 @@ struct io_desc {
   // closing — set by close(): every wait on this descriptor fails from then on. release:
   // pairs with the acquire load of a woken waiter (net.cpp).
   std::atomic<bool> closing{false};
+  bool watched = false;          // registered with epoll (false with the io_uring back end)
   io_desc* next_free = nullptr;  // the pool's free list; guarded by the pool's mutex
 };
 
@@ -63,9 +64,10 @@ class poller {
   poller(const poller&) = delete;
   poller& operator=(const poller&) = delete;
 
-  // open(fd) — a descriptor for fd from the pool, registered with epoll. Throws
+  // open(fd, watch) — a descriptor for fd from the pool, registered with epoll when watch (the
+  // io_uring back end does not watch: its operations complete by themselves). Throws
   // std::system_error (EPOLL_CTL_ADD failing: ENOMEM, or the user's max_user_watches).
-  io_desc* open(int fd);
+  io_desc* open(int fd, bool watch = true);
   // release(d) — unregister d (the caller closes its fd afterwards) and return it to the pool.
   void release(io_desc* d) noexcept;
 

@@ -9,11 +9,14 @@
 #include <string>
 #include <thread>
 
+#include "ring.hpp"
 #include "scheduler.hpp"
 
 namespace hybrid {
 
 unsigned default_workers() noexcept { return std::max(1u, std::thread::hardware_concurrency()); }
+
+std::string io_uring_unavailable() { return detail::ring_unavailable_reason(); }
 
 std::string describe(const options& o) {
   unsigned workers = o.workers == 0 ? default_workers() : o.workers;
@@ -24,7 +27,8 @@ std::string describe(const options& o) {
          std::to_string(local_queue_capacity) +
          " (Chase-Lev, steal half when not draining) lifo_limit=" +
          std::to_string(lifo_streak_limit) +
-         " switch=direct thread-to-thread (Boost.Context fcontext)";
+         " switch=direct thread-to-thread (Boost.Context fcontext) io=" +
+         (o.io == io_backend::io_uring ? "io_uring (a ring per worker)" : "epoll (one netpoller)");
 }
 
 namespace detail {

@@ -207,7 +207,7 @@ scheduler::scheduler(const options& o)
       observer_(o.observer) {
   unsigned n = o.workers == 0 ? default_workers() : o.workers;
   workers_.reserve(n);
-  for (unsigned i = 0; i < n; ++i) workers_.push_back(std::make_unique<worker>(*this, i));
+  for (unsigned i = 0; i < n; ++i) workers_.push_back(std::make_unique<worker>(*this, i, o.io));
   idle_.reserve(n);
 }
 
@@ -262,7 +262,27 @@ bool scheduler::enter_idle(worker& w, bool forever) {
     finish_run_locked();
     return false;
   }
+  // Everyone is idle, but some only until a timer. That timer may be the deadline of a socket
+  // read its data beat, whose thread has finished: woken, the worker drops it (park_worker) and,
+  // if nothing else is pending, idles forever too, and the run ends now instead of at the
+  // deadline.
+  if (forever && idle_.size() == worker_count()) wake_timed_sleepers_locked();
   return true;
+}
+
+void scheduler::wake_timed_sleepers_locked() {
+  for (std::size_t i = 0; i < idle_.size();) {
+    worker* w = idle_[i];
+    if (w->idle_forever) {
+      ++i;
+      continue;
+    }
+    idle_.erase(idle_.begin() + static_cast<std::ptrdiff_t>(i));
+    w->in_idle_list = false;
+    sleeping_.fetch_sub(1, std::memory_order_relaxed);
+    searching_.fetch_add(1, std::memory_order_seq_cst);  // counted for w, as in wake_one
+    w->parking().unpark();
+  }
 }
 
 bool scheduler::leave_idle(worker& w) {

@@ -59,6 +59,9 @@ class scheduler {
  private:
   void wake_one() noexcept;
   void finish_run_locked() HYBRID_REQUIRES(idle_mutex_);  // every worker is idle forever
+  // wake_timed_sleepers_locked() — every worker is idle, some only until a timer: wake those,
+  // so that they look again (their timers may be stale I/O deadlines of threads that are gone).
+  void wake_timed_sleepers_locked() HYBRID_REQUIRES(idle_mutex_);
 
   std::vector<std::unique_ptr<worker>> workers_;
   hybrid::observer* observer_;

@@ -84,12 +84,14 @@ thread_control* running_thread_for_signal() noexcept {
   return tls_worker ? tls_worker->current() : nullptr;
 }
 
-worker::worker(scheduler& s, unsigned index)
+worker::worker(scheduler& s, unsigned index, io_backend io)
     : sched_(s),
       index_(index),
       observer_(s.observer()),
       local_(queue_.owner_handle()),
-      rng_(index * 2654435761u + 1) {
+      rng_(index * 2654435761u + 1),
+      in_poller_(s.io, woken_),
+      ring_(io == io_backend::io_uring ? std::make_unique<ring>() : nullptr) {
   stack_cache_.stacks.reserve(stack_pool::cache_capacity);
 }
 
@@ -143,6 +145,7 @@ void worker::run() {
   local_.bind_to_caller();
   timers_.bind_to_caller();
   views_.assign(sched_.worker_count(), victim_view{});
+  if (ring_ != nullptr) ring_->bind_to_caller();
   sanitizer::worker_started(sanitizer_state);
   alt_signal_stack alt;
   while (thread_control* t = find_work()) {
@@ -221,7 +224,24 @@ void worker::after_switch_out(thread_control* t) {
       observe(t, thread_state::blocked);
       park_on_io(t, static_cast<std::atomic<std::uintptr_t>*>(pending.object), pending.deadline);
       break;
+    case after_switch::ring_wait:
+      observe(t, thread_state::blocked);
+      break;
   }
+  // Completions are reaped only here and in the scheduler loop: where no thread of this
+  // worker is between parking and its context being saved (ring.hpp, step 2).
+  if (ring_ != nullptr && ring_->in_flight() != 0) [[unlikely]]
+    reap_ring();
+}
+
+__attribute__((noinline)) void worker::reap_ring() {
+  unsigned readied = 0;
+  ring_->reap([&](thread_control* t) {
+    observe(t, thread_state::ready);
+    push_local(t, false);
+    ++readied;
+  });
+  if (readied > 1) sched_.notify_work();  // the others may run elsewhere
 }
 
 // park_on_io(t, slot, deadline) — t's context is saved: publish it in its wait slot (the
@@ -447,6 +467,7 @@ thread_control* worker::pick_local() noexcept {
 thread_control* worker::find_work() {
   for (;;) {
     if (sched_.stopping()) return nullptr;
+    if (ring_ != nullptr && ring_->in_flight() != 0) reap_ring();
     if (thread_control* t = pick_local()) {
       fresh_search_ = true;
       return t;
@@ -568,8 +589,10 @@ void worker::park_worker() {
   });
   // P0: with threads parked on sockets and nobody sleeping in the poller, this worker sleeps
   // there: it is then not idle forever, since an event may wake a thread.
-  const bool poll_here = take_blocking_poll();
-  const bool forever = timers_.empty() && !poll_here;
+  // With operations in flight on its ring, the worker sleeps there (their completions wake it).
+  const bool in_ring = ring_ != nullptr && ring_->in_flight() != 0;
+  const bool poll_here = !in_ring && take_blocking_poll();
+  const bool forever = timers_.empty() && !poll_here && !in_ring;
   // P1: join the idle list (and maybe discover that the run is over).
   if (!sched_.enter_idle(*this, forever)) {
     if (poll_here) sched_.io.end_blocking_poll();
@@ -597,8 +620,9 @@ void worker::park_worker() {
   fresh_search_ = true;
   auto deadline = forever || timers_.empty() ? std::chrono::steady_clock::time_point::max()
                                              : timers_.next_deadline();
-  const bool unparked =
-      poll_here ? parker_.park_polling(sched_.io, deadline, woken_) : parker_.park(deadline);
+  const bool unparked = in_ring     ? parker_.park_in(*ring_, deadline)
+                        : poll_here ? parker_.park_in(in_poller_, deadline)
+                                    : parker_.park(deadline);
   if (poll_here) sched_.io.end_blocking_poll();
   if (!unparked) {
     // Timed out, or an event woke threads: leave the idle list (counted as searching again),
@@ -608,6 +632,7 @@ void worker::park_worker() {
   // Woken by notify_work (which counted us as searching) or by the above.
   searching_ = !sched_.stopping();
   if (thread_control* t = take_woken()) push_local(t, false);
+  if (in_ring) reap_ring();
 }
 
 // take_blocking_poll() — true when this worker should sleep in the poller: threads are parked

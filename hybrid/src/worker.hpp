@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include <boost/context/detail/fcontext.hpp>
@@ -18,12 +19,14 @@
 #include "owner_check.hpp"
 #include "parker.hpp"
 #include "poller.hpp"
+#include "ring.hpp"
 #include "run_queue.hpp"
 #include "sanitizer.hpp"
 #include "stack_pool.hpp"
 #include "thread_control.hpp"
 #include "timer_heap.hpp"
 
+#include <hybrid/runtime.hpp>
 #include <hybrid/scheduler.hpp>
 
 namespace hybrid::detail {
@@ -40,6 +43,7 @@ enum class after_switch : std::uint8_t {
   join,           // wait for thread `object` to terminate
   sleep,          // put it in the timer heap until `deadline`
   io_wait,        // park it in socket wait slot `object` (poller.hpp), until `deadline` at most
+  ring_wait,      // it submitted an operation to this worker's ring: blocked until it completes
 };
 
 // pending_action — the request a thread leaves in its worker before switching away.
@@ -63,7 +67,9 @@ struct relaxed_counter {
 
 class worker {
  public:
-  worker(scheduler& s, unsigned index);
+  // worker(s, index, io) — with io_backend::io_uring, the worker has a ring (ring.hpp); throws
+  // std::system_error when the kernel refuses one.
+  worker(scheduler& s, unsigned index, io_backend io);
   worker(const worker&) = delete;
   worker& operator=(const worker&) = delete;
 
@@ -97,6 +103,11 @@ class worker {
   std::uint64_t next_thread_id() noexcept;
 
   thread_control* current() const noexcept { return current_; }
+  // io_ring() — this worker's io_uring (options::io == io_uring), else nullptr. Owner only.
+  ring* io_ring() noexcept { return ring_.get(); }
+  // reap_ring() — the completions posted on this worker's ring: their threads become ready.
+  // Owner only (its scheduler loop, or a thread running on it).
+  void reap_ring();
   unsigned index() const noexcept { return index_; }
   scheduler& sched() noexcept { return sched_; }
   stack_cache& stacks() noexcept { return stack_cache_; }
@@ -194,7 +205,18 @@ class worker {
     bool seen = false;     // false: the first look of this search, nothing to compare with
   };
   std::vector<victim_view> views_;
-  ready_list woken_;   // threads a poll of the netpoller just woke; reused, owner only
+  ready_list woken_;  // threads a poll of the netpoller just woke; reused, owner only
+  // poll_sleeper — this worker asleep in the netpoller (parker::park_in), what it woke
+  // collected in woken_.
+  struct poll_sleeper final : sleeper {
+    poller& io;
+    ready_list& woken;
+    poll_sleeper(poller& p, ready_list& w) noexcept : io(p), woken(w) {}
+    void sleep(int timeout_ms) override { io.poll(timeout_ms, woken); }
+    void interrupt() noexcept override { io.interrupt(); }
+  };
+  poll_sleeper in_poller_;
+  std::unique_ptr<ring> ring_;  // io_uring back end only
   owner_check owner_;  // the kernel thread running run(): the only one that touches the core
   unsigned steal_patience_ = 2;  // rounds of signal a steal needs now (worth_stealing)
   bool judging_steal_ = false;   // a steal happened; the next search judges whether it paid

@@ -11,7 +11,8 @@
 //   - every spin or poll is bounded (`eventually`); a wait that cannot be bounded is covered by
 //     the `watchdog` that `for_each_worker_count` arms;
 //   - a test that needs a capability M lacks is skipped with a MESSAGE saying why
-//     (`skip_for_lack_of`), never run into a deadlock.
+//     (`skip_for_lack_of`), never run into a deadlock; so is every test of a model this
+//     machine cannot run (io_uring refused by the kernel).
 //
 // Models without waits_on_threads (a fixed pool of kernel threads) run M::run's body outside the
 // pool, so the body may always wait on a spawned thread. A spawned thread may wait on the body,
@@ -62,8 +63,14 @@ inline run_options options_for(unsigned workers) {
 // for_each_worker_count<M>(behaviour, test) — calls test(options) once per worker count, under
 // a watchdog naming M, the count and `behaviour`; a failure reports the count it ran at.
 // Call from the test's own kernel thread (never inside M::run).
+// A model this machine cannot run (unavailable_here, bench/model.hpp) is skipped with a MESSAGE
+// saying why.
 template <class M, class Test>
 void for_each_worker_count(std::string_view behaviour, Test&& test) {
+  if (const std::string why = unavailable_here<M>(); !why.empty()) {
+    MESSAGE("skipped on " << std::string(M::name) << ": " << why);
+    return;
+  }
   for (unsigned workers : worker_counts) {
     INFO("model = " << std::string(M::name) << ", workers = " << workers);
     watchdog guard(std::string(M::name) + " at " + std::to_string(workers) +

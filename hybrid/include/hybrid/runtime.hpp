@@ -19,6 +19,17 @@ inline constexpr std::size_t default_stack_size = 64 * 1024;
 // min_stack_size — the smallest stack_size accepted (smaller requests are raised to it).
 inline constexpr std::size_t min_stack_size = 16 * 1024;
 
+// io_backend — how sockets (net.hpp) wait.
+enum class io_backend {
+  // epoll — readiness: a call tries the system call, and on EAGAIN parks until the netpoller
+  // (one epoll instance per run) says the socket is ready, then tries again.
+  epoll,
+  // io_uring — completion: a call submits the operation to its worker's ring and parks until
+  // the kernel has done it (one ring per worker). Needs a kernel that allows io_uring: run
+  // throws std::system_error saying why when it does not.
+  io_uring,
+};
+
 // options — how one run is set up.
 struct options {
   // workers — kernel threads running green threads; 0 means default_workers().
@@ -29,10 +40,16 @@ struct options {
   // observer — receives every state transition; nullptr (the default) disables tracing.
   // It must outlive the run.
   hybrid::observer* observer = nullptr;
+  // io — how sockets wait: see io_backend.
+  io_backend io = io_backend::epoll;
 };
 
 // default_workers() — std::thread::hardware_concurrency(), at least 1.
 unsigned default_workers() noexcept;
+
+// io_uring_unavailable() — "" when this process may use io_backend::io_uring; otherwise why not,
+// in one line (kernel.io_uring_disabled, a seccomp filter such as a container's, no io_uring).
+std::string io_uring_unavailable();
 
 // describe(o) — the configuration in one line, e.g. "workers=2 stack=64 KiB (guard page,
 // pooled, control block on the stack) local_queue=256 (Chase-Lev, steal half when not
