@@ -7,22 +7,25 @@
 // How: the body listens on 127.0.0.1 (a free port) and serves through net_support::server
 // (a thread per connection echoing what it reads; a model with its own server shape, such as a
 // reactor, uses that). Then it starts `threadlab-echo-client` (bench/clients/echo_client.cpp):
-// `size` connections (default 64), all opened first, then kept busy for `window` with 64-byte
-// messages, every echoed byte checked. The body waits for the client without blocking a worker
-// (net_support::wait_for), then closes the listener and joins the server.
+// `size` connections (default 64), all opened first and each used once, then left idle for
+// `idle_window`, then kept busy for `window` with 64-byte messages, every echoed byte checked. The
+// body waits for the client without blocking a worker (net_support::wait_for), then closes the
+// listener and joins the server.
 //
 // The server needs a descriptor per connection: RLIMIT_NOFILE is raised to its hard limit, and
 // a size that even that cannot hold is an error before anything runs. A model serving a thread
 // per connection whose thread_limit cannot hold them all (kernel threads: 10,000) runs fewer
 // connections, marked scaled; a model with a server of its own (kernel_pool's reactor) is not.
 //
-// Measured by the client: round trips in the window, and each round trip's latency (its send
-// to the end of its echo's read). By the server: resident memory before the first connection
-// and once every connection is established.
+// Measured by the client: the server process's CPU time during the idle window (a server
+// whose connections all wait should spend none: a busy-polling one spends a core), round trips
+// in the busy window, and each round trip's latency (its send to the end of its echo's read).
+// By the server: resident memory before the first connection and once every connection is
+// established.
 // Checked: the client exits 0 (every byte of every echo intact, no connection dropped), and the
 // server accepted exactly the connections asked for.
 // Reported: round_trips_per_s (headline), latency_p50_ns, latency_p99_ns, latency_max_ns,
-// rss_bytes_per_connection, connections.
+// rss_bytes_per_connection, idle_cpu_percent (of one core), connections.
 #pragma once
 
 #include <sys/wait.h>
@@ -54,6 +57,8 @@ struct echo {
   // window — how long the client keeps every connection busy: long enough for hundreds of
   // thousands of round trips on a user-space model, short enough for the default comparison.
   static constexpr std::chrono::milliseconds window{1000};
+  // idle_window — how long every connection sits idle while the server's CPU time is measured.
+  static constexpr std::chrono::milliseconds idle_window{300};
   // message_bytes — each message's size.
   static constexpr unsigned message_bytes = 64;
   // extra_threads — threads of the model that are not connection handlers: the body and the
@@ -96,7 +101,8 @@ struct echo {
       net_support::child_process client(
           {net_support::tool_path("threadlab-echo-client"), "--port",
            std::to_string(l.local_port()), "--connections", std::to_string(connections), "--millis",
-           std::to_string(window.count()), "--bytes", std::to_string(message_bytes)});
+           std::to_string(window.count()), "--bytes", std::to_string(message_bytes),
+           "--idle-millis", std::to_string(idle_window.count())});
       // Every connection established: the server's memory with all of them open.
       const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
       while (srv.accepted() < connections && !client.finished() &&
@@ -106,7 +112,8 @@ struct echo {
       const support::process_pages all_open = support::read_process_pages();
       rss_per_connection = support::pages_per_unit_in_bytes(before.resident_pages,
                                                             all_open.resident_pages, connections);
-      net_support::wait_for<M>(client, window + std::chrono::seconds(120), "the echo client");
+      net_support::wait_for<M>(client, idle_window + window + std::chrono::seconds(120),
+                               "the echo client");
       output = client.output();
       status = client.status();
       srv.stop();
@@ -122,12 +129,16 @@ struct echo {
     const double seconds = r.at("seconds").get<double>();
     const auto trips = r.at("round_trips").get<std::uint64_t>();
     if (trips == 0) throw wrong_result("echo: no round trip completed");
+    const auto idle_ns = r.at("idle_ns").get<double>();
+    if (idle_ns <= 0) throw wrong_result("echo: the client measured no idle window");
+    const double idle_cpu_percent = 100.0 * r.at("idle_cpu_ns").get<double>() / idle_ns;
     s.metrics = {
         support::metric("round_trips_per_s", "round trips/s", trips / seconds, false),
         support::metric("latency_p50_ns", "ns", r.at("p50_ns").get<double>()),
         support::metric("latency_p99_ns", "ns", r.at("p99_ns").get<double>()),
         support::metric("latency_max_ns", "ns", r.at("max_ns").get<double>()),
         support::metric("rss_bytes_per_connection", "bytes", rss_per_connection),
+        support::metric("idle_cpu_percent", "% of a core", idle_cpu_percent),
         support::metric("connections", "connections", static_cast<double>(connections), false),
     };
     s.check = support::grouped(trips) + " round trips over " + support::grouped(connections) +

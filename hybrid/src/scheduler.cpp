@@ -16,7 +16,11 @@
 //                   its queue) is touched only by itself.
 //   scheduler       what the workers share (this file): the injection queue, the stack pool,
 //                   the idle list and the searching/sleeping counts.
-//   parker          the futex a worker sleeps on (parker.hpp).
+//   parker          the futex a worker sleeps on (parker.hpp), or the poller or ring it sleeps
+//                   in instead.
+//   poller          the netpoller (poller.hpp): one epoll instance per scheduler, through which
+//                   threads waiting on sockets are woken (I/O, below).
+//   ring            with the io_uring back end, one per worker (ring.hpp).
 //
 // The queues, and who may touch each
 // ----------------------------------
@@ -98,6 +102,52 @@
 // P2–P4. A wake-up that reaches W between P4 and P5 is kept by the parker (its word is left
 // "notified"), so P5 returns at once.
 //
+// I/O: threads that wait on sockets, and workers that poll
+// --------------------------------------------------------
+// A socket read that would block must park the thread, not the worker (net.hpp). The netpoller
+// lives in the scheduler, one epoll instance for all workers, because a parked thread may be
+// resumed on any worker: with one epoll per worker, a thread that migrated would have to
+// re-register its socket (an epoll_ctl per migration) or be woken across workers anyway. One
+// set also means one worker at a time can sleep in it. Go makes the same choice.
+//
+// Parking a thread on a socket (net.cpp, worker.cpp; the slot protocol is in poller.hpp):
+//   I1. the thread tries the system call; on EAGAIN it takes a pending `ready` from the
+//       direction's wait slot and retries, or parks (after_switch::io_wait);
+//   I2. its worker, once the context is saved, counts it parked (poller::count_parked) and
+//       CASes the slot idle -> thread (release). Finding `ready` instead, it runs it again. A
+//       deadline becomes an I/O timer in this worker's heap;
+//   I3. a waker (an epoll event, that timer, or close()) CASes the slot thread -> idle and makes
+//       the thread ready; the CAS picks one winner, and the thread always retries its call.
+// Polling, woven into the worker loop (Go's findrunnable):
+//   Q1. a worker polls with timeout 0 in find_work before it steals, and at the fairness tick
+//       of pick_local (so that sockets are served even when no worker is ever idle); only when
+//       threads are parked on sockets and no worker sleeps in the poller;
+//   Q2. P0, before P1: a worker about to sleep while threads are parked on sockets and no other
+//       worker holds the poller takes the "blocking poll" and sleeps in epoll_wait instead of
+//       its futex (P5), until the next timer at most. It is then not idle forever: an event may
+//       yet wake a thread. The threads an event wakes go to its own queue, the rest of their
+//       batch is published (N1-N5) for others;
+//   Q3. an unpark (N5, shutdown) reaches a worker in epoll_wait through the parker: the same
+//       CAS that decides "asleep" records "asleep in the poller", and unpark then writes the
+//       poller's eventfd instead of waking the futex. The no-lost-wake-up argument above is
+//       unchanged: the poll is just another place to sleep at P5;
+//   Q4. when the last parked thread is woken by something other than the poll (a timer,
+//       close()), the sleeper in epoll_wait would wait for nothing: uncount_parked interrupts
+//       it. seq_cst on the count and on the blocking-poll flag, both sides store then load:
+//       either the taker sees the count at zero, or the uncounter sees the flag and interrupts.
+// Stale deadlines: a read that its data beat leaves an I/O timer behind. A worker drops such
+// timers before it sleeps (P0), and when every worker is idle but some only until a timer,
+// those are woken to drop theirs (scheduler::enter_idle), so a run ends with its last thread,
+// not at a deadline nobody waits for.
+//
+// The io_uring back end (options::io) has one ring per worker instead (ring.hpp): a thread
+// submits its operation to the ring of the worker it runs on, which alone reaps it, so a ring
+// has one submitter and one reaper and needs no lock (a shared ring is the contention Go's
+// io_uring discussion worries about). A worker with operations in flight sleeps in its ring,
+// not on its futex; unpark reaches it through an eventfd the ring always reads (Q3 again). The
+// price of per-worker rings: a completion waits for its own worker's next switch, where the
+// epoll back end lets any worker poll.
+//
 // Migration, and what it means for thread_local
 // ---------------------------------------------
 // A thread runs on whichever worker takes it, and may move at any blocking call or yield:
@@ -142,8 +192,9 @@
 // Shutdown
 // --------
 //   1. The body runs as a thread; run() waits for *all* threads, not only the body.
-//   2. The last worker to enter the idle list with no timer pending (P1) sees every worker
-//      idle forever: no thread runs, no queue holds one, no timer will fire.
+//   2. The last worker to enter the idle list with no timer pending and nothing to wait for
+//      in the poller or its ring (P1) sees every worker idle forever: no thread runs, no queue
+//      holds one, no timer will fire, no socket can wake anyone.
 //   3. It compares threads spawned and threads exited (per-worker counters, stable now). Equal:
 //      a clean end. Otherwise the remaining threads are blocked forever — a deadlock: it lists
 //      them (thread id, name and what each waits for) from the stack pool's registry.
@@ -164,6 +215,14 @@
 //     version; the direct switch with a pending action (Migration, above) takes one.
 //   * boost::context::fiber instead of the fcontext layer: about 85 of the ~670 instructions of
 //     a spawn + run + join (context.cpp).
+//   * An epoll instance per worker: a thread that migrates would re-register its socket, or be
+//     woken across workers anyway (I/O, above).
+//   * Level-triggered epoll, or EPOLLONESHOT re-armed on every wait: the first reports every
+//     ready socket at every poll, the second costs an epoll_ctl per wait. Edge-triggered
+//     events plus the slot's `ready` state lose nothing.
+//   * A dedicated poller thread (a reactor): every event would be a hand-off to a worker and a
+//     kernel context switch; kernel_pool works that way, and its echo row shows the cost.
+//   * One io_uring shared by the workers: a lock on every submission and reap.
 //   * A blocking system-call hand-off (Go's sysmon) is not rejected but not built yet: a
 //     thread that blocks in the kernel holds its worker, and the threads queued there wait.
 // ============================================================================================
