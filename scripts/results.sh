@@ -36,6 +36,7 @@ run() {  # run <title> <threadlab args...>
 } >"$tmp"
 
 run "Default comparison (every workload on every model)" run "$@"
+run "Servers at 10,000 connections (C10K)" run --workload echo,http --size 10000 --repetitions 3 --warmup 0 "$@"
 
 # The hybrid scheduler's targets: --workers 2, the floor (context_switch) measured
 # in the same run; the table is computed from that run's JSON, not typed.

@@ -14,10 +14,12 @@
 //
 // How: the body listens on 127.0.0.1 (a free port; the loopback only, never another
 // interface) and serves through net_support::server (a thread per connection; a model with a
-// server of its own uses that). Then it runs `wrk -t1 -c<size> -d1s --latency --timeout 2s
+// server of its own uses that). Then it runs `wrk -t1 -c<size> -d<D>s --latency --timeout 2s
 // http://127.0.0.1:<port>/`, from Debian's wrk package, as a separate process, waits for it
 // without blocking a worker, and parses its report. Without wrk the pair is skipped, saying
-// so (scripts/deps.sh installs it).
+// so (scripts/deps.sh installs it). D is 1 s, plus 1 s per 2,000 connections: wrk opens every
+// connection at once, and past the kernel's SYN backlog (net.ipv4.tcp_max_syn_backlog, 2,048
+// on a stock Debian) the dropped handshakes are retried one and three seconds later.
 //
 // Checked: wrk ran to the end and counted no socket error (connect, read, write, timeout) and
 // no non-2xx response: each of those makes the run an error, not a number; the server accepted
@@ -137,6 +139,11 @@ struct http {
   // extra_threads — threads that are not connection handlers: the body and the acceptor.
   static constexpr std::uint64_t extra_threads = 2;
 
+  // wrk_seconds(connections) — how long wrk runs (see the file comment).
+  static constexpr std::uint64_t wrk_seconds(std::uint64_t connections) {
+    return 1 + connections / 2000;
+  }
+
   template <model M>
   static sample run(const run_options& opts, std::uint64_t size) {
     if (size == 0) throw std::invalid_argument("http: size must be at least 1");
@@ -151,8 +158,9 @@ struct http {
                support::grouped(size);
     }
     const std::uint64_t connections = s.size;
-    net_support::raise_open_files(2 * connections + 64,
-                                  support::grouped(connections) + " connections");
+    // The server's ends of the connections; wrk, a process of its own, inherits the raised
+    // limit for its ends.
+    net_support::raise_open_files(connections + 64, support::grouped(connections) + " connections");
 
     std::string output;
     int status = 0;
@@ -161,9 +169,11 @@ struct http {
       auto l = M::listener::bind(net_support::loopback, 0);
       net_support::server<M> srv(l, [] { return http_protocol{}; });
       net_support::child_process client(
-          {wrk, "-t1", "-c" + std::to_string(connections), "-d1s", "--latency", "--timeout", "2s",
+          {wrk, "-t1", "-c" + std::to_string(connections),
+           "-d" + std::to_string(wrk_seconds(connections)) + "s", "--latency", "--timeout", "2s",
            "http://127.0.0.1:" + std::to_string(l.local_port()) + "/"});
-      net_support::wait_for<M>(client, std::chrono::seconds(60), "wrk");
+      net_support::wait_for<M>(client, std::chrono::seconds(60 + 2 * wrk_seconds(connections)),
+                               "wrk");
       output = client.output();
       status = client.status();
       srv.stop();

@@ -7,9 +7,11 @@
 // checked each time round.
 //
 // With the io_uring back end (options::io) a call submits the operation itself to its worker's
-// ring and parks until it completes (ring_call; the protocol is in ring.hpp). Its descriptors
-// are blocking and not watched by epoll. close() still works by shutting the socket down: the
-// pending operation completes (end of file, or an error), and the woken thread finds `closing`.
+// ring and parks until it completes (ring_call; the protocol is in ring.hpp). One exception:
+// write_all first tries a send without waiting, since one usually finds room in the buffer. Its
+// descriptors are blocking and not watched by epoll. close() still works by shutting the socket
+// down: the pending operation completes (end of file, or an error), and the woken thread finds
+// `closing`.
 #include <hybrid/net.hpp>
 
 #include <arpa/inet.h>
@@ -245,6 +247,11 @@ void stream::write_all(const void* buf, std::size_t n, deadline d) {
   check_open(desc_);
   if (detail::worker* w = ring_worker()) {
     const int fd = desc_->fd;
+    // A send usually finds room in the socket's buffer: try it without waiting first, and
+    // submit only what is left, rather than park and switch for a send the kernel does at once.
+    const ssize_t now = ::send(fd, buf, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (now > 0) done = static_cast<std::size_t>(now);
+    if (now < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) fail(errno, "send");
     while (done < n) {
       const int sent = ring_call(*w, desc_, detail::wait_reason::io_write, d, [&](io_uring_sqe* s) {
         ::io_uring_prep_send(s, fd, static_cast<const char*>(buf) + done, n - done, MSG_NOSIGNAL);
