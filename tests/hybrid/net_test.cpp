@@ -1,13 +1,15 @@
-// tests/hybrid/net_test.cpp — the netpoller from the scheduler's side (the conformance suite
+// tests/hybrid/net_test.cpp — socket waits from the scheduler's side (the conformance suite
 // covers the socket contract): many connections per worker, a read deadline that its data beats
 // (its timer must not keep the run alive), close() waking a parked reader, workers asleep while
 // every thread waits on a socket, and a run that ends with nothing parked. Every test runs at
-// each worker count; the suite also runs under ThreadSanitizer.
+// each worker count and with both I/O back ends (epoll; io_uring where the kernel allows it);
+// the suite also runs under ThreadSanitizer.
 #include <doctest/doctest.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <string>
 #include <system_error>
 #include <vector>
 
@@ -23,6 +25,23 @@ namespace {
 using namespace std::chrono_literals;
 constexpr const char* loopback = "127.0.0.1";
 
+// setups() — every (workers, back end) a test runs with: each worker count with epoll, and with
+// io_uring unless this machine refuses it (then one MESSAGE says why).
+std::vector<hybrid::options> setups() {
+  std::vector<hybrid::options> all;
+  const std::string refused = hybrid::io_uring_unavailable();
+  if (!refused.empty()) MESSAGE("io_uring cases skipped: " << refused);
+  for (const hybrid::io_backend io : {hybrid::io_backend::epoll, hybrid::io_backend::io_uring}) {
+    if (io == hybrid::io_backend::io_uring && !refused.empty()) continue;
+    for (unsigned workers : hybrid_test::worker_counts) {
+      hybrid::options o = hybrid_test::with_workers(workers);
+      o.io = io;
+      all.push_back(o);
+    }
+  }
+  return all;
+}
+
 // echo_until_end(s) — echo what arrives until end of file.
 void echo_until_end(hybrid::net::stream& s) {
   char buf[256];
@@ -33,10 +52,10 @@ void echo_until_end(hybrid::net::stream& s) {
 
 TEST_CASE("net: 200 connections, each echoed by its own green thread") {
   const unsigned connections = hybrid_test::thread_sanitizer ? 50 : 200;
-  for (unsigned workers : hybrid_test::worker_counts) {
-    CAPTURE(workers);
+  for (const hybrid::options& setup : setups()) {
+    CAPTURE(hybrid::describe(setup));
     std::atomic<unsigned> good{0};
-    hybrid::run(hybrid_test::with_workers(workers), [&] {
+    hybrid::run(setup, [&] {
       auto l = hybrid::net::listener::bind(loopback, 0);
       const std::uint16_t port = l.local_port();
       auto server = hybrid::spawn([&] {
@@ -67,11 +86,11 @@ TEST_CASE("net: 200 connections, each echoed by its own green thread") {
 }
 
 TEST_CASE("net: a read that its data beats leaves no timer to keep the run alive") {
-  for (unsigned workers : hybrid_test::worker_counts) {
-    CAPTURE(workers);
+  for (const hybrid::options& setup : setups()) {
+    CAPTURE(hybrid::describe(setup));
     const auto start = std::chrono::steady_clock::now();
     std::size_t got = 0;
-    hybrid::run(hybrid_test::with_workers(workers), [&] {
+    hybrid::run(setup, [&] {
       auto l = hybrid::net::listener::bind(loopback, 0);
       const std::uint16_t port = l.local_port();
       auto reader = hybrid::spawn([&] {
@@ -92,10 +111,10 @@ TEST_CASE("net: a read that its data beats leaves no timer to keep the run alive
 }
 
 TEST_CASE("net: close() wakes a green thread parked in read") {
-  for (unsigned workers : hybrid_test::worker_counts) {
-    CAPTURE(workers);
+  for (const hybrid::options& setup : setups()) {
+    CAPTURE(hybrid::describe(setup));
     std::errc error = std::errc();
-    hybrid::run(hybrid_test::with_workers(workers), [&] {
+    hybrid::run(setup, [&] {
       auto l = hybrid::net::listener::bind(loopback, 0);
       auto c = hybrid::net::connect(loopback, l.local_port());
       auto s = l.accept();
@@ -119,10 +138,11 @@ TEST_CASE("net: close() wakes a green thread parked in read") {
 }
 
 TEST_CASE("net: workers sleep while every thread waits on a socket") {
-  for (unsigned workers : {1u, 2u, 4u}) {
-    CAPTURE(workers);
+  for (const hybrid::options& setup : setups()) {
+    CAPTURE(hybrid::describe(setup));
+    const unsigned workers = setup.workers;
     double cpu_while_idle = -1;
-    hybrid::run(hybrid_test::with_workers(workers), [&] {
+    hybrid::run(setup, [&] {
       auto l = hybrid::net::listener::bind(loopback, 0);
       const std::uint16_t port = l.local_port();
       std::vector<hybrid::net::stream> clients;
