@@ -185,6 +185,11 @@ concept model = requires(const run_options& opts, typename M::thread& t, typenam
   { t.request_stop() } -> std::same_as<bool>;
   // M::yield() — let other ready threads of the model run.
   M::yield();
+  // M::blocking(fn) — run fn, a call that blocks in the kernel (a system call, a library that
+  // waits), the model's best way: returns fn's result and rethrows its exception; fn runs exactly
+  // once. Kernel threads run it inline (they block alone); a fiber model runs it on a helper
+  // kernel thread, or hands the worker's other threads to another kernel thread meanwhile.
+  { M::blocking(detail::probe_fn{}) } -> std::same_as<void>;
   // M::sleep_for(d) — block the calling thread (not its kernel worker) for at least d.
   M::sleep_for(d);
   // mutex / condition_variable — block the calling thread of the model, not its kernel

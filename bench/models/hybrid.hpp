@@ -11,8 +11,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
+#include <hybrid/blocking.hpp>
 #include <hybrid/channel.hpp>
 #include <hybrid/net.hpp>
 #include <hybrid/observer.hpp>
@@ -123,6 +125,13 @@ struct hybrid_on {
   static stream connect(std::string_view address, std::uint16_t port,
                         net_deadline d = net_forever) {
     return ::hybrid::net::connect(address, port, d);
+  }
+
+  // blocking(fn) — fn() with the thread's worker handed to a spare kernel thread up front
+  // (hybrid/blocking.hpp).
+  template <class Fn>
+  static std::invoke_result_t<Fn&> blocking(Fn&& fn) {
+    return ::hybrid::blocking(std::forward<Fn>(fn));
   }
 
   static void yield() { ::hybrid::this_thread::yield(); }

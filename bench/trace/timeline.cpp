@@ -119,6 +119,8 @@ std::string describe_wait(wait_kind kind, std::uint64_t detail) {
       return "fd " + std::to_string(detail) + " readable";
     case wait_kind::writable:
       return "fd " + std::to_string(detail) + " writable";
+    case wait_kind::blocking_call:
+      return "a blocking call";
   }
   return {};
 }

@@ -61,8 +61,9 @@ enum class wait_kind : std::uint8_t {
   channel,
   join,
   sleep,
-  readable,  // a socket (detail: its descriptor) to have data, a connection or end of file
-  writable,  // a socket to have room (or a connection to complete)
+  readable,       // a socket (detail: its descriptor) to have data, a connection or end of file
+  writable,       // a socket to have room (or a connection to complete)
+  blocking_call,  // a call the model runs off its workers (M::blocking) to return
 };
 
 // describe_wait(kind, detail) — "fd 12 readable", "a mutex", ...; "" for unknown.

@@ -4,9 +4,12 @@
 
 #include "bench/type_list.hpp"
 #include "bench/workload.hpp"
+#include "blocking_io.hpp"
 #include "context_switch.hpp"
 #include "echo.hpp"
+#include "fairness.hpp"
 #include "http.hpp"
+#include "idle.hpp"
 #include "memory.hpp"
 #include "mutex.hpp"
 #include "parallel_compute.hpp"
@@ -15,6 +18,7 @@
 #include "ring.hpp"
 #include "skynet.hpp"
 #include "spawn_join.hpp"
+#include "timers.hpp"
 #include "yield.hpp"
 
 namespace threadlab {
@@ -22,7 +26,9 @@ namespace threadlab {
 using all_workloads =
     type_list<workloads::spawn_join, workloads::pingpong, workloads::yield, workloads::skynet,
               workloads::ring, workloads::pipeline, workloads::mutex, workloads::parallel_compute,
-              workloads::memory, workloads::echo, workloads::http>;
+              workloads::memory, workloads::echo, workloads::http, workloads::blocking_io,
+              workloads::blocking_io_wrapped, workloads::fairness, workloads::timers,
+              workloads::idle>;
 
 // Baselines are measured beside the models in the same run, with no model: the floor a model
 // can approach (a bare Boost.Context switch). Shape: like a workload, but

@@ -120,19 +120,6 @@ struct spawn_join {
     return *middle;
   }
 
-  // percentile(values, p) — the nearest-rank p-quantile of values (p in (0, 1]): the smallest
-  // value with at least p of the values at or below it. Reorders values.
-  // Precondition: values is not empty.
-  static double percentile(std::vector<double>& values, double p) {
-    assert(!values.empty() && p > 0 && p <= 1 && "spawn_join::percentile: bad arguments");
-    const auto n = values.size();
-    auto rank = static_cast<std::size_t>(std::ceil(p * static_cast<double>(n)));
-    rank = std::clamp<std::size_t>(rank, 1, n);
-    auto at = values.begin() + static_cast<std::ptrdiff_t>(rank - 1);
-    std::nth_element(values.begin(), at, values.end());
-    return *at;
-  }
-
   // run<M>(opts, size) — spawns and joins `size` threads. Precondition: size >= 1.
   template <model M>
   static sample run(const run_options& opts, std::uint64_t size) {
@@ -240,9 +227,12 @@ struct spawn_join {
   // append_distribution(s, figure, values) — <figure>_p50_ns, _p99_ns and _max_ns of values.
   static void append_distribution(sample& s, const std::string& figure,
                                   std::vector<double>& values) {
-    s.metrics.push_back(support::metric(figure + "_p50_ns", "ns", percentile(values, 0.50)));
-    s.metrics.push_back(support::metric(figure + "_p99_ns", "ns", percentile(values, 0.99)));
-    s.metrics.push_back(support::metric(figure + "_max_ns", "ns", percentile(values, 1.0)));
+    s.metrics.push_back(
+        support::metric(figure + "_p50_ns", "ns", support::percentile(values, 0.50)));
+    s.metrics.push_back(
+        support::metric(figure + "_p99_ns", "ns", support::percentile(values, 0.99)));
+    s.metrics.push_back(
+        support::metric(figure + "_max_ns", "ns", support::percentile(values, 1.0)));
   }
 };
 

@@ -9,8 +9,11 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cassert>
+#include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <exception>
 #include <fstream>
@@ -65,6 +68,52 @@ inline double per_unit(double total_ns, std::uint64_t units) {
 // per_second(units, total_ns) — units per second, or 0 when no time was measured.
 inline double per_second(std::uint64_t units, double total_ns) {
   return total_ns <= 0 ? 0.0 : static_cast<double>(units) * 1e9 / total_ns;
+}
+
+// busy_work(seed, steps) — `steps` dependent multiply-xorshift steps (splitmix64's finalizer)
+// chained from seed: CPU work the compiler can neither skip nor shorten, for workloads that
+// need a thread to compute for a while.
+inline std::uint64_t busy_work(std::uint64_t seed, std::uint64_t steps) {
+  std::uint64_t x = seed;
+  for (std::uint64_t i = 0; i < steps; ++i) {
+    x += 0x9e3779b97f4a7c15ull;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    x ^= x >> 31;
+  }
+  return x;
+}
+
+// steps_for(target) — how many busy_work steps take about `target` on the calling kernel
+// thread, measured now (the best of a few tries, so that a preemption does not inflate it).
+// At least 1.
+inline std::uint64_t steps_for(std::chrono::nanoseconds target) {
+  constexpr std::uint64_t probe = 20'000;
+  double best_ns = 0;
+  std::uint64_t sink = 0;
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    const auto start = bench_clock::now();
+    sink += busy_work(sink + static_cast<std::uint64_t>(attempt), probe);
+    const double ns = elapsed_ns(start, bench_clock::now());
+    if (attempt == 0 || ns < best_ns) best_ns = ns;
+  }
+  asm volatile("" : : "r"(sink));  // the probe's result is used
+  const double per_step = best_ns > 0 ? best_ns / probe : 1.0;
+  const auto steps = static_cast<std::uint64_t>(static_cast<double>(target.count()) / per_step);
+  return steps == 0 ? 1 : steps;
+}
+
+// percentile(values, p) — the nearest-rank p-quantile of values (p in (0, 1]): the smallest
+// value with at least p of the values at or below it. Reorders values.
+// Precondition: values is not empty.
+inline double percentile(std::vector<double>& values, double p) {
+  assert(!values.empty() && p > 0 && p <= 1 && "support::percentile: bad arguments");
+  const auto n = values.size();
+  auto rank = static_cast<std::size_t>(std::ceil(p * static_cast<double>(n)));
+  rank = std::clamp<std::size_t>(rank, 1, n);
+  auto at = values.begin() + static_cast<std::ptrdiff_t>(rank - 1);
+  std::nth_element(values.begin(), at, values.end());
+  return *at;
 }
 
 // process_pages — the two sizes /proc/self/statm gives, in pages.

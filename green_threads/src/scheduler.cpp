@@ -131,6 +131,7 @@
 #include <green_threads/scheduler.hpp>
 #include <green_threads/thread.hpp>
 
+#include "helper_pool.hpp"
 #include "round_robin.hpp"
 #include "work_stealing.hpp"
 
@@ -165,13 +166,14 @@ void run_round_robin(const options& o, void (*invoke)(void*), void* body) {
   std::exception_ptr error;  // written by the world's thread, read after join
   observation watched(o.observer);
   poller io;
+  helper_pool helpers(o.blocking_threads);  // outlives the world's fibers
   std::thread kernel_thread([&] {
     if (hooks_compiled && o.observer != nullptr) {
       boost::fibers::use_scheduling_algorithm<polling_round_robin<true>>(&watched, &io);
     } else {
       boost::fibers::use_scheduling_algorithm<polling_round_robin<false>>(nullptr, &io);
     }
-    world w{fiber_launch(o.launch), stack_allocator(o.stack, o.stack_size), 1, {}, &io};
+    world w{fiber_launch(o.launch), stack_allocator(o.stack, o.stack_size), 1, {}, &io, &helpers};
     world_binding binding(w, 0);
     error = run_body(w, w.launch, invoke, body);
   });
@@ -188,7 +190,13 @@ void run_work_stealing(const options& o, void (*invoke)(void*), void* body) {
   if (hooks_compiled && o.observer != nullptr) watched.emplace(o.observer);
   observation* const observed = watched ? &*watched : nullptr;
   // A pool shared by every kernel thread: a fiber may end on another thread than its creator's.
-  world w{fiber_launch(o.launch), stack_allocator(o.stack, o.stack_size, true), m, {}, nullptr};
+  helper_pool helpers(o.blocking_threads);  // outlives the world's fibers
+  world w{fiber_launch(o.launch),
+          stack_allocator(o.stack, o.stack_size, true),
+          m,
+          {},
+          nullptr,
+          &helpers};
   boost::fibers::mutex done_mutex;
   boost::fibers::condition_variable done_cv;
   bool done = false;         // guarded by done_mutex

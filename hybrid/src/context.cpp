@@ -1,8 +1,9 @@
 // hybrid/src/context.cpp — the only file that switches stacks (Boost.Context's fcontext).
 //
 // A thread that stops (park, yield, exit) picks the next thread of its worker itself and jumps
-// straight to it — one jump per switch; only when nothing is ready does it jump to the worker's
-// scheduler context (the kernel thread's own stack), which searches and sleeps:
+// straight to it — one jump per switch; only when nothing is ready does it jump to its
+// carrier's own stack (the kernel thread's, where the worker loop runs), which searches and
+// sleeps:
 //
 //   thread A ──switch_away(A, B)──▶ thread B: arrive() saves A's context, does A's pending action
 //   thread A ──switch_away(A, -)──▶ scheduler: run_thread() saves A's context, does its action
@@ -42,23 +43,23 @@ std::size_t usable(thread_control* t, const char** bottom) noexcept {
   return static_cast<std::size_t>(t->usable_top() - *bottom);
 }
 
-// leave_for(w, self_fake_stack, next) — announce the switch from the running thread to `next`
-// (or to w's scheduler when next is nullptr).
-void leave_for(worker& w, void** self_fake_stack, thread_control* next) noexcept {
+// leave_for(c, self_fake_stack, next) — announce the switch from the running thread to `next`
+// (or to c's own stack when next is nullptr).
+void leave_for(carrier& c, void** self_fake_stack, thread_control* next) noexcept {
   if (next) {
     const char* bottom;
     std::size_t size = usable(next, &bottom);
     sanitizer::leave_thread_for(self_fake_stack, next->tsan_fiber, bottom, size);
   } else {
-    sanitizer::leave_thread(w.sanitizer_state, self_fake_stack);
+    sanitizer::leave_thread(c.sanitizer_state, self_fake_stack);
   }
 }
 
-// jump_to(w, next) — switch to next's saved context, or to w's scheduler when next is nullptr.
+// jump_to(c, next) — switch to next's saved context, or to c's own stack when next is nullptr.
 // Every jump carries its target's control block: the first jump into a thread is how
 // thread_main learns which thread it is. Returns the context of whatever jumps back here.
-fctx::fcontext_t jump_to(worker& w, thread_control* next) noexcept {
-  fctx::fcontext_t to = next ? next->context : w.scheduler_context;
+fctx::fcontext_t jump_to(carrier& c, thread_control* next) noexcept {
+  fctx::fcontext_t to = next ? next->context : c.native;
   return fctx::jump_fcontext(to, next).fctx;
 }
 
@@ -67,14 +68,16 @@ fctx::fcontext_t jump_to(worker& w, thread_control* next) noexcept {
 // leaves the stack for good, and whoever arrives finishes the thread (after_switch_out).
 [[noreturn]] void thread_main(fctx::transfer_t from) noexcept {
   auto* t = static_cast<thread_control*>(from.data);
-  arrive(*current_worker(), t, from.fctx);
+  arrive(*current_carrier(), t, from.fctx);
+  leave_runtime();  // the thread's function is user code
   run_thread_function(t);
-  worker* w = current_worker();  // the thread may have migrated
-  w->pending = pending_action{w->prepare_exit(t), nullptr, {}};
-  w->leaving = t;
+  worker* w = enter_runtime();  // the thread may have migrated, or lost its worker meanwhile
+  carrier& c = w->carrier_of_this();
+  c.pending = pending_action{w->prepare_exit(t), nullptr, {}};
+  c.leaving = t;
   thread_control* next = w->choose_next();
-  leave_for(*w, nullptr, next);
-  jump_to(*w, next);
+  leave_for(c, nullptr, next);
+  jump_to(c, next);
   __builtin_unreachable();  // nobody jumps back to a finished thread
 }
 }  // namespace
@@ -87,34 +90,36 @@ void create_context(thread_control* t) {
   sanitizer::fiber_created(&t->tsan_fiber);
 }
 
-fctx::fcontext_t resume(worker& w, thread_control* t) {
+fctx::fcontext_t resume(carrier& c, thread_control* t) {
   const char* bottom;
   std::size_t size = usable(t, &bottom);
-  sanitizer::leave_scheduler(w.sanitizer_state, t->tsan_fiber, bottom, size);
-  w.leaving = nullptr;  // the arriving thread comes from the scheduler
+  sanitizer::leave_scheduler(c.sanitizer_state, t->tsan_fiber, bottom, size);
+  c.leaving = nullptr;  // the arriving thread comes from the carrier's own stack
   fctx::fcontext_t from = fctx::jump_fcontext(t->context, t).fctx;
-  sanitizer::back_in_scheduler(w.sanitizer_state);
+  sanitizer::back_in_scheduler(c.sanitizer_state);
   return from;
 }
 
-void switch_away(worker& w, thread_control* self, thread_control* next) {
-  w.leaving = self;
-  leave_for(w, &self->asan_fake_stack, next);
-  fctx::fcontext_t from = jump_to(w, next);
-  // Resumed, maybe by another worker: `w` is stale from here on.
-  arrive(*current_worker(), self, from);
+void switch_away(carrier& c, thread_control* self, thread_control* next) {
+  c.leaving = self;
+  leave_for(c, &self->asan_fake_stack, next);
+  fctx::fcontext_t from = jump_to(c, next);
+  // Resumed, maybe on another carrier: `c` is stale from here on.
+  arrive(*current_carrier(), self, from);
 }
 
-void arrive(worker& w, thread_control* self, fctx::fcontext_t from) {
-  thread_control* prev = w.leaving;
-  sanitizer::arrived_in_thread(w.sanitizer_state, self->asan_fake_stack, prev == nullptr);
+void arrive(carrier& c, thread_control* self, fctx::fcontext_t from) {
+  thread_control* prev = c.leaving;
+  sanitizer::arrived_in_thread(c.sanitizer_state, self->asan_fake_stack, prev == nullptr);
   if (prev) {
-    // Directly from another thread: its context is saved now (from); do what it asked.
-    w.leaving = nullptr;
+    // Directly from another thread: its context is saved now (from); do what it asked. (A
+    // thread leaving for another thread never comes from a carrier that lost its worker: that
+    // one goes to its own stack.)
+    c.leaving = nullptr;
     prev->context = from;
-    w.after_switch_out(prev);
+    c.held->after_switch_out(prev);
   } else {
-    w.scheduler_context = from;  // from the scheduler
+    c.native = from;  // from the carrier's own stack
   }
 }
 

@@ -44,13 +44,14 @@ using detail::io_desc;
   throw std::system_error(std::make_error_code(e), std::string("hybrid::net: ") + what);
 }
 
-// run_worker() — the worker of the calling green thread. Precondition: inside hybrid::run.
-detail::worker& run_worker() {
-  detail::worker* w = detail::current_worker();
-  if (w == nullptr || w->current() == nullptr) {
+// run_scheduler() — the scheduler of the calling green thread, which may be running on a
+// worker or alone (after blocking(fn)). Throws outside a green thread of hybrid::run.
+detail::scheduler& run_scheduler() {
+  detail::carrier* c = detail::current_carrier();
+  if (c == nullptr || c->current == nullptr) {
     throw std::logic_error("hybrid::net: sockets are used from green threads of hybrid::run");
   }
-  return *w;
+  return c->sched();
 }
 
 // check_open(d) — a call on a closed socket fails. acquire: pairs with close()'s release.
@@ -71,7 +72,9 @@ void wait_io(io_desc* d, std::atomic<std::uintptr_t>& slot, detail::wait_reason 
     slot.compare_exchange_strong(v, detail::io_idle, std::memory_order_acq_rel);
     return;
   }
-  detail::worker& w = run_worker();
+  run_scheduler();  // on a green thread of a run, or throw
+  detail::runtime_scope scope;
+  detail::worker& w = scope.held();
   detail::thread_control* self = w.current();
   self->io_slot.store(&slot, std::memory_order_relaxed);
   self->waiting_on = why;
@@ -80,33 +83,37 @@ void wait_io(io_desc* d, std::atomic<std::uintptr_t>& slot, detail::wait_reason 
   self->waiting_on = detail::wait_reason::none;
 }
 
-// ring_call(w, d, why, dl, prep) — one operation through w's ring (w: the caller's worker, with
-// the io_uring back end): prep(sqe) fills the SQE, the thread parks until the completion, and
-// the result comes back (bytes, a descriptor, or -errno). Throws timed_out at dl and
-// operation_canceled when d was closed meanwhile.
+// ring_call(d, why, dl, prep) — one operation through the caller's worker's ring (io_uring back
+// end): prep(sqe) fills the SQE, the thread parks until the completion, and the result comes
+// back (bytes, a descriptor, or -errno). Throws timed_out at dl and operation_canceled when d
+// was closed meanwhile.
 template <class Prep>
-int ring_call(detail::worker& w, io_desc* d, detail::wait_reason why, deadline dl, Prep&& prep) {
-  detail::ring& r = *w.io_ring();
+int ring_call(io_desc* d, detail::wait_reason why, deadline dl, Prep&& prep) {
   const bool timed = dl != forever;
   for (;;) {
     if (timed && deadline::clock::now() >= dl) fail_with(std::errc::timed_out, "deadline");
     detail::io_op op;
-    detail::thread_control* self = w.current();
-    op.thread = self;
-    io_uring_sqe* sqe = r.operation(timed);
-    prep(sqe);
-    ::io_uring_sqe_set_data(sqe, &op);
-    if (timed) {
-      const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(dl.time_since_epoch());
-      r.link_timeout(sqe, op, ns.count());
+    {
+      detail::runtime_scope scope;  // the ring is the worker's: held from submission to park
+      detail::worker& w = scope.held();
+      detail::ring& r = *w.io_ring();
+      detail::thread_control* self = w.current();
+      op.thread = self;
+      io_uring_sqe* sqe = r.operation(timed);
+      prep(sqe);
+      ::io_uring_sqe_set_data(sqe, &op);
+      if (timed) {
+        const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(dl.time_since_epoch());
+        r.link_timeout(sqe, op, ns.count());
+      }
+      r.count_submitted();
+      while (!r.submit()) w.reap_ring();  // the completion queue is full: make room first
+      self->waiting_on = why;
+      self->waiting_detail = static_cast<std::uint64_t>(d->fd);
+      // Parks until the worker reaps the completion; the thread may resume on another worker.
+      w.park_current(detail::pending_action{detail::after_switch::ring_wait, nullptr, dl});
+      self->waiting_on = detail::wait_reason::none;
     }
-    r.count_submitted();
-    while (!r.submit()) w.reap_ring();  // the completion queue is full: make room first
-    self->waiting_on = why;
-    self->waiting_detail = static_cast<std::uint64_t>(d->fd);
-    // Parks until w reaps the completion; the thread may resume on another worker.
-    w.park_current(detail::pending_action{detail::after_switch::ring_wait, nullptr, dl});
-    self->waiting_on = detail::wait_reason::none;
     check_open(d);
     if (op.result == -ECANCELED && timed) fail_with(std::errc::timed_out, "deadline");
     if (op.result == -EINTR || op.result == -EAGAIN) continue;
@@ -114,16 +121,11 @@ int ring_call(detail::worker& w, io_desc* d, detail::wait_reason why, deadline d
   }
 }
 
-// ring_worker() — the caller's worker when it has a ring (io_uring back end), else nullptr.
-detail::worker* ring_worker() {
-  detail::worker& w = run_worker();
-  return w.io_ring() != nullptr ? &w : nullptr;
-}
+// uses_ring() — true with the io_uring back end (fixed for the run).
+bool uses_ring() { return run_scheduler().io_backend_in_use() == io_backend::io_uring; }
 
 // socket_flags() — blocking descriptors with a ring, non-blocking ones with epoll.
-int socket_flags() {
-  return run_worker().io_ring() != nullptr ? SOCK_CLOEXEC : SOCK_NONBLOCK | SOCK_CLOEXEC;
-}
+int socket_flags() { return uses_ring() ? SOCK_CLOEXEC : SOCK_NONBLOCK | SOCK_CLOEXEC; }
 
 // again(e) — the descriptor would block: wait and retry.
 bool again(int e) { return e == EAGAIN || e == EWOULDBLOCK; }
@@ -183,10 +185,9 @@ address parse(std::string_view text, std::uint16_t port) {
 // registered(fd) — fd's descriptor from the run's poller (watched by epoll unless the worker
 // has a ring); fd is closed if that fails.
 std::pair<detail::poller*, io_desc*> registered(int fd) {
-  detail::worker& w = run_worker();
-  detail::poller* p = &w.sched().io;
+  detail::poller* p = &run_scheduler().io;
   try {
-    return {p, p->open(fd, w.io_ring() == nullptr)};
+    return {p, p->open(fd, !uses_ring())};
   } catch (...) {
     ::close(fd);
     throw;
@@ -215,9 +216,9 @@ int stream::native_handle() const noexcept { return desc_ ? desc_->fd : -1; }
 
 std::size_t stream::read_some(void* buf, std::size_t n, deadline d) {
   check_open(desc_);
-  if (detail::worker* w = ring_worker()) {
+  if (uses_ring()) {
     const int fd = desc_->fd;
-    const int got = ring_call(*w, desc_, detail::wait_reason::io_read, d,
+    const int got = ring_call(desc_, detail::wait_reason::io_read, d,
                               [&](io_uring_sqe* s) { ::io_uring_prep_recv(s, fd, buf, n, 0); });
     if (got < 0) fail(-got, "recv");
     return static_cast<std::size_t>(got);
@@ -245,7 +246,7 @@ std::size_t stream::read_exact(void* buf, std::size_t n, deadline d) {
 void stream::write_all(const void* buf, std::size_t n, deadline d) {
   std::size_t done = 0;
   check_open(desc_);
-  if (detail::worker* w = ring_worker()) {
+  if (uses_ring()) {
     const int fd = desc_->fd;
     // A send usually finds room in the socket's buffer: try it without waiting first, and
     // submit only what is left, rather than park and switch for a send the kernel does at once.
@@ -253,12 +254,11 @@ void stream::write_all(const void* buf, std::size_t n, deadline d) {
     if (now > 0) done = static_cast<std::size_t>(now);
     if (now < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) fail(errno, "send");
     while (done < n) {
-      const int sent = ring_call(*w, desc_, detail::wait_reason::io_write, d, [&](io_uring_sqe* s) {
+      const int sent = ring_call(desc_, detail::wait_reason::io_write, d, [&](io_uring_sqe* s) {
         ::io_uring_prep_send(s, fd, static_cast<const char*>(buf) + done, n - done, MSG_NOSIGNAL);
       });
       if (sent < 0) fail(-sent, "send");
       done += static_cast<std::size_t>(sent);
-      w = ring_worker();  // the thread may have moved to another worker
     }
     return;
   }
@@ -337,15 +337,14 @@ stream listener::accept(deadline d) {
     return stream(p, desc);
   };
   check_open(desc_);
-  if (detail::worker* w = ring_worker()) {
+  if (uses_ring()) {
     const int listen_fd = desc_->fd;
     for (;;) {
-      const int fd = ring_call(*w, desc_, detail::wait_reason::io_read, d, [&](io_uring_sqe* s) {
+      const int fd = ring_call(desc_, detail::wait_reason::io_read, d, [&](io_uring_sqe* s) {
         ::io_uring_prep_accept(s, listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
       });
       if (fd >= 0) return accepted(fd);
       if (-fd != ECONNABORTED) fail(-fd, "accept");
-      w = ring_worker();
     }
   }
   for (;;) {
@@ -371,8 +370,8 @@ stream connect(std::string_view text, std::uint16_t port, deadline d) {
   if (fd < 0) fail(errno, "socket");
   const auto [p, desc] = registered(fd);
   stream s(p, desc);  // owns fd from here
-  if (detail::worker* w = ring_worker()) {
-    const int rc = ring_call(*w, desc, detail::wait_reason::io_write, d, [&](io_uring_sqe* q) {
+  if (uses_ring()) {
+    const int rc = ring_call(desc, detail::wait_reason::io_write, d, [&](io_uring_sqe* q) {
       ::io_uring_prep_connect(q, fd, reinterpret_cast<const sockaddr*>(&a.storage), a.length);
     });
     if (rc < 0) fail(-rc, "connect");

@@ -2,7 +2,6 @@
 #include "ring.hpp"
 
 #include <sys/eventfd.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -38,20 +37,16 @@ std::string ring_unavailable_reason() {
 }
 
 ring::ring(unsigned entries) {
-  // The cheapest way to run completions first: task work deferred until this worker asks for it
-  // (DEFER_TASKRUN, Linux 6.1, which needs a single submitter), then cooperative task work with a
-  // flag saying when some is pending (COOP_TASKRUN, 5.19), then plain. Every ring starts
-  // disabled, so that the single submitter is the worker's kernel thread, which enables it
-  // (bind_to_caller), not the thread that builds the scheduler.
-  constexpr unsigned modes[] = {
-      IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_TASKRUN_FLAG,
-      IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG,
-      0,
-  };
+  // Cooperative task work (COOP_TASKRUN, Linux 5.19): the kernel finishes a completion the next
+  // time the submitting kernel thread enters it, instead of interrupting it, and TASKRUN_FLAG
+  // says when such work waits (run_deferred). Not DEFER_TASKRUN: that needs a single submitter
+  // thread, and a worker, with its ring, may move to another carrier (carrier.hpp). Older
+  // kernels get a plain ring.
+  constexpr unsigned modes[] = {IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG, 0};
   int rc = -EINVAL;
   for (const unsigned mode : modes) {
     io_uring_params params{};
-    params.flags = mode | IORING_SETUP_R_DISABLED | IORING_SETUP_CQSIZE;
+    params.flags = mode | IORING_SETUP_CQSIZE;
     params.cq_entries = entries * 16;  // room for many completions between two reaps
     rc = ::io_uring_queue_init_params(entries, &ring_, &params);
     if (rc != -EINVAL) break;
@@ -62,15 +57,6 @@ ring::ring(unsigned entries) {
     const int e = errno;
     ::io_uring_queue_exit(&ring_);
     throw std::system_error(e, std::system_category(), "hybrid: eventfd");
-  }
-}
-
-void ring::bind_to_caller() {
-  // The system call itself: Debian's liburing 2.3 declares io_uring_enable_rings but does not
-  // export it.
-  if (::syscall(__NR_io_uring_register, ring_.ring_fd, IORING_REGISTER_ENABLE_RINGS, nullptr, 0) !=
-      0) {
-    throw std::system_error(errno, std::system_category(), "hybrid: enabling the io_uring");
   }
   arm_wake_read();
   static_cast<void>(submit());

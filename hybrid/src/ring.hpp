@@ -5,9 +5,10 @@
 // accept, connect) to its worker's ring and parks; the kernel performs it and posts a
 // completion; the worker that owns the ring reaps it and makes the thread ready with the
 // result. One ring per worker, because a ring's submission queue has one producer: only the
-// worker's own kernel thread submits (a green thread running there), and only it reaps, so no
-// lock is needed and no worker contends on another's ring (the contention Go's io_uring
-// discussion worries about with a shared one).
+// kernel thread carrying the worker submits (a green thread running there), and only it reaps,
+// so no lock is needed and no worker contends on another's ring (the contention Go's io_uring
+// discussion worries about with a shared one). A worker can move to another carrier
+// (carrier.hpp); the hand-off orders everything the old one did before the new one starts.
 //
 // The protocol, for one operation:
 //   1. the thread (on worker W) fills an io_op on its own stack, prepares the SQE with the
@@ -54,9 +55,6 @@ class ring final : public sleeper {
   // std::system_error saying why when the kernel refuses io_uring.
   explicit ring(unsigned entries = 256);
   ~ring();
-  // bind_to_caller() — make the calling kernel thread the ring's only submitter and enable the
-  // ring. Called once, by the worker's own thread, before any other member.
-  void bind_to_caller();
   ring(const ring&) = delete;
   ring& operator=(const ring&) = delete;
 

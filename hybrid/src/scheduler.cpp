@@ -235,6 +235,7 @@
 #include <cassert>
 #include <exception>
 #include <string>
+#include <system_error>
 #include <thread>
 
 #include <hybrid/thread.hpp>
@@ -263,11 +264,21 @@ void store_load_fence() noexcept {
 
 scheduler::scheduler(const options& o)
     : stacks(std::max(o.stack_size == 0 ? default_stack_size : o.stack_size, min_stack_size)),
+      max_spares_(o.max_spare_carriers),
+      io_backend_(o.io),
       observer_(o.observer) {
   unsigned n = o.workers == 0 ? default_workers() : o.workers;
   workers_.reserve(n);
-  for (unsigned i = 0; i < n; ++i) workers_.push_back(std::make_unique<worker>(*this, i, o.io));
+  carriers_.reserve(n);
+  for (unsigned i = 0; i < n; ++i) {
+    workers_.push_back(std::make_unique<worker>(*this, i, o.io));
+    carriers_.push_back(std::make_unique<carrier>(*this, i));
+    carriers_.back()->held = workers_.back().get();
+  }
   idle_.reserve(n);
+  if (o.monitor_period.count() > 0 && asymmetric_fences_available()) {
+    monitor_ = std::make_unique<monitor>(*this, o.monitor_period, o.handoff_after);
+  }
 }
 
 scheduler::~scheduler() = default;
@@ -284,6 +295,7 @@ void scheduler::notify_work() noexcept {
 
 void scheduler::wake_one() noexcept {
   worker* w = nullptr;
+  bool monitor_too = false;
   {
     const os_lock g(idle_mutex_);
     if (idle_.empty()) return;
@@ -293,8 +305,91 @@ void scheduler::wake_one() noexcept {
     if (w->idle_forever) --idle_forever_;
     sleeping_.fetch_sub(1, std::memory_order_relaxed);
     searching_.fetch_add(1, std::memory_order_seq_cst);  // counted for w: see N3
+    monitor_too = note_leaving_idle_locked();
   }
   w->parking().unpark();
+  if (monitor_too) wake_monitor();
+}
+
+bool scheduler::note_leaving_idle_locked() {
+  if (!monitor_asleep_) return false;
+  monitor_asleep_ = false;
+  return true;
+}
+
+void scheduler::wake_monitor() noexcept {
+  if (monitor_) monitor_->wake();
+}
+
+bool scheduler::monitor_may_sleep() {
+  const os_lock g(idle_mutex_);
+  if (idle_.size() != workers_.size()) return false;
+  monitor_asleep_ = true;
+  return true;
+}
+
+// ---- carriers and the hand-off -------------------------------------------------------------
+
+carrier* scheduler::reserve_spare() {
+  const os_lock g(spare_mutex_);
+  if (!parked_spares_.empty()) {
+    carrier* c = parked_spares_.back();
+    parked_spares_.pop_back();
+    return c;
+  }
+  if (spare_carriers_.size() >= max_spares_ || stopping()) return nullptr;
+  const auto index = static_cast<unsigned>(carriers_.size() + spare_carriers_.size());
+  spare_carriers_.push_back(std::make_unique<carrier>(*this, index));
+  carrier* c = spare_carriers_.back().get();
+  try {
+    spare_threads_.emplace_back([c] { c->run(); });  // it waits as a spare until given a worker
+  } catch (const std::system_error&) {
+    spare_carriers_.pop_back();  // no thread, no carrier: the caller goes without
+    return nullptr;
+  }
+  return c;
+}
+
+void scheduler::return_spare(carrier* c) {
+  const os_lock g(spare_mutex_);
+  parked_spares_.push_back(c);
+}
+
+void scheduler::give_to_spare(carrier& c, worker& w) noexcept {
+  // release: pairs with the acquire exchange in carrier::wait_as_spare.
+  c.given.store(&w, std::memory_order_release);
+  c.spare_parker.unpark();
+}
+
+void scheduler::give_thread_to_spare(carrier& c, thread_control* t, unsigned index) noexcept {
+  c.carried_index = index;
+  // release: pairs with the acquire exchange in carrier::wait_as_spare: t's saved context and
+  // everything it did before are visible to c.
+  c.given_thread.store(t, std::memory_order_release);
+  c.spare_parker.unpark();
+}
+
+void scheduler::migrate(thread_control* t, unsigned index) {
+  t->state = thread_state::ready;
+  if constexpr (hooks_compiled) {
+    if (observer_ != nullptr) report_transition(*observer_, t, thread_state::ready, index);
+  }
+  injection.push(t);  // N1 (seq_cst)
+  // N2-N5, without notify_work's shortcut for one worker: the pusher is not a worker, and the
+  // only worker may be asleep.
+  store_load_fence();
+  if (searching_.load(std::memory_order_relaxed) == 0 &&
+      sleeping_.load(std::memory_order_relaxed) != 0) {
+    wake_one();
+  }
+  // seq_cst: after the push, so a worker that reads zero here sees the thread (enter_idle).
+  if (carried_off_.fetch_sub(1, std::memory_order_seq_cst) != 1) return;
+  // The last one back. Every worker may have gone idle for good while it was counted (the
+  // thread ran and finished before this line), each seeing a non-zero count: the run is over,
+  // and only this call can say so. Under idle_mutex_, enter_idle's check and this one cannot
+  // both miss: whichever locks second sees the other's write.
+  const os_lock g(idle_mutex_);
+  if (!stopping() && idle_forever_ == worker_count() && injection.empty()) finish_run_locked();
 }
 
 bool scheduler::try_begin_search() noexcept {
@@ -317,7 +412,10 @@ bool scheduler::enter_idle(worker& w, bool forever) {
   w.in_idle_list = true;
   w.idle_forever = forever;
   sleeping_.fetch_add(1, std::memory_order_seq_cst);  // P1
-  if (forever && ++idle_forever_ == worker_count()) {
+  // Over only when no thread runs on a carrier without a worker (a hand-off in progress: it
+  // will queue its thread), and nothing such a carrier queued is waiting.
+  if (forever && ++idle_forever_ == worker_count() &&
+      carried_off_.load(std::memory_order_seq_cst) == 0 && injection.empty()) {
     finish_run_locked();
     return false;
   }
@@ -340,6 +438,7 @@ void scheduler::wake_timed_sleepers_locked() {
     w->in_idle_list = false;
     sleeping_.fetch_sub(1, std::memory_order_relaxed);
     searching_.fetch_add(1, std::memory_order_seq_cst);  // counted for w, as in wake_one
+    if (note_leaving_idle_locked()) wake_monitor();
     w->parking().unpark();
   }
 }
@@ -352,6 +451,11 @@ bool scheduler::leave_idle(worker& w) {
   if (w.idle_forever) --idle_forever_;
   sleeping_.fetch_sub(1, std::memory_order_relaxed);
   searching_.fetch_add(1, std::memory_order_seq_cst);  // it searches again
+  if (note_leaving_idle_locked()) {
+    // The monitor's parker is its own; unparking it under idle_mutex_ costs at most a futex
+    // wake, and only when it slept.
+    wake_monitor();
+  }
   return true;
 }
 
@@ -400,6 +504,10 @@ void scheduler::finish_run_locked() {
     w->parking().unpark();
   }
   idle_.clear();
+  // Carriers without a worker wait as spares: they leave too (carrier::wait_as_spare).
+  for (auto& c : carriers_) c->spare_parker.unpark();
+  const os_lock g(spare_mutex_);
+  for (auto& c : spare_carriers_) c->spare_parker.unpark();
 }
 
 stats scheduler::run(void (*invoke)(void*), void* body) {
@@ -433,10 +541,22 @@ stats scheduler::run(void (*invoke)(void*), void* body) {
   std::vector<std::thread> kernel_threads;
   kernel_threads.reserve(workers_.size() - 1);
   for (std::size_t i = 1; i < workers_.size(); ++i) {
-    kernel_threads.emplace_back([this, i] { workers_[i]->run(); });
+    kernel_threads.emplace_back([this, i] { carriers_[i]->run(); });
   }
-  first.run();
+  if (monitor_) monitor_->start();
+  carriers_[0]->run();
   for (auto& k : kernel_threads) k.join();
+  std::uint64_t handoffs = 0;
+  if (monitor_) {
+    handoffs = monitor_->handoffs();
+    monitor_.reset();  // stops and joins it
+  }
+  std::vector<std::thread> spares;
+  {
+    const os_lock g(spare_mutex_);
+    spares.swap(spare_threads_);
+  }
+  for (auto& k : spares) k.join();
 
   stats s;
   s.workers = worker_count();
@@ -447,6 +567,12 @@ stats scheduler::run(void (*invoke)(void*), void* body) {
     s.threads_stolen += w->stolen.get();
     s.lifo_runs += w->lifo_runs.get();
     s.worker_parks += w->parks.get();
+  }
+  s.handoffs = handoffs;
+  s.blocking_moves = blocking_moves.load(std::memory_order_relaxed);
+  {
+    const os_lock g(spare_mutex_);
+    s.spare_carriers = static_cast<unsigned>(spare_carriers_.size());
   }
   s.stacks_mapped = stacks.stacks_mapped();
   s.unguarded_stacks = stacks.unguarded_stacks();

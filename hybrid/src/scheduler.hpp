@@ -7,11 +7,14 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <hybrid/runtime.hpp>
 
+#include "carrier.hpp"
 #include "injection_queue.hpp"
+#include "monitor.hpp"
 #include "os_mutex.hpp"
 #include "poller.hpp"
 #include "stack_pool.hpp"
@@ -36,6 +39,32 @@ class scheduler {
   injection_queue injection;
   stack_pool stacks;
   poller io;  // the netpoller (poller.hpp): every socket of the run is registered here
+  // io_backend_in_use() — options::io: epoll (the netpoller) or io_uring (a ring per worker).
+  io_backend io_backend_in_use() const noexcept { return io_backend_; }
+
+  // ---- carriers and the hand-off (carrier.hpp, monitor.hpp) ---------------------------------
+  // reserve_spare() — a parked spare carrier, or a new one (its kernel thread started, waiting
+  // to be given a worker); nullptr at options::max_spare_carriers or when no thread can be
+  // created. The caller gives it a worker (give_to_spare) or returns it (return_spare).
+  carrier* reserve_spare();
+  void return_spare(carrier* c);
+  // give_to_spare(c, w) — c carries w from now on. Precondition: w's previous carrier no longer
+  // touches it (its claim says taken).
+  void give_to_spare(carrier& c, worker& w) noexcept;
+  // count_carried_off() — one more thread runs on a carrier without a worker (handed off); a run
+  // is not over while any does. migrate(t, index) — such a thread is back: queue it for the
+  // workers (index: the worker it last ran on, for reports) and count it back.
+  void count_carried_off() noexcept { carried_off_.fetch_add(1, std::memory_order_seq_cst); }
+  void migrate(thread_control* t, unsigned index);
+  // monitor_may_sleep() — true when every worker is idle: the monitor may sleep until
+  // wake_monitor (called when a worker leaves the idle list).
+  bool monitor_may_sleep();
+  // give_thread_to_spare(c, t, index) — c runs t, which called blocking(fn), without a worker
+  // (carrier::carry_alone); index: the worker t leaves, for reports. Precondition: t's context
+  // is saved, and t was counted (count_carried_off).
+  void give_thread_to_spare(carrier& c, thread_control* t, unsigned index) noexcept;
+  // blocking_moves — blocking(fn) calls that ran on a spare carrier, for stats (any thread adds).
+  std::atomic<std::uint64_t> blocking_moves{0};
 
   // ---- the parking protocol (numbered steps in scheduler.cpp) ------------------------------
   // notify_work() — new stealable work was published: wake a sleeping worker unless one is
@@ -59,11 +88,24 @@ class scheduler {
  private:
   void wake_one() noexcept;
   void finish_run_locked() HYBRID_REQUIRES(idle_mutex_);  // every worker is idle forever
+  // note_leaving_idle_locked() — a worker leaves the idle list: the monitor, if asleep, must
+  // look again (returns true: call wake_monitor() after unlocking).
+  bool note_leaving_idle_locked() HYBRID_REQUIRES(idle_mutex_);
+  void wake_monitor() noexcept;
   // wake_timed_sleepers_locked() — every worker is idle, some only until a timer: wake those,
   // so that they look again (their timers may be stale I/O deadlines of threads that are gone).
   void wake_timed_sleepers_locked() HYBRID_REQUIRES(idle_mutex_);
 
   std::vector<std::unique_ptr<worker>> workers_;
+  std::vector<std::unique_ptr<carrier>> carriers_;  // one per worker, carrier i starts with it
+  os_mutex spare_mutex_;
+  std::vector<std::unique_ptr<carrier>> spare_carriers_ HYBRID_GUARDED_BY(spare_mutex_);
+  std::vector<std::thread> spare_threads_ HYBRID_GUARDED_BY(spare_mutex_);
+  std::vector<carrier*> parked_spares_ HYBRID_GUARDED_BY(spare_mutex_);
+  const unsigned max_spares_;
+  const io_backend io_backend_;
+  std::atomic<std::uint32_t> carried_off_{0};  // threads on carriers without a worker
+  std::unique_ptr<monitor> monitor_;           // none when options::monitor_period is zero
   hybrid::observer* observer_;
   std::atomic<bool> stopping_{false};
   std::atomic<std::uint32_t> searching_{0};
@@ -71,6 +113,7 @@ class scheduler {
   os_mutex idle_mutex_;
   std::vector<worker*> idle_ HYBRID_GUARDED_BY(idle_mutex_);
   unsigned idle_forever_ HYBRID_GUARDED_BY(idle_mutex_) = 0;
+  bool monitor_asleep_ HYBRID_GUARDED_BY(idle_mutex_) = false;
   // deadlock_report_, deadlocked_ — written under idle_mutex_ by the last worker to go idle,
   // read by run() after every worker's kernel thread has been joined (which orders the two).
   std::string deadlock_report_;

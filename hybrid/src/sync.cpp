@@ -9,6 +9,7 @@
 // lock over directly (the state stays "locked"; the waiter owns it when it resumes).
 #include <hybrid/sync.hpp>
 
+#include "carrier.hpp"
 #include "scheduler.hpp"
 #include "worker.hpp"
 
@@ -33,8 +34,13 @@ void mutex::lock() {
   if (state_.compare_exchange_strong(s, 1, std::memory_order_acquire, std::memory_order_relaxed)) {
     return;
   }
-  detail::worker* w = detail::current_worker();
-  if (w && w->sched().worker_count() > 1 && w->alone()) {
+  bool spin = false;
+  {
+    detail::runtime_scope scope;  // alone() reads the worker's queues
+    detail::worker& w = scope.held();
+    spin = w.sched().worker_count() > 1 && w.alone();
+  }
+  if (spin) {
     for (int round = 0; round < lock_spin_rounds; ++round) {
       for (int i = 0; i < lock_spin_pauses; ++i) detail::spin_pause();
       s = state_.load(std::memory_order_relaxed);

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include <hybrid/blocking.hpp>
 #include <hybrid/scheduler.hpp>
 #include <hybrid/thread.hpp>
 
@@ -61,36 +62,39 @@ const char* describe(wait_reason r) noexcept {
       return "a socket read";
     case wait_reason::io_write:
       return "a socket write";
+    case wait_reason::blocking_call:
+      return "a blocking call";
   }
   return "?";
 }
 
-namespace {
-// in_thread() — the current worker; asserts we are on a green thread of a run.
-worker* in_thread() noexcept {
-  worker* w = current_worker();
-  assert(w && w->current() && "hybrid: called outside a green thread of hybrid::run");
-  return w;
+thread_control* current_thread() noexcept {
+  carrier* c = current_carrier();
+  assert(c && c->current && "hybrid: called outside a green thread of hybrid::run");
+  return c->current;
 }
-}  // namespace
-
-thread_control* current_thread() noexcept { return in_thread()->current(); }
 
 // Not analysed: the lock is released by the worker, on whichever thread runs next, once this
 // thread's context is saved (worker::after_switch_out, after_switch::unlock).
 void park_and_unlock(spinlock& lock, wait_reason why) HYBRID_NO_THREAD_SAFETY_ANALYSIS {
-  worker* w = in_thread();
-  thread_control* t = w->current();
+  runtime_scope scope;
+  worker& w = scope.held();
+  thread_control* t = w.current();
   t->waiting_on = why;
-  w->park_current(pending_action{after_switch::unlock, &lock, {}});
+  w.park_current(pending_action{after_switch::unlock, &lock, {}});
   t->waiting_on = wait_reason::none;
 }
 
-void unpark(thread_control* t) noexcept { in_thread()->make_ready(t); }
+void unpark(thread_control* t) noexcept {
+  runtime_scope scope;
+  scope.held().make_ready(t);
+}
 
 thread_control* reserve_thread(std::size_t size, std::size_t align, void** storage) {
-  worker* w = current_worker();
-  if (!w) throw std::logic_error("hybrid::spawn: called outside hybrid::run");
+  if (current_carrier() == nullptr)
+    throw std::logic_error("hybrid::spawn: called outside hybrid::run");
+  runtime_scope scope;
+  worker* w = &scope.held();
   thread_control* t = w->sched().stacks.acquire(w->stacks());
   auto top = reinterpret_cast<std::uintptr_t>(t->usable_top());
   std::uintptr_t a = align < 16 ? 16 : align;
@@ -105,10 +109,14 @@ thread_control* reserve_thread(std::size_t size, std::size_t align, void** stora
   return t;
 }
 
-void abandon_thread(thread_control* t) noexcept { current_worker()->recycle(t); }
+void abandon_thread(thread_control* t) noexcept {
+  runtime_scope scope;
+  scope.held().recycle(t);
+}
 
 void start_thread(thread_control* t, const callable_ops* ops, const char* name) {
-  worker* w = current_worker();
+  runtime_scope scope;
+  worker* w = &scope.held();
   t->id = w->next_thread_id();
   if (name) {
     std::strncpy(t->name, name, sizeof t->name - 1);
@@ -132,6 +140,27 @@ void start_thread(thread_control* t, const callable_ops* ops, const char* name) 
   w->schedule_new(t);
 }
 
+void leave_worker() {
+  // Already alone (an earlier blocking call, or the monitor took the worker while this thread
+  // was in the kernel): fn runs here. Relaxed: only the monitor writes claim_taken
+  // concurrently, and a thread that misses it takes the slow path below (runtime_scope).
+  if (current_carrier()->claim.load(std::memory_order_relaxed) == claim_taken) return;
+  runtime_scope scope;
+  worker& w = scope.held();
+  carrier* spare = w.sched().reserve_spare();
+  if (spare == nullptr) return;  // every spare in use: fn runs here, holding the worker
+  // This thread moves to the spare, which runs it alone; the worker stays on this kernel thread
+  // and goes on with its queue at once (no kernel thread has to wake for it to continue).
+  w.sched().count_carried_off();
+  w.sched().blocking_moves.fetch_add(1, std::memory_order_relaxed);
+  thread_control* self = w.current();
+  self->waiting_on = wait_reason::blocking_call;
+  w.park_current(pending_action{after_switch::carry_off, spare, {}});
+  self->waiting_on = wait_reason::none;
+  // Running on the spare now, with no worker. The next entry into the scheduler sends this
+  // thread back to the workers (enter_runtime_slow).
+}
+
 void run_thread_function(thread_control* t) noexcept {
   try {
     t->ops->invoke(t->fn_storage, t->stop.get_token());
@@ -148,7 +177,8 @@ thread spawn_control(detail::thread_control* c) noexcept { return thread(c); }
 void thread::join() {
   assert(control_ && "thread::join: not joinable");
   detail::thread_control* t = std::exchange(control_, nullptr);
-  detail::worker* w = detail::in_thread();
+  detail::runtime_scope scope;
+  detail::worker* w = &scope.held();
   assert(t != w->current() && "thread::join: a thread cannot join itself");
   // acquire: pairs with the release exchange in worker::finish_thread; the thread's effects
   // and its error are visible.
@@ -173,9 +203,10 @@ void thread::detach() noexcept {
   // thread is done) acquire pairs with that exchange's release before we recycle.
   if (!t->join_word.compare_exchange_strong(expected, detail::join_detached,
                                             std::memory_order_acq_rel, std::memory_order_acquire)) {
-    detail::worker* w = detail::current_worker();
-    assert(w && "thread: handles must be destroyed inside hybrid::run");
-    if (w) w->recycle(t);
+    assert(detail::current_carrier() && "thread: handles must be destroyed inside hybrid::run");
+    if (detail::current_carrier() == nullptr) return;
+    detail::runtime_scope scope;
+    scope.held().recycle(t);
   }
 }
 
@@ -188,25 +219,34 @@ std::stop_token thread::get_stop_token() const noexcept {
 }
 
 unsigned worker_id() noexcept {
-  detail::worker* w = detail::current_worker();
-  return w ? w->index() : 0;
+  // A thread running alone (after blocking(fn)) reports the worker it ran on last.
+  detail::carrier* c = detail::current_carrier();
+  if (c == nullptr) return 0;
+  return c->held != nullptr ? c->held->index() : c->carried_index;
 }
 
 unsigned worker_count() noexcept {
-  detail::worker* w = detail::current_worker();
-  return w ? w->sched().worker_count() : 0;
+  detail::carrier* c = detail::current_carrier();
+  return c != nullptr ? c->sched().worker_count() : 0;
 }
 
 namespace this_thread {
 
 void yield() {
-  detail::worker* w = detail::in_thread();
-  if (w->alone()) return;  // nobody else to let run (and no timer to fire): no switch
+  detail::runtime_scope scope;
+  detail::worker* w = &scope.held();
+  if (w->alone()) {
+    // Nobody else to let run (and no timer to fire): no switch. Still a scheduling point: the
+    // monitor must not take this worker for a hog (there is nothing to hand over anyway).
+    w->note_dispatch();
+    return;
+  }
   w->park_current(detail::pending_action{detail::after_switch::yielded, nullptr, {}});
 }
 
 void sleep_until(std::chrono::steady_clock::time_point t) {
-  detail::worker* w = detail::in_thread();
+  detail::runtime_scope scope;
+  detail::worker* w = &scope.held();
   detail::thread_control* self = w->current();
   self->waiting_on = detail::wait_reason::sleep;
   w->park_current(detail::pending_action{detail::after_switch::sleep, nullptr, t});

@@ -23,7 +23,6 @@
 namespace hybrid::detail {
 
 namespace {
-thread_local worker* tls_worker = nullptr;
 
 // release_parked_lock(lock) — the second half of park_and_unlock: the parked thread took lock
 // on its own stack before switching away, and its worker releases it here, after the switch.
@@ -72,16 +71,14 @@ constexpr std::int64_t steal_backlog_rounds = 8;
 constexpr std::int64_t steal_anyway_size = static_cast<std::int64_t>(local_queue_capacity / 2);
 }  // namespace
 
-// noinline: a caller must not see where the value comes from, or GCC may keep the thread
-// pointer (%fs) computed before a fiber switch and reuse it after (it assumes a function never
-// changes kernel threads). The asm makes each call read the variable anew.
 __attribute__((noinline)) worker* current_worker() noexcept {
-  asm volatile("" ::: "memory");
-  return tls_worker;
+  carrier* c = current_carrier();
+  return c != nullptr ? c->held : nullptr;
 }
 
 thread_control* running_thread_for_signal() noexcept {
-  return tls_worker ? tls_worker->current() : nullptr;
+  carrier* c = current_carrier();
+  return c != nullptr ? c->current : nullptr;
 }
 
 worker::worker(scheduler& s, unsigned index, io_backend io)
@@ -99,7 +96,8 @@ std::uint64_t worker::next_thread_id() noexcept {
   return 1 + index_ + static_cast<std::uint64_t>(sched_.worker_count()) * id_counter_++;
 }
 
-__attribute__((cold, noinline)) void worker::report(thread_control* t, thread_state s) noexcept {
+__attribute__((cold, noinline)) void report_transition(hybrid::observer& to, thread_control* t,
+                                                       thread_state s, unsigned worker) noexcept {
   auto now = std::chrono::steady_clock::now().time_since_epoch();
   wait_kind waiting = wait_kind::unknown;
   std::uint64_t detail = 0;
@@ -131,52 +129,66 @@ __attribute__((cold, noinline)) void worker::report(thread_control* t, thread_st
         waiting = wait_kind::writable;
         detail = t->waiting_detail;
         break;
+      case wait_reason::blocking_call:
+        waiting = wait_kind::blocking_call;
+        break;
     }
   }
-  observer_->on_transition(transition{
-      t->id, index_, s, std::chrono::duration_cast<std::chrono::nanoseconds>(now).count(), waiting,
-      detail});
+  to.on_transition(transition{t->id, worker, s,
+                              std::chrono::duration_cast<std::chrono::nanoseconds>(now).count(),
+                              waiting, detail});
 }
 
-void worker::run() {
-  tls_worker = this;
+__attribute__((cold, noinline)) void worker::report(thread_control* t, thread_state s) noexcept {
+  report_transition(*observer_, t, s, index_);
+}
+
+void worker::attach(carrier& c) noexcept {
+  carrier_ = &c;
+  c.carried_index = index_;
+  // release: the monitor reads it with acquire (carried_by) before it looks at c's state.
+  monitored_carrier_.store(&c, std::memory_order_release);
   // This kernel thread owns the worker's core from now on (debug builds check it).
   owner_.bind();
   local_.bind_to_caller();
   timers_.bind_to_caller();
-  views_.assign(sched_.worker_count(), victim_view{});
-  if (ring_ != nullptr) ring_->bind_to_caller();
-  sanitizer::worker_started(sanitizer_state);
-  alt_signal_stack alt;
-  while (thread_control* t = find_work()) {
-    if (searching_) end_search();
-    run_thread(t);
-  }
-  tls_worker = nullptr;
+  if (views_.empty()) views_.assign(sched_.worker_count(), victim_view{});
 }
 
-void worker::run_thread(thread_control* t) {
-  current_ = t;
+bool worker::run() {
+  while (thread_control* t = find_work()) {
+    if (searching_) end_search();
+    if (!run_thread(t)) return false;  // the worker is another carrier's now: touch nothing
+  }
+  return true;
+}
+
+bool worker::run_thread(thread_control* t) {
+  carrier& c = *carrier_;  // on this carrier's stack: still valid if the worker moves meanwhile
+  c.current = t;
   observe(t, thread_state::running);
   // Runs t, and the threads it switches to directly, until one switches back here.
-  boost::context::detail::fcontext_t from = resume(*this, t);
-  thread_control* back = leaving;
-  leaving = nullptr;
-  current_ = nullptr;
+  boost::context::detail::fcontext_t from = resume(c, t);
+  thread_control* back = c.leaving;
+  c.current = nullptr;
   back->context = from;
+  if (c.pending.kind == after_switch::migrate) return false;  // c.leaving stays for the carrier
+  c.leaving = nullptr;
   after_switch_out(back);
+  return true;
 }
 
 void worker::park_current(pending_action p) {
-  thread_control* self = current_;
+  carrier& c = *carrier_;
+  thread_control* self = c.current;
   assert(self && "park_current: not called from a green thread");
-  pending = p;
-  switch_away(*this, self, choose_next());
+  c.pending = p;
+  switch_away(c, self, choose_next());
 }
 
 thread_control* worker::choose_next() noexcept {
   thread_control* next = pick_local();
-  current_ = next;
+  carrier_->current = next;
   if (next) observe(next, thread_state::running);
   return next;
 }
@@ -184,6 +196,7 @@ thread_control* worker::choose_next() noexcept {
 // after_switch_out(t) — t's context is saved; only now may t become visible to others. Runs
 // on this worker's kernel thread: in the scheduler, or in the thread that t switched to.
 void worker::after_switch_out(thread_control* t) {
+  const pending_action& pending = carrier_->pending;
   switch (pending.kind) {
     case after_switch::exited:
       finish_thread(t, false);
@@ -226,6 +239,13 @@ void worker::after_switch_out(thread_control* t) {
       break;
     case after_switch::ring_wait:
       observe(t, thread_state::blocked);
+      break;
+    case after_switch::migrate:  // handled by the carrier, which has no worker any more
+      assert(false && "after_switch_out: a migrating thread never arrives at a worker");
+      break;
+    case after_switch::carry_off:
+      observe(t, thread_state::blocked);
+      sched_.give_thread_to_spare(*static_cast<carrier*>(pending.object), t, index_);
       break;
   }
   // Completions are reaped only here and in the scheduler loop: where no thread of this
@@ -452,8 +472,11 @@ thread_control* worker::pick_local() noexcept {
   if (local_.size() != 0) {
     thread_control* t = nullptr;
     if (pick_oldest_next_) {
+      // After a yield every other ready thread goes first: the injection queue's too (threads
+      // back from a hand-off wait there; without this they would wait for the fairness tick).
       pick_oldest_next_ = false;
-      t = fifo_head_ ? pop_fifo() : local_.pop_oldest();
+      t = sched_.injection.pop();
+      if (!t) t = fifo_head_ ? pop_fifo() : local_.pop_oldest();
     }
     if (!t) t = local_.pop();
     if (t) return t;

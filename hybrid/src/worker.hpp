@@ -1,11 +1,14 @@
-// hybrid/src/worker.hpp — one kernel worker (Go's M with its P; Tokio's worker with its Core).
+// hybrid/src/worker.hpp — one worker (Go's P; Tokio's worker with its Core), carried by one
+// kernel thread at a time (carrier.hpp: Go's M).
 //
-// The worker's private core is touched only by its own kernel thread (by its scheduler context
-// or by whichever green thread runs there): the LIFO slot, the FIFO list, the timer heap, the
-// stack cache, the owner handle of the local queue and the tick counters. What other workers may
-// touch is grouped under "shared" below: the stealer handle, the parker, and the idle-list fields
-// (guarded by scheduler::idle_mutex_). The worker loop is in worker.cpp and reads as prose: find
-// work, run it, do what the thread asked on its way out.
+// The worker's private core is touched only by the kernel thread carrying it (by its scheduler
+// context or by whichever green thread runs there): the LIFO slot, the FIFO list, the timer
+// heap, the stack cache, the owner handle of the local queue and the tick counters. Normally one
+// carrier carries it for the whole run; the monitor may move it to another carrier (the hand-off
+// protocol of carrier.hpp decides when that is safe), which then owns all of it. What other
+// workers may touch is grouped under "shared" below: the stealer handle, the parker, and the
+// idle-list fields (guarded by scheduler::idle_mutex_). The worker loop is in worker.cpp and
+// reads as prose: find work, run it, do what the thread asked on its way out.
 #pragma once
 
 #include <atomic>
@@ -16,6 +19,7 @@
 
 #include <boost/context/detail/fcontext.hpp>
 
+#include "carrier.hpp"
 #include "owner_check.hpp"
 #include "parker.hpp"
 #include "poller.hpp"
@@ -33,25 +37,6 @@ namespace hybrid::detail {
 
 class scheduler;
 using local_queue = run_queue<hybrid::local_queue_capacity>;
-
-// after_switch — what a thread asks its worker to do once the thread's context is saved.
-enum class after_switch : std::uint8_t {
-  exited,         // the thread terminated: publish it to its joiner, maybe recycle the stack
-  exited_joined,  // the thread terminated and already handed its result to its joiner
-  yielded,        // requeue it behind the others
-  unlock,         // it is in a wait list: release that list's spinlock (object)
-  join,           // wait for thread `object` to terminate
-  sleep,          // put it in the timer heap until `deadline`
-  io_wait,        // park it in socket wait slot `object` (poller.hpp), until `deadline` at most
-  ring_wait,      // it submitted an operation to this worker's ring: blocked until it completes
-};
-
-// pending_action — the request a thread leaves in its worker before switching away.
-struct pending_action {
-  after_switch kind = after_switch::exited;
-  void* object = nullptr;
-  std::chrono::steady_clock::time_point deadline{};
-};
 
 // relaxed_counter — a statistic written only by its owner worker and read by anyone.
 struct relaxed_counter {
@@ -73,9 +58,12 @@ class worker {
   worker(const worker&) = delete;
   worker& operator=(const worker&) = delete;
 
-  // run() — the worker loop; returns at shutdown. Precondition: on this worker's own kernel
-  // thread, once.
-  void run();
+  // attach(c) — c carries this worker from now on (its kernel thread owns the private core).
+  // Precondition: on c's kernel thread; the previous carrier, if any, no longer touches it.
+  void attach(carrier& c) noexcept;
+  // run() — the worker loop, on its carrier's stack: returns true at shutdown, false when the
+  // carrier lost the worker (the thread that was running came back with after_switch::migrate).
+  bool run();
 
   // ---- called by the green thread running on this worker (its kernel thread) --------------
   // park_current(p) — switch the running thread out (straight to the next ready thread here, or
@@ -102,7 +90,11 @@ class worker {
   // next_thread_id() — a run-unique id without shared atomics: index + workers * n.
   std::uint64_t next_thread_id() noexcept;
 
-  thread_control* current() const noexcept { return current_; }
+  thread_control* current() const noexcept { return carrier_->current; }
+  // carried_by() — the carrier carrying this worker now. Any thread (the monitor reads it).
+  carrier* carried_by() const noexcept {
+    return monitored_carrier_.load(std::memory_order_acquire);
+  }
   // io_ring() — this worker's io_uring (options::io == io_uring), else nullptr. Owner only.
   ring* io_ring() noexcept { return ring_.get(); }
   // reap_ring() — the completions posted on this worker's ring: their threads become ready.
@@ -132,19 +124,20 @@ class worker {
   // dispatches() — how many times this worker has picked a thread to run (a thief's measure of
   // its progress: worth_stealing). Any worker.
   std::uint64_t dispatches() const noexcept { return dispatches_.load(std::memory_order_relaxed); }
+  // note_dispatch() — count a scheduling point that picked no thread (a yield with nobody to let
+  // run) as progress, for the monitor. Owner only.
+  void note_dispatch() noexcept { dispatches_.store(++tick_, std::memory_order_relaxed); }
 
-  // ---- the context switch (context.cpp); this worker's kernel thread only ------------------
-  boost::context::detail::fcontext_t scheduler_context = nullptr;  // saved while threads run
-  pending_action pending;             // what the thread that just left asked for
-  thread_control* leaving = nullptr;  // that thread, until whoever arrives handles it
-  sanitizer::scheduler_side sanitizer_state;
+  // ---- the context switch (context.cpp); the carrier's kernel thread only -----------------
   // choose_next() — the thread to switch to directly, now marked running, or nullptr (then
   // switch to the scheduler). Never blocks. Thread context, on this worker.
   thread_control* choose_next() noexcept;
   // prepare_exit(t) — t's function returned; returns the pending action for its last switch.
   after_switch prepare_exit(thread_control* t) noexcept;
-  // after_switch_out(t) — t's context is saved: perform `pending` for it.
+  // after_switch_out(t) — t's context is saved: perform the carrier's `pending` for it.
   void after_switch_out(thread_control* t);
+  // carrier_of_this() — the carrier running this worker's code now (this kernel thread's).
+  carrier& carrier_of_this() const noexcept { return *carrier_; }
 
  private:
   thread_control* find_work();
@@ -154,7 +147,8 @@ class worker {
   bool worth_stealing(unsigned victim) noexcept;
   void park_worker();
   bool take_blocking_poll() noexcept;
-  void run_thread(thread_control* t);
+  // run_thread(t) — run t from the carrier's stack; false when the carrier lost the worker.
+  bool run_thread(thread_control* t);
   void finish_thread(thread_control* t, bool joiner_served) noexcept;
   void add_timer(std::chrono::steady_clock::time_point deadline, thread_control* t);
   void push_local(thread_control* t, bool notify) noexcept;
@@ -189,7 +183,8 @@ class worker {
   timer_heap timers_;
   stack_cache stack_cache_;
   parker parker_;
-  thread_control* current_ = nullptr;  // the running thread; read by the SIGSEGV handler
+  carrier* carrier_ = nullptr;  // the carrier; owner only (the monitor reads the copy below)
+  std::atomic<carrier*> monitored_carrier_{nullptr};  // carrier_, published for the monitor
   std::uint64_t tick_ = 0;
   std::uint32_t fairness_countdown_ = 61;  // picks until the next fairness check (worker.cpp)
   std::uint64_t id_counter_ = 0;
@@ -227,22 +222,28 @@ class worker {
   alignas(64) std::atomic<std::uint64_t> dispatches_{0};
 };
 
-// current_worker() — the worker of the calling kernel thread, or nullptr outside hybrid::run.
-// Deliberately not inlined: a green thread may resume on another kernel thread, and the
-// compiler must not reuse a thread_local address computed before the switch.
+// report_transition(to, t, s, worker) — timestamp t's transition to s (made on `worker`) and
+// hand it to observer `to` (what worker::observe does when an observer is installed).
+void report_transition(hybrid::observer& to, thread_control* t, thread_state s,
+                       unsigned worker) noexcept;
+
+// current_worker() — the worker carried by the calling kernel thread, or nullptr outside
+// hybrid::run (or on a carrier that lost its worker). Deliberately not inlined: a green thread
+// may resume on another kernel thread, and the compiler must not reuse a thread_local address
+// computed before the switch.
 worker* current_worker() noexcept;
 
 // create_context(t) — build t's initial context on its own stack (context.cpp).
 void create_context(thread_control* t);
-// resume(w, t) — scheduler side: run t (and whatever it switches to) until a thread switches
-// back to the scheduler; returns that thread's saved context (w.leaving names it).
-boost::context::detail::fcontext_t resume(worker& w, thread_control* t);
-// switch_away(w, self, next) — thread side: leave self (w.pending set) for next, or for the
-// scheduler when next is nullptr. Returns when self runs again, maybe on another worker.
-void switch_away(worker& w, thread_control* self, thread_control* next);
-// arrive(w, self, from) — the first thing a thread does when it (re)starts: save the context
+// resume(c, t) — scheduler side: run t (and whatever it switches to) until a thread switches
+// back to c's own stack; returns that thread's saved context (c.leaving names it).
+boost::context::detail::fcontext_t resume(carrier& c, thread_control* t);
+// switch_away(c, self, next) — thread side: leave self (c.pending set) for next, or for c's own
+// stack when next is nullptr. Returns when self runs again, maybe on another carrier.
+void switch_away(carrier& c, thread_control* self, thread_control* next);
+// arrive(c, self, from) — the first thing a thread does when it (re)starts: save the context
 // of whatever it came from and, if that was a thread, perform its pending action.
-void arrive(worker& w, thread_control* self, boost::context::detail::fcontext_t from);
+void arrive(carrier& c, thread_control* self, boost::context::detail::fcontext_t from);
 // run_thread_function(t) — the body of every thread: call the function, keep its exception,
 // destroy the function object (thread.cpp).
 void run_thread_function(thread_control* t) noexcept;

@@ -192,13 +192,13 @@ TEST_CASE("memory: a model with a low thread_limit runs at it and says so") {
 
 TEST_CASE("spawn_join: percentile is the nearest rank") {
   std::vector<double> v{5, 1, 4, 2, 3};
-  CHECK(workloads::spawn_join::percentile(v, 0.5) == 3);
-  CHECK(workloads::spawn_join::percentile(v, 0.99) == 5);
-  CHECK(workloads::spawn_join::percentile(v, 1.0) == 5);
-  CHECK(workloads::spawn_join::percentile(v, 0.2) == 1);
+  CHECK(workloads::support::percentile(v, 0.5) == 3);
+  CHECK(workloads::support::percentile(v, 0.99) == 5);
+  CHECK(workloads::support::percentile(v, 1.0) == 5);
+  CHECK(workloads::support::percentile(v, 0.2) == 1);
   std::vector<double> hundred(100);
   for (std::size_t i = 0; i < hundred.size(); ++i) hundred[i] = static_cast<double>(100 - i);
-  CHECK(workloads::spawn_join::percentile(hundred, 0.99) == 99);
+  CHECK(workloads::support::percentile(hundred, 0.99) == 99);
 }
 
 TEST_CASE("skynet rejects a size that is not a power of 10") {

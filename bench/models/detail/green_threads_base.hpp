@@ -11,8 +11,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 
+#include <green_threads/blocking.hpp>
 #include <green_threads/channel.hpp>
 #include <green_threads/runtime.hpp>
 #include <green_threads/sync.hpp>
@@ -46,6 +48,13 @@ struct green_threads_base {
   template <class Fn>
   static thread spawn(Fn&& fn) {
     return green_threads::spawn(std::forward<Fn>(fn));
+  }
+
+  // blocking(fn) — fn() on one of the world's helper kernel threads, the calling fiber parked
+  // meanwhile: the fibers' only way around a blocking call (green_threads/blocking.hpp).
+  template <class Fn>
+  static std::invoke_result_t<Fn&> blocking(Fn&& fn) {
+    return green_threads::blocking(std::forward<Fn>(fn));
   }
 
   // yield() — lets the other ready fibers of this kernel thread's scheduler run.

@@ -7,7 +7,9 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
+#include <type_traits>
 
 #include "bench/model.hpp"
 #include "kernel_threads/channel.hpp"
@@ -23,6 +25,13 @@ struct kernel_threads_base {
   using condition_variable = kernel_threads::condition_variable;
   template <class T>
   using channel = kernel_threads::channel<T>;
+
+  // blocking(fn) — fn() inline: a kernel thread that blocks in the kernel stalls only itself
+  // (a pool task stalls its worker, which is the pool's nature).
+  template <class Fn>
+  static std::invoke_result_t<Fn&> blocking(Fn&& fn) {
+    return std::invoke(fn);
+  }
 };
 
 }  // namespace threadlab::models::detail

@@ -34,7 +34,7 @@ constexpr thread_state to_trace_state(State s) noexcept {
   return thread_state::created;
 }
 
-// to_trace_wait(w) — the tracer's name for a module's wait_kind (the same eight enumerators).
+// to_trace_wait(w) — the tracer's name for a module's wait_kind (the same nine enumerators).
 template <class Wait>
 constexpr wait_kind to_trace_wait(Wait w) noexcept {
   switch (w) {
@@ -54,6 +54,8 @@ constexpr wait_kind to_trace_wait(Wait w) noexcept {
       return wait_kind::readable;
     case Wait::writable:
       return wait_kind::writable;
+    case Wait::blocking_call:
+      return wait_kind::blocking_call;
   }
   return wait_kind::unknown;
 }

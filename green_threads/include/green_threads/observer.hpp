@@ -63,8 +63,9 @@ enum class wait_kind : std::uint8_t {
   channel,
   join,
   sleep,
-  readable,  // a socket to be readable (wait_detail: its descriptor)
-  writable,  // a socket to be writable
+  readable,       // a socket to be readable (wait_detail: its descriptor)
+  writable,       // a socket to be writable
+  blocking_call,  // blocking(fn) to return: fn runs on a kernel thread of its own
 };
 
 // transition — one state change of one green thread.

@@ -79,6 +79,9 @@ struct options {
   // nullptr: none, at the cost of one branch per scheduling decision. Not owned; must outlive
   // run().
   green_threads::observer* observer = nullptr;
+  // blocking_threads — the most helper kernel threads blocking(fn) may use at once
+  // (blocking.hpp); they are created on demand and joined when the world ends.
+  unsigned blocking_threads = 64;
 };
 
 // worker_count(o) — the kernel threads a world set up with o runs on.

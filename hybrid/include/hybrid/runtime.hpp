@@ -2,6 +2,7 @@
 // body as the first green thread, waits for it and for every thread it spawned, and stops.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <stdexcept>
 #include <string>
@@ -42,6 +43,18 @@ struct options {
   hybrid::observer* observer = nullptr;
   // io — how sockets wait: see io_backend.
   io_backend io = io_backend::epoll;
+  // monitor_period — how often the monitor looks for a worker stuck inside one thread (a CPU
+  // hog, or a blocking system call) while any worker is busy; zero: no monitor, no hand-off
+  // (blocking(fn) still hands off). The monitor sleeps while every worker is idle.
+  std::chrono::microseconds monitor_period{1000};
+  // handoff_after — how long a worker may stay inside one thread's code before the monitor gives
+  // its queue to a spare kernel thread. A thread asleep in the kernel is handed off after one
+  // monitor_period instead.
+  std::chrono::microseconds handoff_after{10'000};
+  // max_spare_carriers — the most kernel threads a run creates beyond `workers` for hand-offs;
+  // parked when not needed, reused, joined when the run ends. At the bound a stuck worker stays
+  // stuck.
+  unsigned max_spare_carriers = 64;
 };
 
 // default_workers() — std::thread::hardware_concurrency(), at least 1.

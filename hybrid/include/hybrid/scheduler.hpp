@@ -29,11 +29,15 @@ struct stats {
   std::uint64_t worker_parks = 0;      // times a worker went to sleep
   std::uint64_t stacks_mapped = 0;     // stacks created with mmap (the rest were reused)
   std::uint64_t unguarded_stacks = 0;  // stacks without a guard page (vm.max_map_count reached)
+  std::uint64_t handoffs = 0;          // workers the monitor took from a stuck kernel thread
+  std::uint64_t blocking_moves = 0;    // blocking(fn) calls run on a spare kernel thread
+  unsigned spare_carriers = 0;         // kernel threads created beyond `workers` for hand-offs
 };
 
 // worker_id() — the index (0..worker_count()-1) of the worker running the caller.
 // Precondition: called from a thread of hybrid::run. A thread may migrate between workers at
-// any blocking call or yield, so the value may change across such calls.
+// any blocking call or yield, so the value may change across such calls. A thread running on a
+// kernel thread of its own after blocking(fn) gets the worker it ran on last.
 unsigned worker_id() noexcept;
 
 // worker_count() — the number of workers of the current run. Precondition: inside hybrid::run.

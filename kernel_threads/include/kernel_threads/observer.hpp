@@ -43,8 +43,9 @@ enum class wait_kind : std::uint8_t {
   channel,
   join,
   sleep,
-  readable,  // a socket to be readable (wait_detail: its descriptor)
-  writable,  // a socket to be writable
+  readable,       // a socket to be readable (wait_detail: its descriptor)
+  writable,       // a socket to be writable
+  blocking_call,  // a call run off the thread (unused here: a kernel thread blocks itself)
 };
 
 // transition — one state change of one kernel thread, as user space saw it.

@@ -17,7 +17,8 @@
 
 namespace green_threads::detail {
 
-class poller;  // src/poller.hpp
+class poller;       // src/poller.hpp
+class helper_pool;  // src/helper_pool.hpp
 
 // census — counts the fibers of one world that have been spawned and have not yet finished,
 // so that run() can wait for all of them, joined or not. May be used from any kernel thread of
@@ -62,7 +63,8 @@ struct world {
   green_threads::stack_allocator stacks;
   unsigned workers = 1;  // kernel threads running the world's fibers
   census live;
-  poller* io = nullptr;  // the netpoller of a round_robin world; none for work_stealing
+  poller* io = nullptr;            // the netpoller of a round_robin world; none for work_stealing
+  helper_pool* helpers = nullptr;  // the kernel threads that run blocking(fn) calls
 };
 
 // current_world() — the world bound to the calling kernel thread, or nullptr outside run().

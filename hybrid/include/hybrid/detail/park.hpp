@@ -24,8 +24,9 @@ enum class wait_reason : std::uint8_t {
   channel_pop,
   join,
   sleep,
-  io_read,   // a socket read or accept: waits for the descriptor to be readable
-  io_write,  // a socket write or connect: waits for it to be writable
+  io_read,        // a socket read or accept: waits for the descriptor to be readable
+  io_write,       // a socket write or connect: waits for it to be writable
+  blocking_call,  // in blocking(fn), on a spare kernel thread
 };
 
 // describe(r) — "mutex lock", "condition variable wait", "channel push", ...
