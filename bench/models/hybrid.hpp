@@ -52,8 +52,9 @@ class hybrid_bridge final : public ::hybrid::observer {
 }  // namespace detail
 
 // hybrid_on<Io> — M:N: cheap threads like green threads, on every core like kernel threads,
-// with sockets waiting through Io (::hybrid::io_backend). A blocking system call still blocks
-// its worker (no hand-off): no blocking_syscalls. The two back ends are two models, `hybrid`
+// with sockets waiting through Io (::hybrid::io_backend). A thread blocked in a system call
+// holds its worker for about one monitor period (1 ms), then the monitor hands the worker's
+// queue to a spare kernel thread: blocking_syscalls. The two back ends are two models, `hybrid`
 // (epoll, readiness) and `hybrid_uring` (io_uring, completion), so that the net workloads
 // compare them side by side; on everything else they are the same scheduler.
 template <::hybrid::io_backend Io>
@@ -65,7 +66,8 @@ struct hybrid_on {
             : "M:N green threads on M kernel workers (our work-stealing scheduler on "
               "Boost.Context)";
   static constexpr capability capabilities = capability::multicore | capability::waits_on_threads |
-                                             capability::many_threads | capability::net;
+                                             capability::many_threads | capability::net |
+                                             capability::blocking_syscalls;
   // thread_limit — a budget for default runs: skynet's full tree (1,111,111 threads) fits,
   // because a spawned thread goes to the LIFO end of its worker's local queue, so a spawn tree
   // runs depth-first and few threads are alive at once.
@@ -127,10 +129,10 @@ struct hybrid_on {
     return ::hybrid::net::connect(address, port, d);
   }
 
-  // blocking(fn) — fn() with the thread's worker handed to a spare kernel thread up front
+  // blocking(fn) — fn() on a spare kernel thread, the worker going on with its queue at once
   // (hybrid/blocking.hpp).
   template <class Fn>
-  static std::invoke_result_t<Fn&> blocking(Fn&& fn) {
+  static decltype(auto) blocking(Fn&& fn) {
     return ::hybrid::blocking(std::forward<Fn>(fn));
   }
 

@@ -14,7 +14,7 @@ TEST_CASE("adapter: name, capabilities and configuration") {
   CHECK(threadlab::has(model::capabilities, threadlab::capability::multicore));
   CHECK(threadlab::has(model::capabilities, threadlab::capability::waits_on_threads));
   CHECK(threadlab::has(model::capabilities, threadlab::capability::many_threads));
-  CHECK_FALSE(threadlab::has(model::capabilities, threadlab::capability::blocking_syscalls));
+  CHECK(threadlab::has(model::capabilities, threadlab::capability::blocking_syscalls));
   CHECK(model::thread_limit == 2'000'000);
   threadlab::run_options opts;
   opts.workers = 2;
