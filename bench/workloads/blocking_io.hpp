@@ -9,7 +9,7 @@
 //     nothing about the model;
 //   - `blocking_io_wrapped`: each call goes through M::blocking, the model's own way to run a
 //     call that blocks (inline on kernel threads, a helper kernel thread for fibers, a
-//     hand-off for hybrid).
+//     move to a spare kernel thread for hybrid).
 //
 // How: `size` blocker threads (K, default 64) each call nanosleep(1 ms) in a loop, beside one
 // compute thread per core (resolved workers) that computes in chunks of about 20 µs and yields

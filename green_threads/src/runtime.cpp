@@ -57,6 +57,7 @@ std::string describe(const options& o) {
   if (shared) text += " (mutex-guarded pool)";
   text += ", launch ";
   text += o.launch == launch_policy::dispatch ? "dispatch" : "post";
+  text += ", blocking(fn) on up to " + std::to_string(o.blocking_threads) + " helper threads";
   return text;
 }
 

@@ -74,6 +74,19 @@
 // harness's watchdog reports it). A blocking system call blocks the whole kernel thread, and
 // with it every fiber queued there: in an N:1 world, all of them.
 //
+// Blocking and hogs
+// -----------------
+// Boost.Fiber switches only when a fiber calls it, and nothing preempts: a fiber that computes
+// without yielding keeps its kernel thread until it does, and a fiber that blocks in the kernel
+// blocks its kernel thread. In an N:1 world that is every fiber (the fairness workload's ticker
+// never runs beside hogs; blocking_io's compute thread stops while a blocker sleeps). The only
+// escape is to take the call off the kernel thread: blocking(fn) (blocking.cpp) queues fn for
+// the world's helper pool (kernel threads created on demand, up to options::blocking_threads)
+// and parks the calling fiber on a fiber future; the helper's set_value makes it ready through
+// the scheduler's remote-ready queue, which wakes the world's kernel thread if it sleeps
+// (suspend_until's notify). Each call pays a helper's futex wake-up there and a remote wake-up
+// back: microseconds, against a blocking call's milliseconds. Hogs have no escape but to yield.
+//
 // Migration
 // ---------
 // round_robin: none. Every fiber lives and dies on the world's one kernel thread, so

@@ -18,6 +18,20 @@ unsigned default_workers() noexcept { return std::max(1u, std::thread::hardware_
 
 std::string io_uring_unavailable() { return detail::ring_unavailable_reason(); }
 
+namespace {
+// describe_monitor(o) — "1 ms, hand-off after 10 ms (1 ms asleep in the kernel)", or why none.
+std::string describe_monitor(const options& o) {
+  if (o.monitor_period.count() <= 0) return "off";
+  if (!detail::asymmetric_fences_available()) return "off (membarrier unavailable)";
+  auto ms = [](std::chrono::microseconds d) {
+    const auto us = d.count();
+    return us % 1000 == 0 ? std::to_string(us / 1000) + " ms" : std::to_string(us) + " us";
+  };
+  return "every " + ms(o.monitor_period) + ", hand-off after " + ms(o.handoff_after) + " (" +
+         ms(o.monitor_period) + " asleep in the kernel)";
+}
+}  // namespace
+
 std::string describe(const options& o) {
   unsigned workers = o.workers == 0 ? default_workers() : o.workers;
   std::size_t stack =
@@ -28,7 +42,8 @@ std::string describe(const options& o) {
          " (Chase-Lev, steal half when not draining) lifo_limit=" +
          std::to_string(lifo_streak_limit) +
          " switch=direct thread-to-thread (Boost.Context fcontext) io=" +
-         (o.io == io_backend::io_uring ? "io_uring (a ring per worker)" : "epoll (one netpoller)");
+         (o.io == io_backend::io_uring ? "io_uring (a ring per worker)" : "epoll (one netpoller)") +
+         " monitor=" + describe_monitor(o) + " max_spares=" + std::to_string(o.max_spare_carriers);
 }
 
 namespace detail {

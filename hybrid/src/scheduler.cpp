@@ -10,12 +10,16 @@
 //   thread_control  a green thread (Go's G): its saved context, its state, its join word. It
 //                   lives at the top of its own pooled stack (stack_pool.hpp), so spawning is
 //                   one pool pop and allocates nothing.
-//   worker          a kernel thread running green threads (Go's M and P in one — we have no
-//                   blocking system-call hand-off, so an M never needs to leave its P). Its
-//                   private core (LIFO slot, FIFO list, timers, stack cache, owner handle of
-//                   its queue) is touched only by itself.
+//   worker          a scheduling context (Go's P): LIFO slot, local queue, FIFO list, timers,
+//                   stack cache, ring. Touched only by the carrier that holds it (worker.hpp).
+//   carrier         a kernel thread (Go's M), carrying at most one worker (carrier.hpp): the
+//                   green thread it runs now, its own stack's context, the request a leaving
+//                   thread makes. M carriers carry the M workers; spare carriers wait, parked,
+//                   for a worker the monitor takes from a stuck carrier, or for a thread that
+//                   calls blocking(fn) (Blocking and hogs, below).
+//   monitor         a kernel thread that notices workers stuck inside one thread (monitor.hpp).
 //   scheduler       what the workers share (this file): the injection queue, the stack pool,
-//                   the idle list and the searching/sleeping counts.
+//                   the idle list and the searching/sleeping counts, the spare carriers.
 //   parker          the futex a worker sleeps on (parker.hpp), or the poller or ring it sleeps
 //                   in instead.
 //   poller          the netpoller (poller.hpp): one epoll instance per scheduler, through which
@@ -148,6 +152,73 @@
 // price of per-worker rings: a completion waits for its own worker's next switch, where the
 // epoll back end lets any worker poll.
 //
+// Blocking and hogs: when a thread keeps its worker
+// -------------------------------------------------
+// A worker switches threads only when its thread calls the scheduler. A thread that blocks in
+// the kernel (a raw read(2), nanosleep, a library that waits) or computes without calling it (a
+// hog) holds its carrier, and every thread queued on that worker waits: the N:1 model's stall,
+// on one worker of M. Go answers with sysmon, which retakes the P of an M in a system call, and
+// with signal-based preemption. We answer with the carrier/worker split and a monitor.
+//
+// The monitor (monitor.cpp), a kernel thread, wakes every options::monitor_period (1 ms) while
+// any worker is awake, and sleeps while all are idle (the first to leave the idle list wakes
+// it): an idle scheduler still uses no CPU. Each time, for each worker:
+//   H1. it reads the worker's dispatch count (bumped at every thread switch) and its carrier's
+//       in_user flag (false while the carrier runs scheduler code). Progress, or a carrier in
+//       the scheduler: nothing is stuck;
+//   H2. the same thread in user code for options::handoff_after (10 ms), or for one period
+//       when the carrier's kernel task sleeps (state S or D in /proc/self/task/TID/stat: a
+//       blocking system call), is stuck: the monitor takes the worker (H3);
+//   H3. it reserves a spare carrier, CASes the stuck carrier's claim none -> taking, calls
+//       membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED), and reads in_user and the dispatch count
+//       again. Still stuck: it counts the thread as carried off, stores claim = taken
+//       (release) and gives the worker to the spare (given, then unpark). Otherwise it stores
+//       claim = none and returns the spare;
+//   H4. the stuck carrier runs its thread on alone, with no worker, and the kernel time-slices
+//       it against the rest as it does 1:1 threads. At the thread's next call into the
+//       scheduler, enter_runtime finds the claim set: the thread jumps to its carrier's own
+//       stack (after_switch::migrate), which queues it in the injection queue (N1-N5) and
+//       parks as a spare.
+// Why the hand-off is safe: a worker's private state has one owner, the carrier holding it,
+// and that carrier touches it only from scheduler code (its loop, or between enter_runtime and
+// leave_runtime in a thread's call). The claim decides when ownership passes. The carrier
+// entering the scheduler stores in_user = false, then loads claim; the monitor stores claim =
+// taking, then loads in_user. That is Dekker's pattern, which needs a StoreLoad fence on both
+// sides; the carrier's side, paid at every scheduler call, has only a compiler barrier, and
+// the monitor's membarrier() makes every running thread of the process execute a full barrier
+// in its place (an asymmetric fence). So either the monitor sees in_user == false and
+// withdraws, or the carrier's load sees taking/taken and it waits for the decision and leaves.
+// The thread being run is not the worker's: current, the native context and the pending
+// request live in the carrier (carrier.hpp), so the stuck carrier keeps what it needs and the
+// spare starts from the worker's queues. A run is not over while a thread runs on a carrier
+// without a worker (carried_off_, Shutdown).
+//
+// blocking(fn) moves the thread instead of the worker: the thread parks with
+// after_switch::carry_off, and whoever arrives on its carrier hands it to a spare (given_thread),
+// which resumes it on its own kernel thread; fn runs there, on the thread's stack. The worker
+// does not wait for any kernel thread to wake: it only switches threads. After fn the thread
+// stays alone until its next call into the scheduler, then comes back as in H4; so a loop of
+// blocking calls costs what it costs on 1:1 threads, and code the thread runs between a
+// blocking call and its next scheduler call runs beside the M workers. At most M workers run
+// green threads at once; threads running alone are the exception this section creates.
+//
+// What it costs: on the hot path, each scheduler call from a thread stores in_user twice and
+// loads claim: no fence, no atomic read-modify-write. The monitor: a wake-up per millisecond
+// while any worker is busy, two loads per worker each time, a /proc read only for a worker
+// already stuck for a period. A hand-off: a membarrier (an IPI to each CPU running one of our
+// threads), a spare's futex wake-up, and later the thread's trip through the injection queue.
+// What it cannot do: preempt a green thread on its own worker. A hog keeps its kernel thread;
+// the monitor moves everything else away from it, after handoff_after, and the kernel then
+// shares the cores among the hog and the workers. A latency-sensitive thread queued behind a
+// hog waits up to handoff_after plus a kernel time slice.
+// Signal-based preemption (Go 1.14's: SIGURG to the kernel thread, and a switch inside the
+// handler) was considered and not taken. Go can switch goroutines at an arbitrary instruction
+// because its compiler records where that is safe. C++ code interrupted at an arbitrary
+// instruction may hold malloc's lock or a lock inside a library, or be halfway through its
+// own data: switching to another green thread on that kernel thread from the handler (which
+// may run only async-signal-safe code) could deadlock on the first malloc or corrupt state.
+// Without compiler-inserted safe points, moving the other threads away is what we can do safely.
+//
 // Migration, and what it means for thread_local
 // ---------------------------------------------
 // A thread runs on whichever worker takes it, and may move at any blocking call or yield:
@@ -194,13 +265,15 @@
 //   1. The body runs as a thread; run() waits for *all* threads, not only the body.
 //   2. The last worker to enter the idle list with no timer pending and nothing to wait for
 //      in the poller or its ring (P1) sees every worker idle forever: no thread runs, no queue
-//      holds one, no timer will fire, no socket can wake anyone.
+//      holds one, no timer will fire, no socket can wake anyone. Unless a thread runs on a
+//      carrier without a worker (carried off, Blocking and hogs): that thread will come back
+//      (or is in the injection queue), and the last one back ends the run instead.
 //   3. It compares threads spawned and threads exited (per-worker counters, stable now). Equal:
 //      a clean end. Otherwise the remaining threads are blocked forever — a deadlock: it lists
 //      them (thread id, name and what each waits for) from the stack pool's registry.
-//   4. It sets stopping_ and unparks every worker; each leaves its loop; run() joins the kernel
-//      threads, unmaps the stacks (deadlocked threads are not unwound) and rethrows the body's
-//      exception, or throws deadlock_error.
+//   4. It sets stopping_ and unparks every worker and every spare carrier; each leaves its
+//      loop; run() stops the monitor, joins the kernel threads, unmaps the stacks (deadlocked
+//      threads are not unwound) and rethrows the body's exception, or throws deadlock_error.
 //
 // Rejected alternatives
 // ---------------------
@@ -223,8 +296,18 @@
 //   * A dedicated poller thread (a reactor): every event would be a hand-off to a worker and a
 //     kernel context switch; kernel_pool works that way, and its echo row shows the cost.
 //   * One io_uring shared by the workers: a lock on every submission and reap.
-//   * A blocking system-call hand-off (Go's sysmon) is not rejected but not built yet: a
-//     thread that blocks in the kernel holds its worker, and the threads queued there wait.
+//   * Signal-based preemption of hogs: not safe for C++ code (Blocking and hogs, above).
+//   * blocking(fn) handing the worker to a spare (Tokio's block_in_place; our first version):
+//     the worker's queue waited for a kernel wake-up on every call (a futex wake-up to running
+//     is ~8 µs on the 2-core VM we measure on). blocking_io_wrapped's compute ratio was 0.27;
+//     moving the thread instead gives what moving nothing gives (bench/RESULTS.md).
+//   * blocking(fn) on a helper thread pool (green_threads' way, marl's): fn off the thread's
+//     stack, and a park plus a wake-up per call, where a moved thread pays once per run of
+//     blocking calls.
+//   * A fence (seq_cst) in enter_runtime instead of the monitor's membarrier: tens of cycles at
+//     every scheduler call, to save a system call per hand-off, which is rare.
+//   * A monitor duty for searching workers instead of a monitor thread: a scheduler whose
+//     workers are all busy (or all stuck) has no worker left to notice.
 // ============================================================================================
 #include "scheduler.hpp"
 

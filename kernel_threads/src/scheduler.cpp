@@ -66,6 +66,17 @@
 // CPU: the timer tick (and CFS's slice accounting) preempts it, so one CPU hog cannot starve
 // the others. A blocking system call blocks that thread only.
 //
+// Blocking // Blocking and hogs hogs
+// -----------------
+// Nothing to build: the kernel preempts a hog at the end of its slice (CFS aims to give each
+// runnable task of a CPU its share within sched_latency, a few milliseconds, so a thread that
+// sleeps 1 ms beside hogs wakes within a slice of its deadline), and a blocking system call
+// blocks only its caller. blocking(fn) therefore runs fn inline (bench/models/detail/
+// kernel_threads_base.hpp). The price is paid elsewhere: every thread is a kernel task, with
+// its stack and a kernel entry per block and wake-up. kernel_pool's tasks are not threads: a
+// task that blocks in the kernel holds one of the pool's workers, and with every worker
+// blocked the queue waits, the pool's version of the N:1 stall.
+//
 // Migration
 // ---------
 // The kernel's load balancer moves ready tasks between CPUs' run queues (periodic balancing,

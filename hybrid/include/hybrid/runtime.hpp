@@ -45,7 +45,7 @@ struct options {
   io_backend io = io_backend::epoll;
   // monitor_period — how often the monitor looks for a worker stuck inside one thread (a CPU
   // hog, or a blocking system call) while any worker is busy; zero: no monitor, no hand-off
-  // (blocking(fn) still hands off). The monitor sleeps while every worker is idle.
+  // (blocking(fn) still moves threads). The monitor sleeps while every worker is idle.
   std::chrono::microseconds monitor_period{1000};
   // handoff_after — how long a worker may stay inside one thread's code before the monitor gives
   // its queue to a spare kernel thread. A thread asleep in the kernel is handed off after one

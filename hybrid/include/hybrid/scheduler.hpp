@@ -30,8 +30,8 @@ struct stats {
   std::uint64_t stacks_mapped = 0;     // stacks created with mmap (the rest were reused)
   std::uint64_t unguarded_stacks = 0;  // stacks without a guard page (vm.max_map_count reached)
   std::uint64_t handoffs = 0;          // workers the monitor took from a stuck kernel thread
-  std::uint64_t blocking_moves = 0;    // blocking(fn) calls run on a spare kernel thread
-  unsigned spare_carriers = 0;         // kernel threads created beyond `workers` for hand-offs
+  std::uint64_t blocking_moves = 0;    // threads blocking(fn) moved to a spare kernel thread
+  unsigned spare_carriers = 0;         // kernel threads created beyond `workers`, for both
 };
 
 // worker_id() — the index (0..worker_count()-1) of the worker running the caller.
