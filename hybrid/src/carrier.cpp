@@ -86,10 +86,13 @@ void carrier::carry_alone(thread_control* t) {
 
 void carrier::finish_migration() {
   thread_control* t = leaving;
+  const unsigned index = carried_index;
   leaving = nullptr;
   pending = pending_action{};
-  sched_.return_spare(this);  // first: the thread's new worker may want a spare at once
-  sched_.migrate(t, carried_index);
+  // First: the thread's new worker may want a spare at once. From here on another thread may
+  // reserve this carrier and write its given/carried_index: read nothing of it after this.
+  sched_.return_spare(this);
+  sched_.migrate(t, index);
 }
 
 worker* enter_runtime_slow(carrier* c) {

@@ -69,8 +69,7 @@ fctx::fcontext_t jump_to(carrier& c, thread_control* next) noexcept {
 [[noreturn]] void thread_main(fctx::transfer_t from) noexcept {
   auto* t = static_cast<thread_control*>(from.data);
   arrive(*current_carrier(), t, from.fctx);
-  leave_runtime();  // the thread's function is user code
-  run_thread_function(t);
+  run_thread_function(t);       // leaves the runtime for the function's user code, in thread.cpp
   worker* w = enter_runtime();  // the thread may have migrated, or lost its worker meanwhile
   carrier& c = w->carrier_of_this();
   c.pending = pending_action{w->prepare_exit(t), nullptr, {}};

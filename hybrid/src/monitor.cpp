@@ -105,10 +105,11 @@ bool monitor::take(worker& w, carrier& c, std::uint64_t dispatches) {
   if (c.in_user.load(std::memory_order_acquire) && w.dispatches() == dispatches &&
       w.carried_by() == &c) {
     sched_.count_carried_off();
+    // Counted before the worker moves on: the run may end as soon as the spare carries it.
+    handoffs_.fetch_add(1, std::memory_order_relaxed);
     // release: pairs with the acquire in enter_runtime_slow.
     c.claim.store(claim_taken, std::memory_order_release);
     sched_.give_to_spare(*spare, w);
-    handoffs_.fetch_add(1, std::memory_order_relaxed);
     return true;
   }
   c.claim.store(claim_none, std::memory_order_release);  // it moved on meanwhile: withdraw

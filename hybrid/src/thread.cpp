@@ -162,6 +162,9 @@ void leave_worker() {
 }
 
 void run_thread_function(thread_control* t) noexcept {
+  // Here, not in thread_main: context.cpp is not instrumented in sanitizer builds, and TSan must
+  // see this release store (the monitor's acquire of in_user pairs with it).
+  leave_runtime();
   try {
     t->ops->invoke(t->fn_storage, t->stop.get_token());
   } catch (...) {
