@@ -66,7 +66,7 @@
 // CPU: the timer tick (and CFS's slice accounting) preempts it, so one CPU hog cannot starve
 // the others. A blocking system call blocks that thread only.
 //
-// Blocking // Blocking and hogs hogs
+// Blocking and hogs
 // -----------------
 // Nothing to build: the kernel preempts a hog at the end of its slice (CFS aims to give each
 // runnable task of a CPU its share within sched_latency, a few milliseconds, so a thread that

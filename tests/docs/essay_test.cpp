@@ -34,7 +34,8 @@ std::string read(const std::filesystem::path& p) {
 
 TEST_CASE("docs: every module's design essay follows the common outline, in order") {
   for (const char* module : {"kernel_threads", "green_threads", "hybrid"}) {
-    CAPTURE(module);
+    const std::string name = module;
+    CAPTURE(name);
     const std::string text = read(root / module / "src" / "scheduler.cpp");
     REQUIRE_FALSE(text.empty());
     // A heading is a comment line starting with the words and underlined by the next line.

@@ -86,7 +86,9 @@ TEST_CASE("green adapter: satisfies the contract, reports its setup, runs repeat
   threadlab::run_options opts;
   opts.stack_size = 16 * 1024;
   CHECK(green::configuration(opts) ==
-        "round_robin, 1 kernel thread, pooled 16 KiB stacks, launch dispatch");
+        "round_robin, 1 kernel thread, pooled 16 KiB stacks, launch dispatch, blocking(fn) on up "
+        "to 64 "
+        "helper threads");
   long sum = 0;
   for (int r = 0; r < 3; ++r) {
     green::run(opts, [&] {
