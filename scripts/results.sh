@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/results.sh — regenerate bench/RESULTS.md: build the release preset, run the default
-# comparison (and the hybrid comparison at 2 workers), and write the tables with the command,
-# machine and date that produced them. Nothing in RESULTS.md is typed by hand.
+# comparison, the C10K servers, the blocking and hog workloads (every metric) and the hybrid
+# comparison at 2 workers, and write the tables with the command, machine and date that
+# produced them. Nothing in RESULTS.md is typed by hand.
 # Usage: scripts/results.sh [extra threadlab run arguments, e.g. --repetitions 7]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,10 +39,24 @@ run() {  # run <title> <threadlab args...>
 run "Default comparison (every workload on every model)" run "$@"
 run "Servers at 10,000 connections (C10K)" run --workload echo,http --size 10000 --repetitions 3 --warmup 0 "$@"
 
-# The hybrid scheduler's targets: --workers 2, the floor (context_switch) measured
-# in the same run; the table is computed from that run's JSON, not typed.
 json=$(mktemp --suffix=.json)
 trap 'rm -f "$tmp" "$json"' EXIT
+
+# Blocking calls and CPU hogs: these workloads are read by several figures at once (both ratios,
+# lateness and ticks), so every metric is printed, from that run's JSON.
+blocking="blocking_io,blocking_io_wrapped,fairness,timers,idle"
+"$bin" run --workload "$blocking" --repetitions 3 "$@" --format json --output "$json" || true
+{
+  echo "## Blocking calls and CPU hogs, every metric"
+  echo
+  echo "Command: \`threadlab run --workload $blocking --repetitions 3${*:+ $*} --format json\`,"
+  echo "then \`scripts/metrics_table.py\` on its output."
+  echo
+  python3 scripts/metrics_table.py "$json"
+} >>"$tmp"
+
+# The hybrid scheduler's targets: --workers 2, the floor (context_switch) measured
+# in the same run; the table is computed from that run's JSON, not typed.
 "$bin" run --model hybrid --workers 2 --repetitions 7 "$@" --format json --output "$json" || true
 {
   echo "## The hybrid scheduler's targets"
