@@ -245,8 +245,7 @@ void switch_away(carrier& c, thread_control* self, thread_control* next);
 // of whatever it came from and, if that was a thread, perform its pending action.
 void arrive(carrier& c, thread_control* self, boost::context::detail::fcontext_t from);
 // run_thread_function(t) — the body of every thread: leave the runtime (user code from here),
-// call the function, keep its exception,
-// destroy the function object (thread.cpp).
+// call the function, keep its exception, destroy the function object (thread.cpp).
 void run_thread_function(thread_control* t) noexcept;
 
 }  // namespace hybrid::detail
