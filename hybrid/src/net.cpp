@@ -185,9 +185,10 @@ address parse(std::string_view text, std::uint16_t port) {
 // registered(fd) — fd's descriptor from the run's poller (watched by epoll unless the worker
 // has a ring); fd is closed if that fails.
 std::pair<detail::poller*, io_desc*> registered(int fd) {
-  detail::poller* p = &run_scheduler().io;
+  detail::scheduler& s = run_scheduler();
+  detail::poller* p = &s.io;
   try {
-    return {p, p->open(fd, !uses_ring())};
+    return {p, p->open(fd, s.io_backend_in_use() != io_backend::io_uring)};
   } catch (...) {
     ::close(fd);
     throw;

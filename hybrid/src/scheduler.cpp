@@ -472,7 +472,14 @@ void scheduler::migrate(thread_control* t, unsigned index) {
   // and only this call can say so. Under idle_mutex_, enter_idle's check and this one cannot
   // both miss: whichever locks second sees the other's write.
   const os_lock g(idle_mutex_);
-  if (!stopping() && idle_forever_ == worker_count() && injection.empty()) finish_run_locked();
+  if (!stopping() && run_is_over_locked()) finish_run_locked();
+}
+
+bool scheduler::run_is_over_locked() {
+  // Every worker idle forever, no thread on a carrier without a worker (a hand-off in progress:
+  // it will queue its thread), and nothing such a carrier queued still waiting.
+  return idle_forever_ == worker_count() && carried_off_.load(std::memory_order_seq_cst) == 0 &&
+         injection.empty();
 }
 
 bool scheduler::try_begin_search() noexcept {
@@ -495,10 +502,8 @@ bool scheduler::enter_idle(worker& w, bool forever) {
   w.in_idle_list = true;
   w.idle_forever = forever;
   sleeping_.fetch_add(1, std::memory_order_seq_cst);  // P1
-  // Over only when no thread runs on a carrier without a worker (a hand-off in progress: it
-  // will queue its thread), and nothing such a carrier queued is waiting.
-  if (forever && ++idle_forever_ == worker_count() &&
-      carried_off_.load(std::memory_order_seq_cst) == 0 && injection.empty()) {
+  if (forever) ++idle_forever_;
+  if (forever && run_is_over_locked()) {
     finish_run_locked();
     return false;
   }

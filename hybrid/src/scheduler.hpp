@@ -88,6 +88,9 @@ class scheduler {
  private:
   void wake_one() noexcept;
   void finish_run_locked() HYBRID_REQUIRES(idle_mutex_);  // every worker is idle forever
+  // run_is_over_locked() — every worker idle forever and no thread left to come back to them
+  // (enter_idle, and migrate for the last thread back from a spare).
+  bool run_is_over_locked() HYBRID_REQUIRES(idle_mutex_);
   // note_leaving_idle_locked() — a worker leaves the idle list: the monitor, if asleep, must
   // look again (returns true: call wake_monitor() after unlocking).
   bool note_leaving_idle_locked() HYBRID_REQUIRES(idle_mutex_);
