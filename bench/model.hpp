@@ -83,7 +83,8 @@ constexpr capability missing(capability have, capability need) {
 // describe(c) — "multicore, waits_on_threads" for the report; "none" for no capability.
 std::string describe(capability c);
 
-class tracer;  // bench/trace/tracer.hpp
+class tracer;              // bench/trace/tracer.hpp
+class scheduler_counters;  // bench/scheduler_counters.hpp
 
 // run_options — how a model's world is set up for one run.
 struct run_options {
@@ -97,6 +98,9 @@ struct run_options {
   // nullptr: tracing off, which must cost nothing measurable (one predictable branch per
   // hook). Not owned; outlives run().
   tracer* trace = nullptr;
+  // counters — where a model that counts its scheduler's events adds them when M::run ends
+  // (bench/scheduler_counters.hpp); nullptr: not asked. Not owned; outlives run().
+  scheduler_counters* counters = nullptr;
 };
 
 // cannot_run_here — this machine cannot run the pair: a program the workload drives (such as

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "bench/run/isolation.hpp"
+#include "bench/scheduler_counters.hpp"
 #include "bench/trace/states.hpp"
 #include "bench/trace/tracer.hpp"
 
@@ -17,7 +18,7 @@ namespace {
 // model_options(p) — what a model's world is given: p's workers (resolved by the caller) and
 // stack size.
 run_options model_options(const parameters& p) {
-  return run_options{p.workers, static_cast<std::size_t>(p.stack_size), nullptr};
+  return run_options{p.workers, static_cast<std::size_t>(p.stack_size), nullptr, nullptr};
 }
 
 // contains(names, name) — true when name is one of names.
@@ -79,6 +80,19 @@ sample traced_run(pair_runner run, const run_options& opts, std::uint64_t size) 
   // A model whose adapter reports nothing gets no state metrics (zeros would read as data).
   if (t.recorded() != 0) append_state_metrics(s, account_states(t));
   s.note += (s.note.empty() ? "" : "; ") + state_note(t);
+  return s;
+}
+
+// counted_run(run, opts, size) — one repetition (traced with --states), with what the model's
+// scheduler counted appended as "sched_<name>" metrics (bench/scheduler_counters.hpp).
+sample counted_run(pair_runner run, const run_options& opts, std::uint64_t size, bool states) {
+  scheduler_counters counters;
+  run_options counted = opts;
+  counted.counters = &counters;
+  sample s = states ? traced_run(run, counted, size) : run(counted, size);
+  for (const auto& [name, value] : counters.values()) {
+    s.metrics.push_back(metric_value{"sched_" + name, "count", static_cast<double>(value), true});
+  }
   return s;
 }
 
@@ -146,9 +160,7 @@ record run_pair(const registry& reg, const pair_entry& pair, const runner_option
     return r;
   }
   const std::uint64_t size = r.size;
-  auto once = [&] {
-    return opts.states ? traced_run(pair.run, world, size) : pair.run(world, size);
-  };
+  auto once = [&] { return counted_run(pair.run, world, size, opts.states); };
   fill_from_outcome(r, run_isolated(once, opts.params, w.name, m.name));
   return r;
 }

@@ -390,6 +390,7 @@ void scheduler::wake_one() noexcept {
     searching_.fetch_add(1, std::memory_order_seq_cst);  // counted for w: see N3
     monitor_too = note_leaving_idle_locked();
   }
+  unparks.fetch_add(1, std::memory_order_relaxed);
   w->parking().unpark();
   if (monitor_too) wake_monitor();
 }
@@ -458,6 +459,7 @@ void scheduler::migrate(thread_control* t, unsigned index) {
     if (observer_ != nullptr) report_transition(*observer_, t, thread_state::ready, index);
   }
   injection.push(t);  // N1 (seq_cst)
+  migrations.fetch_add(1, std::memory_order_relaxed);
   // N2-N5, without notify_work's shortcut for one worker: the pusher is not a worker, and the
   // only worker may be asleep.
   store_load_fence();
@@ -653,9 +655,15 @@ stats scheduler::run(void (*invoke)(void*), void* body) {
     s.threads_spawned += w->spawned.get();
     s.steals += w->steals.get();
     s.threads_stolen += w->stolen.get();
+    s.local_pushes += w->local_pushes.get();
+    s.injection_pushes += w->injection_pushes.get();
     s.lifo_runs += w->lifo_runs.get();
     s.worker_parks += w->parks.get();
+    s.empty_wakeups += w->empty_wakeups.get();
+    s.timer_fires += w->timer_fires.get();
   }
+  s.injection_pushes += 1 + migrations.load(std::memory_order_relaxed);  // 1: the body
+  s.worker_unparks = unparks.load(std::memory_order_relaxed);
   s.handoffs = handoffs;
   s.blocking_moves = blocking_moves.load(std::memory_order_relaxed);
   {
@@ -665,6 +673,9 @@ stats scheduler::run(void (*invoke)(void*), void* body) {
   s.stacks_mapped = stacks.stacks_mapped();
   s.unguarded_stacks = stacks.unguarded_stacks();
 
+  // Every thread has ended: the next run may reuse the stacks (stack_pool.hpp). Not after a
+  // deadlock, whose blocked threads' stacks are still in use.
+  if (deadlock_report_.empty()) stacks.keep_for_next_run();
   if (!deadlock_report_.empty()) {
     std::string msg = deadlock_report_;
     if (root->error) {  // often the cause: say so rather than hide it

@@ -65,6 +65,9 @@ class scheduler {
   void give_thread_to_spare(carrier& c, thread_control* t, unsigned index) noexcept;
   // blocking_moves — blocking(fn) calls that ran on a spare carrier, for stats (any thread adds).
   std::atomic<std::uint64_t> blocking_moves{0};
+  // unparks, migrations — workers woken by wake_one, and threads queued by migrate: for stats
+  // (rare events, each beside a futex call or a mutex: a shared counter costs nothing there).
+  std::atomic<std::uint64_t> unparks{0}, migrations{0};
 
   // ---- the parking protocol (numbered steps in scheduler.cpp) ------------------------------
   // notify_work() — new stealable work was published: wake a sleeping worker unless one is

@@ -11,9 +11,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <new>
 #include <string>
 #include <system_error>
+#include <utility>
+#include <vector>
 
 namespace hybrid::detail {
 
@@ -22,6 +25,24 @@ std::size_t round_up(std::size_t n, std::size_t to) { return (n + to - 1) / to *
 // control_footprint — the bytes the control block takes at the top: its size, rounded up to
 // 64 so that it starts on a cache line.
 constexpr std::size_t control_footprint = (sizeof(thread_control) + 63) / 64 * 64;
+
+// reservoir — what the last run left mapped for the next: whole slabs, and the stacks carved
+// from them (their bases and guard sizes). Runs do not overlap (hybrid::run), so one run's
+// pool hands it to the next; the mutex only makes that hand-over obviously safe.
+struct kept_stack {
+  char* base;
+  std::size_t guard;
+};
+struct reservoir {
+  std::mutex mutex;
+  std::size_t stack_size = 0;
+  std::vector<std::pair<char*, std::size_t>> slabs;  // base, bytes
+  std::vector<kept_stack> stacks;
+};
+reservoir& kept() {
+  static reservoir* r = new reservoir;  // never destroyed: its mappings end with the process
+  return *r;
+}
 }  // namespace
 
 stack_pool::stack_pool(std::size_t stack_size)
@@ -36,13 +57,57 @@ stack_pool::stack_pool(std::size_t stack_size)
     std::fclose(f);
   }
   guard_budget_ = max_map_count > 16384 ? (max_map_count - 16384) / 2 : 0;
+
+  // What the previous run kept: its stacks are free stacks of this pool from the start (not
+  // counted in stacks_mapped()); a different stack size gives them back to the kernel.
+  reservoir& r = kept();
+  const std::lock_guard<std::mutex> lock(r.mutex);
+  if (r.stack_size != stack_size_) {
+    for (const auto& [base, bytes] : r.slabs) ::munmap(base, bytes);
+    r.slabs.clear();
+    r.stacks.clear();
+    r.stack_size = stack_size_;
+    return;
+  }
+  const os_lock g(mutex_);
+  for (const auto& [base, bytes] : r.slabs) slabs_.push_back(slab{base, bytes});
+  for (const kept_stack& k : r.stacks) {
+    thread_control* t = make_control(k.base, k.guard);
+    free_.push_back(t);
+    all_.push_back(t);
+  }
+  inherited_ = r.stacks.size();
+  r.slabs.clear();
+  r.stacks.clear();
 }
 
 stack_pool::~stack_pool() {
+  const std::size_t keep = keep_ ? std::min(reservoir_slabs, slabs_.size()) : 0;
+  reservoir& r = kept();
+  const std::lock_guard<std::mutex> lock(r.mutex);
+  for (std::size_t i = 0; i < keep; ++i) {
+    const slab& s = slabs_[i];
+    r.slabs.emplace_back(s.base, s.size);
+    for (const thread_control* t : all_) {
+      if (t->stack_base >= s.base && t->stack_base < s.base + s.size) {
+        r.stacks.push_back(kept_stack{t->stack_base, t->guard_size});
+      }
+    }
+  }
   // A thread still blocked at a deadlock is not unwound: its frames and function object are
   // simply unmapped (its control block's own members are destroyed like any other's).
   for (thread_control* t : all_) t->~thread_control();
-  for (const slab& s : slabs_) ::munmap(s.base, s.size);
+  for (std::size_t i = keep; i < slabs_.size(); ++i) ::munmap(slabs_[i].base, slabs_[i].size);
+}
+
+void stack_pool::keep_for_next_run() noexcept { keep_ = true; }
+
+thread_control* stack_pool::make_control(char* base, std::size_t guard) noexcept {
+  auto* t = ::new (base + stack_size_ - control_footprint) thread_control;
+  t->stack_base = base;
+  t->stack_size = stack_size_;
+  t->guard_size = guard;
+  return t;
 }
 
 thread_control* stack_pool::map_stack() {
@@ -72,10 +137,7 @@ thread_control* stack_pool::map_stack() {
   if (all_.size() - unguarded_ < guard_budget_ && ::mprotect(base, page_size_, PROT_NONE) == 0) {
     guard = page_size_;
   }
-  auto* t = ::new (base + stack_size_ - control_footprint) thread_control;
-  t->stack_base = base;
-  t->stack_size = stack_size_;
-  t->guard_size = guard;
+  thread_control* t = make_control(base, guard);
   all_.push_back(t);
   static std::atomic<bool> warned{false};  // once per process, not per run
   if (guard == 0 && unguarded_++ == 0 && !warned.exchange(true, std::memory_order_relaxed)) {
@@ -130,7 +192,7 @@ void stack_pool::for_each_stack(const std::function<void(thread_control*)>& fn) 
 
 std::uint64_t stack_pool::stacks_mapped() const noexcept {
   const os_lock g(mutex_);
-  return all_.size();
+  return all_.size() - inherited_;
 }
 
 std::uint64_t stack_pool::unguarded_stacks() const noexcept {

@@ -17,6 +17,17 @@
 // unguarded from slabs (one VMA per 8 MiB): counted in stats::unguarded_stacks and announced
 // once per process on stderr. A program with more threads alive at once trades overflow
 // detection for them; a bigger vm.max_map_count raises the limit.
+//
+// Stacks outlive a run. Mapping a stack is cheap, but touching its pages the first time is
+// not: a page fault costs 2–5 us on bare metal and about 30 us on the VMs these benchmarks run
+// on, and every new stack takes one or two. A program runs one world for its life, and a
+// world's steady state reuses its stacks; a benchmark that starts a world per repetition
+// would measure mostly page faults (spawn_join's 10,000 threads: 400 ns per thread with fresh
+// stacks, 60–90 with reused ones). So when a run ends, its first `reservoir_slabs` slabs, with
+// their carved stacks, guard pages in place and touched pages resident, stay mapped for the
+// next run of the process with the same stack size (glibc keeps up to 40 MiB of freed pthread
+// stacks for the same reason; Go never frees a goroutine's g). At most 256 stacks of 64 KiB:
+// 16 MiB of address space, and the pages those stacks touched (one or two each).
 #pragma once
 
 #include <signal.h>
@@ -44,7 +55,8 @@ class stack_pool {
   // stack_pool(stack_size) — stack_size: bytes per stack, guard page included; rounded up to
   // whole pages.
   explicit stack_pool(std::size_t stack_size);
-  // ~stack_pool — unmaps every stack. Precondition: no thread is running on any of them.
+  // ~stack_pool — unmaps every stack, except the slabs kept for the next run (see above) when
+  // every stack is free. Precondition: no thread is running on any of them.
   ~stack_pool();
   stack_pool(const stack_pool&) = delete;
   stack_pool& operator=(const stack_pool&) = delete;
@@ -60,14 +72,22 @@ class stack_pool {
   // no other thread maps stacks meanwhile (used for the deadlock report, when all is idle).
   void for_each_stack(const std::function<void(thread_control*)>& fn);
 
+  // keep_for_next_run() — every thread of the run has ended and been joined or detached: the
+  // destructor may keep the first slabs for the next run (see above). Not called after a
+  // deadlock.
+  void keep_for_next_run() noexcept;
+
   std::size_t stack_size() const noexcept { return stack_size_; }
   // cache_capacity — what a stack_cache must reserve so that release never allocates.
   static constexpr std::size_t cache_capacity = 2048 + 1;
+  // stacks_mapped() — stacks this run carved from new mappings (not those the last run kept).
   std::uint64_t stacks_mapped() const noexcept;
   std::uint64_t unguarded_stacks() const noexcept;
 
  private:
   thread_control* map_stack();
+  // make_control(base, guard) — construct the control block at the top of the stack at base.
+  thread_control* make_control(char* base, std::size_t guard) noexcept;
 
   // A cache above cache_limit gives half back; an empty one takes up to refill_batch. Picked by
   // hand: large enough that a spawn/join burst of a thousand threads stays worker-local.
@@ -86,11 +106,15 @@ class stack_pool {
     std::size_t size;
   };
   static constexpr std::size_t slab_bytes = 8u << 20;
+  // reservoir_slabs — how many slabs a finished run leaves mapped for the next (stack_pool.cpp).
+  static constexpr std::size_t reservoir_slabs = 2;
   std::vector<slab> slabs_ HYBRID_GUARDED_BY(mutex_);
   char* slab_next_ HYBRID_GUARDED_BY(mutex_) = nullptr;  // the next stack to carve
   char* slab_end_ HYBRID_GUARDED_BY(mutex_) = nullptr;
   std::uint64_t unguarded_ HYBRID_GUARDED_BY(mutex_) = 0;
-  std::size_t guard_budget_ = 0;  // how many stacks may get a guard page
+  std::size_t guard_budget_ = 0;                         // how many stacks may get a guard page
+  std::size_t inherited_ HYBRID_GUARDED_BY(mutex_) = 0;  // stacks the last run kept
+  bool keep_ = false;                                    // keep_for_next_run() was called
 };
 
 // overflow_handler — RAII, for the length of a run: a SIGSEGV/SIGBUS handler (on an alternate

@@ -349,6 +349,7 @@ void worker::schedule_new(thread_control* t) noexcept { push_local(t, true); }
 // queue when full. Either way it is stealable work, so with `notify` a sleeping worker may be
 // woken for it.
 void worker::push_local(thread_control* t, bool notify) noexcept {
+  local_pushes.bump();
   if (!local_.push(t)) [[unlikely]]
     overflow_to_injection(t);
   if (notify) sched_.notify_work();
@@ -369,6 +370,7 @@ __attribute__((cold, noinline)) void worker::overflow_to_injection(thread_contro
     ++n;
   }
   sched_.injection.push_batch(first, last, n);
+  injection_pushes.add(n);
 }
 
 void worker::push_fifo(thread_control* t) noexcept {
@@ -398,6 +400,7 @@ thread_control* worker::take_from_injection() noexcept {
     if (!x) break;
     if (!local_.push(x)) {
       sched_.injection.push(x);
+      injection_pushes.bump();
       break;
     }
   }
@@ -415,6 +418,7 @@ void worker::fire_timers() noexcept {
       std::atomic<std::uintptr_t>* slot = t->io_slot.load(std::memory_order_relaxed);
       if (slot == nullptr || !sched_.io.claim(*slot, t)) continue;
     }
+    timer_fires.bump();
     observe(t, thread_state::ready);
     push_fifo(t);  // FIFO: sleepers wake in deadline order
   }
@@ -493,6 +497,7 @@ thread_control* worker::find_work() {
     if (ring_ != nullptr && ring_->in_flight() != 0) reap_ring();
     if (thread_control* t = pick_local()) {
       fresh_search_ = true;
+      just_woke_ = false;
       return t;
     }
     // Nothing local: threads whose socket became ready, unless a worker already sleeps in the
@@ -500,11 +505,13 @@ thread_control* worker::find_work() {
     if (sched_.io.parked() != 0 && !sched_.io.someone_blocks()) {
       if (thread_control* t = poll_io(0)) {
         fresh_search_ = true;
+        just_woke_ = false;
         return t;
       }
     }
     if (thread_control* t = search()) {
       fresh_search_ = true;
+      just_woke_ = false;
       return t;
     }
     if (sched_.stopping()) return nullptr;
@@ -640,6 +647,8 @@ void worker::park_worker() {
   // P5: sleep, until the next timer at most: in the poller (an event, a timer or an unpark
   // ends it), or on the futex.
   parks.bump();
+  if (just_woke_) empty_wakeups.bump();  // the last wake-up found nothing to run
+  just_woke_ = true;
   fresh_search_ = true;
   auto deadline = forever || timers_.empty() ? std::chrono::steady_clock::time_point::max()
                                              : timers_.next_deadline();

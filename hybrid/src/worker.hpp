@@ -120,7 +120,10 @@ class worker {
   parker& parking() noexcept { return parker_; }
   bool in_idle_list = false;  // guarded by scheduler::idle_mutex_
   bool idle_forever = false;  // guarded by scheduler::idle_mutex_: idle with no timer pending
-  relaxed_counter spawned, exited, steals, stolen, lifo_runs, parks;
+  // The run's counters (hybrid::stats), this worker's share: written by the owner only, summed
+  // when the run ends (and read, for spawned and exited, by the deadlock check when all idle).
+  relaxed_counter spawned, exited, steals, stolen, lifo_runs, parks, local_pushes, injection_pushes,
+      timer_fires, empty_wakeups;
   // dispatches() — how many times this worker has picked a thread to run (a thief's measure of
   // its progress: worth_stealing). Any worker.
   std::uint64_t dispatches() const noexcept { return dispatches_.load(std::memory_order_relaxed); }
@@ -216,6 +219,7 @@ class worker {
   unsigned steal_patience_ = 2;  // rounds of signal a steal needs now (worth_stealing)
   bool judging_steal_ = false;   // a steal happened; the next search judges whether it paid
   bool fresh_search_ = true;     // the next search() starts anew: forget victim views
+  bool just_woke_ = false;       // parked, woke, and has run no thread since (empty_wakeups)
   std::chrono::steady_clock::time_point stole_at_{};  // when that steal happened
   // dispatches_ — tick_, published for thieves. Written by the owner only (a relaxed store per
   // pick: a plain MOV on x86-64), read by thieves once per search round. Its own cache line.

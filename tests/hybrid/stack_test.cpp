@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include <hybrid/runtime.hpp>
 #include <hybrid/thread.hpp>
@@ -60,6 +61,23 @@ TEST_CASE("stacks are reused: sequential spawns map only a few stacks") {
     CHECK(st.threads_spawned == static_cast<std::uint64_t>(spawns) + 1);
     CHECK(st.stacks_mapped < 100);
   }
+}
+
+TEST_CASE("stacks outlive a run: the next run of the same stack size maps none") {
+  // 50 threads alive at once need 50 stacks; the first run maps them (or inherits them from an
+  // earlier test's run), the second inherits every one, and a run with another stack size maps
+  // its own.
+  auto fifty = [] {
+    std::vector<hybrid::thread> alive;
+    for (int i = 0; i < 50; ++i) alive.push_back(hybrid::spawn([] {}));
+    for (hybrid::thread& t : alive) t.join();
+  };
+  hybrid::options o = hybrid_test::with_workers(1);
+  (void)hybrid::run(o, fifty);
+  CHECK(hybrid::run(o, fifty).stacks_mapped == 0);
+  o.stack_size = 128 * 1024;
+  CHECK(hybrid::run(o, fifty).stacks_mapped >= 51);
+  CHECK(hybrid::run(o, fifty).stacks_mapped == 0);
 }
 
 TEST_CASE("the stack size option is honoured, with a floor") {

@@ -25,8 +25,13 @@ struct stats {
   std::uint64_t threads_spawned = 0;   // threads created, the body included
   std::uint64_t steals = 0;            // successful steal operations (each takes up to half)
   std::uint64_t threads_stolen = 0;    // threads moved by those steals
+  std::uint64_t local_pushes = 0;      // threads put on a worker's local queue (not the LIFO slot)
+  std::uint64_t injection_pushes = 0;  // threads put on the shared injection queue
   std::uint64_t lifo_runs = 0;         // threads run from a LIFO slot
   std::uint64_t worker_parks = 0;      // times a worker went to sleep
+  std::uint64_t worker_unparks = 0;    // times a worker woke another for new work
+  std::uint64_t empty_wakeups = 0;     // wake-ups after which the worker slept again, idle
+  std::uint64_t timer_fires = 0;       // sleeps (and I/O deadlines) ended by their timer
   std::uint64_t stacks_mapped = 0;     // stacks created with mmap (the rest were reused)
   std::uint64_t unguarded_stacks = 0;  // stacks without a guard page (vm.max_map_count reached)
   std::uint64_t handoffs = 0;          // workers the monitor took from a stuck kernel thread

@@ -1,0 +1,48 @@
+// bench/scheduler_counters.hpp — what a model's scheduler counted during one repetition.
+//
+// Timings say how fast; these counters say why. A model adapter that can count reports, at the
+// end of each M::run, the events its scheduler saw: threads spawned, queue pushes, steals, parks
+// and unparks of workers, wake-ups that found no work, timer fires, hand-offs. The runner
+// passes one sink per repetition (run_options::counters) and appends every counter to that
+// repetition's sample as a metric named "sched_<name>" (unit "count"), so that each gets
+// statistics over the repetitions and appears in the JSON and CSV reports; the terminal table
+// and --states are unchanged. A spawn_join that suddenly costs twice as much shows up as steals
+// or parks here.
+//
+// The names each model reports are listed in its adapter (bench/models/); a model that counts
+// nothing reports nothing (zeros would read as data). The schedulers keep the counts in
+// per-worker plain counters and sum them once, when the run ends: counting costs a few
+// instructions per event and no shared cache line.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace threadlab {
+
+class scheduler_counters {
+ public:
+  // add(name, n) — n more events called name (a workload that enters M::run several times in
+  // one repetition gets the sum). name: lower-case words joined by '_', e.g. "steals".
+  void add(std::string_view name, std::uint64_t n) {
+    for (auto& [known, value] : values_) {
+      if (known == name) {
+        value += n;
+        return;
+      }
+    }
+    values_.emplace_back(std::string(name), n);
+  }
+  // values() — every counter reported, in the order first reported.
+  const std::vector<std::pair<std::string, std::uint64_t>>& values() const noexcept {
+    return values_;
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::uint64_t>> values_;
+};
+
+}  // namespace threadlab
