@@ -33,11 +33,15 @@ struct kept_stack {
   char* base;
   std::size_t guard;
 };
+struct kept_slab {
+  char* base;
+  std::size_t bytes;
+  std::vector<kept_stack> stacks;  // carved from it, in order
+};
 struct reservoir {
   std::mutex mutex;
   std::size_t stack_size = 0;
-  std::vector<std::pair<char*, std::size_t>> slabs;  // base, bytes
-  std::vector<kept_stack> stacks;
+  std::vector<kept_slab> slabs;
 };
 reservoir& kept() {
   static reservoir* r = new reservoir;  // never destroyed: its mappings end with the process
@@ -63,44 +67,48 @@ stack_pool::stack_pool(std::size_t stack_size)
   reservoir& r = kept();
   const std::lock_guard<std::mutex> lock(r.mutex);
   if (r.stack_size != stack_size_) {
-    for (const auto& [base, bytes] : r.slabs) ::munmap(base, bytes);
+    for (const kept_slab& k : r.slabs) ::munmap(k.base, k.bytes);
     r.slabs.clear();
-    r.stacks.clear();
     r.stack_size = stack_size_;
     return;
   }
   const os_lock g(mutex_);
-  for (const auto& [base, bytes] : r.slabs) slabs_.push_back(slab{base, bytes});
-  for (const kept_stack& k : r.stacks) {
-    thread_control* t = make_control(k.base, k.guard);
-    free_.push_back(t);
-    all_.push_back(t);
+  for (const kept_slab& k : r.slabs) {
+    slabs_.push_back(slab{k.base, k.bytes, k.stacks.size()});
+    for (const kept_stack& st : k.stacks) {
+      free_.push_back(make_control(st.base, st.guard));
+      if (st.guard == 0) ++unguarded_;
+    }
+    carved_ += k.stacks.size();
   }
-  inherited_ = r.stacks.size();
+  inherited_ = carved_;
   r.slabs.clear();
-  r.stacks.clear();
 }
 
 stack_pool::~stack_pool() {
   const std::size_t keep = keep_ ? std::min(reservoir_slabs, slabs_.size()) : 0;
   reservoir& r = kept();
   const std::lock_guard<std::mutex> lock(r.mutex);
-  for (std::size_t i = 0; i < keep; ++i) {
+  for (std::size_t i = 0; i < slabs_.size(); ++i) {
     const slab& s = slabs_[i];
-    r.slabs.emplace_back(s.base, s.size);
-    for (const thread_control* t : all_) {
-      if (t->stack_base >= s.base && t->stack_base < s.base + s.size) {
-        r.stacks.push_back(kept_stack{t->stack_base, t->guard_size});
-      }
+    if (i < keep) r.slabs.push_back(kept_slab{s.base, s.size, {}});
+    for (std::size_t k = 0; k < s.carved; ++k) {
+      char* base = s.base + k * stack_size_;
+      thread_control* t = control_of(base);
+      if (i < keep) r.slabs.back().stacks.push_back(kept_stack{base, t->guard_size});
+      // A thread still blocked at a deadlock is not unwound: its frames and function object
+      // are simply unmapped (its control block's own members are destroyed like any other's).
+      t->~thread_control();
     }
+    if (i >= keep) ::munmap(s.base, s.size);
   }
-  // A thread still blocked at a deadlock is not unwound: its frames and function object are
-  // simply unmapped (its control block's own members are destroyed like any other's).
-  for (thread_control* t : all_) t->~thread_control();
-  for (std::size_t i = keep; i < slabs_.size(); ++i) ::munmap(slabs_[i].base, slabs_[i].size);
 }
 
 void stack_pool::keep_for_next_run() noexcept { keep_ = true; }
+
+thread_control* stack_pool::control_of(char* base) const noexcept {
+  return std::launder(reinterpret_cast<thread_control*>(base + stack_size_ - control_footprint));
+}
 
 thread_control* stack_pool::make_control(char* base, std::size_t guard) noexcept {
   auto* t = ::new (base + stack_size_ - control_footprint) thread_control;
@@ -123,28 +131,28 @@ thread_control* stack_pool::map_stack() {
       int e = errno;
       throw std::system_error(e, std::generic_category(),
                               "hybrid: mmap of " + std::to_string(bytes / 1024) +
-                                  " KiB of thread stacks failed after " +
-                                  std::to_string(all_.size()) +
+                                  " KiB of thread stacks failed after " + std::to_string(carved_) +
                                   " stacks (limit hit: address space or vm.max_map_count)");
     }
-    slabs_.push_back(slab{static_cast<char*>(p), bytes});
+    slabs_.push_back(slab{static_cast<char*>(p), bytes, 0});
     slab_next_ = static_cast<char*>(p);
     slab_end_ = slab_next_ + bytes;
   }
   char* base = slab_next_;
   slab_next_ += stack_size_;
   std::size_t guard = 0;
-  if (all_.size() - unguarded_ < guard_budget_ && ::mprotect(base, page_size_, PROT_NONE) == 0) {
+  if (carved_ - unguarded_ < guard_budget_ && ::mprotect(base, page_size_, PROT_NONE) == 0) {
     guard = page_size_;
   }
   thread_control* t = make_control(base, guard);
-  all_.push_back(t);
+  ++carved_;
+  ++slabs_.back().carved;
   static std::atomic<bool> warned{false};  // once per process, not per run
   if (guard == 0 && unguarded_++ == 0 && !warned.exchange(true, std::memory_order_relaxed)) {
     std::fprintf(stderr,
                  "hybrid: warning: %zu guarded stacks use the share of vm.max_map_count set aside "
                  "for them; stacks mapped from now on have no guard page\n",
-                 all_.size() - 1);
+                 carved_ - 1);
   }
   return t;
 }
@@ -187,12 +195,14 @@ void stack_pool::release(stack_cache& cache, thread_control* t) noexcept {
 
 void stack_pool::for_each_stack(const std::function<void(thread_control*)>& fn) {
   const os_lock g(mutex_);
-  for (thread_control* t : all_) fn(t);
+  for (const slab& s : slabs_) {
+    for (std::size_t k = 0; k < s.carved; ++k) fn(control_of(s.base + k * stack_size_));
+  }
 }
 
 std::uint64_t stack_pool::stacks_mapped() const noexcept {
   const os_lock g(mutex_);
-  return all_.size() - inherited_;
+  return carved_ - inherited_;
 }
 
 std::uint64_t stack_pool::unguarded_stacks() const noexcept {

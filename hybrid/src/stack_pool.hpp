@@ -88,6 +88,8 @@ class stack_pool {
   thread_control* map_stack();
   // make_control(base, guard) — construct the control block at the top of the stack at base.
   thread_control* make_control(char* base, std::size_t guard) noexcept;
+  // control_of(base) — the control block of the stack at base.
+  thread_control* control_of(char* base) const noexcept;
 
   // A cache above cache_limit gives half back; an empty one takes up to refill_batch. Picked by
   // hand: large enough that a spawn/join burst of a thousand threads stays worker-local.
@@ -98,12 +100,14 @@ class stack_pool {
   std::size_t page_size_;
   mutable os_mutex mutex_;
   std::vector<thread_control*> free_ HYBRID_GUARDED_BY(mutex_);  // the shared pool
-  std::vector<thread_control*> all_ HYBRID_GUARDED_BY(mutex_);   // every stack mapped
   // slab — one mapping carved into stacks. slab_bytes: 8 MiB, so 1,000,000 stacks of 64 KiB
   // need ~8,000 mappings, well under vm.max_map_count.
+  // Every stack is found through its slab (no list of them: 8 bytes per thread the memory
+  // workload would count): stack i of a slab starts at base + i * stack_size.
   struct slab {
     char* base;
     std::size_t size;
+    std::size_t carved = 0;  // stacks carved from it so far
   };
   static constexpr std::size_t slab_bytes = 8u << 20;
   // reservoir_slabs — how many slabs a finished run leaves mapped for the next (stack_pool.cpp).
@@ -113,6 +117,7 @@ class stack_pool {
   char* slab_end_ HYBRID_GUARDED_BY(mutex_) = nullptr;
   std::uint64_t unguarded_ HYBRID_GUARDED_BY(mutex_) = 0;
   std::size_t guard_budget_ = 0;                         // how many stacks may get a guard page
+  std::size_t carved_ HYBRID_GUARDED_BY(mutex_) = 0;     // stacks in all slabs
   std::size_t inherited_ HYBRID_GUARDED_BY(mutex_) = 0;  // stacks the last run kept
   bool keep_ = false;                                    // keep_for_next_run() was called
 };
