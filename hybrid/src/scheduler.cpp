@@ -354,7 +354,7 @@ scheduler::scheduler(const options& o)
   workers_.reserve(n);
   carriers_.reserve(n);
   for (unsigned i = 0; i < n; ++i) {
-    workers_.push_back(std::make_unique<worker>(*this, i, o.io));
+    workers_.push_back(std::make_unique<worker>(*this, i, n, o.io));
     carriers_.push_back(std::make_unique<carrier>(*this, i));
     carriers_.back()->held = workers_.back().get();
   }

@@ -35,6 +35,8 @@ class scheduler {
   worker& worker_at(unsigned i) noexcept { return *workers_[i]; }
   hybrid::observer* observer() const noexcept { return observer_; }
   bool stopping() const noexcept { return stopping_.load(std::memory_order_acquire); }
+  // has_sleepers() — a relaxed look: is some worker asleep (in the idle list)? A hint only.
+  bool has_sleepers() const noexcept { return sleeping_.load(std::memory_order_relaxed) != 0; }
 
   injection_queue injection;
   stack_pool stacks;

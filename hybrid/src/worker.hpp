@@ -52,9 +52,9 @@ struct relaxed_counter {
 
 class worker {
  public:
-  // worker(s, index, io) — with io_backend::io_uring, the worker has a ring (ring.hpp); throws
-  // std::system_error when the kernel refuses one.
-  worker(scheduler& s, unsigned index, io_backend io);
+  // worker(s, index, workers, io) — worker `index` of `workers`; with io_backend::io_uring, the
+  // worker has a ring (ring.hpp); throws std::system_error when the kernel refuses one.
+  worker(scheduler& s, unsigned index, unsigned workers, io_backend io);
   worker(const worker&) = delete;
   worker& operator=(const worker&) = delete;
 
@@ -168,6 +168,7 @@ class worker {
   thread_control* take_woken() noexcept;
   void end_search() noexcept;
   thread_control* pop_fifo() noexcept;
+  void publish_fifo() noexcept;
   void push_fifo(thread_control* t) noexcept;
   thread_control* take_from_injection() noexcept;
   bool sched_injection_empty() const noexcept;
@@ -190,7 +191,8 @@ class worker {
   std::atomic<carrier*> monitored_carrier_{nullptr};  // carrier_, published for the monitor
   std::uint64_t tick_ = 0;
   std::uint32_t fairness_countdown_ = 61;  // picks until the next fairness check (worker.cpp)
-  std::uint64_t id_counter_ = 0;
+  std::uint64_t next_id_;    // the next thread id: 1 + index, then + workers each time
+  std::uint64_t id_stride_;  // the worker count
   std::uint32_t rng_;
   bool searching_ = false;         // counted in scheduler::searching_
   bool pick_oldest_next_ = false;  // a thread just yielded: take the oldest queued next
