@@ -22,8 +22,9 @@
 namespace hybrid {
 
 // mutex — a non-recursive lock for green threads (Lockable: works with std::unique_lock).
-// Fair by hand-off: unlock() passes ownership straight to the oldest waiter, so waiters are
-// served in FIFO order and none starves.
+// Like Go's sync.Mutex: unlock() frees the lock and wakes the oldest waiter, which competes
+// with running threads for it (a running thread may take it first: fast under contention);
+// a waiter that has waited over a millisecond is handed the lock directly, so none starves.
 class HYBRID_CAPABILITY("mutex") mutex {
  public:
   mutex() = default;
@@ -37,11 +38,20 @@ class HYBRID_CAPABILITY("mutex") mutex {
   void lock() HYBRID_ACQUIRE();
   // try_lock() — acquire if free; never blocks.
   bool try_lock() noexcept HYBRID_TRY_ACQUIRE(true);
-  // unlock() — release; the oldest waiter (if any) becomes the owner and is made ready.
-  // Precondition: the caller holds it.
+  // unlock() — release, and make the oldest waiter (if any) ready: to compete for the lock,
+  // or as its owner when it has waited too long. Precondition: the caller holds it.
   void unlock() noexcept HYBRID_RELEASE();
 
  private:
+  // waiter — a blocked lock(): starving, set by the waiter, asks unlock for a hand-off; handed,
+  // set by unlock (under waiters_lock_), says the lock is the waiter's.
+  struct waiter : detail::wait_node {
+    bool starving = false;
+    bool handed = false;
+  };
+  // lock_slow() — lock() once the fast path and the spinning failed: park until owned.
+  void lock_slow() HYBRID_ACQUIRE();
+
   // state_: 0 unlocked, 1 locked, 2 locked and the wait list may be non-empty.
   std::atomic<std::uint32_t> state_{0};
   detail::spinlock waiters_lock_;

@@ -54,6 +54,13 @@ class wait_list {
       head_ = n;
     tail_ = n;
   }
+  // push_front(n) — prepend n (a waiter going back to the head of the line). Precondition: n
+  // is in no list.
+  void push_front(wait_node* n) noexcept {
+    n->next = head_;
+    head_ = n;
+    if (!tail_) tail_ = n;
+  }
   // pop_front() — remove and return the oldest node, or nullptr.
   wait_node* pop_front() noexcept {
     wait_node* n = head_;
