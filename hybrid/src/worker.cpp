@@ -470,23 +470,12 @@ thread_control* worker::pick_local() noexcept {
   ++tick_;
   dispatches_.store(tick_, std::memory_order_relaxed);  // for thieves: worth_stealing
   if (!timers_.empty()) fire_timers();
-  if (--fairness_countdown_ == 0) {  // a countdown, not tick_ % 61: no multiply per pick
-    fairness_countdown_ = fairness_interval;
-    // Threads in the FIFO list are invisible to thieves: with a worker asleep, publish them.
-    if (fifo_head_ != nullptr && fifo_head_->next != nullptr && sched_.has_sleepers()) {
-      publish_fifo();
-    }
-    if (thread_control* t = sched_.injection.pop()) return t;
-    if (thread_control* t = pop_fifo()) return t;
-    // Sockets too: with every worker busy nobody sleeps in the poller, and threads whose data
-    // has arrived would wait for the next idle moment (Go's sysmon polls for the same reason).
-    if (sched_.io.parked() != 0 && !sched_.io.someone_blocks()) {
-      if (thread_control* t = poll_io(0)) return t;
-    }
+  if (--fairness_countdown_ == 0) [[unlikely]] {  // a countdown, not tick_ % 61: no multiply
+    if (thread_control* t = pick_for_fairness()) return t;
   }
   if (thread_control* t = lifo_) {
-    bool others_wait = local_.size() > 0 || fifo_head_ != nullptr;
-    if (lifo_streak_ < lifo_streak_limit || !others_wait) {
+    // The streak test first: while it holds, the queues need not be looked at.
+    if (lifo_streak_ < lifo_streak_limit || (local_.size() == 0 && fifo_head_ == nullptr)) {
       lifo_ = nullptr;
       ++lifo_streak_;
       lifo_runs.bump();
@@ -495,6 +484,27 @@ thread_control* worker::pick_local() noexcept {
     lifo_ = nullptr;  // the guard: back of the line
     push_fifo(t);
   }
+  return pick_queued();
+}
+
+// pick_for_fairness() — step 0, every fairness_interval picks. Out of line, like pick_queued:
+// pick_local's common case (the LIFO slot) then saves no registers for the rarer ones.
+__attribute__((noinline)) thread_control* worker::pick_for_fairness() noexcept {
+  fairness_countdown_ = fairness_interval;
+  // Threads in the FIFO list are invisible to thieves: with a worker asleep, publish them.
+  if (fifo_head_ != nullptr && fifo_head_->next != nullptr && sched_.has_sleepers()) {
+    publish_fifo();
+  }
+  if (thread_control* t = sched_.injection.pop()) return t;
+  if (thread_control* t = pop_fifo()) return t;
+  // Sockets too: with every worker busy nobody sleeps in the poller, and threads whose data
+  // has arrived would wait for the next idle moment (Go's sysmon polls for the same reason).
+  if (sched_.io.parked() != 0 && !sched_.io.someone_blocks()) return poll_io(0);
+  return nullptr;
+}
+
+// pick_queued() — steps 2–4: the local queue, the FIFO list, the injection queue.
+__attribute__((noinline)) thread_control* worker::pick_queued() noexcept {
   lifo_streak_ = 0;
   // size() first: pop() on an empty queue still pays its seq_cst store (an XCHG on x86).
   if (local_.size() != 0) {

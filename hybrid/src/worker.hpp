@@ -145,6 +145,8 @@ class worker {
  private:
   thread_control* find_work();
   thread_control* pick_local() noexcept;
+  thread_control* pick_for_fairness() noexcept;
+  thread_control* pick_queued() noexcept;
   thread_control* search();
   // worth_stealing(victim) — once per search round: is victim's queue not draining by itself?
   bool worth_stealing(unsigned victim) noexcept;
