@@ -20,7 +20,9 @@ Usage:
                                          exit 77 (skipped) when the baseline was taken with
                                          another compiler or Boost version
 Options: --threadlab PATH (default build/release/bench/threadlab), --jobs N (default: cores),
---only WORKLOAD/MODEL,... (a subset of the cases).
+--only WORKLOAD/MODEL,... (a subset of the cases), --times RESULTS.json (a `threadlab run
+--workers 1 --format json` of the same pairs: its headline medians become a column beside the
+counts; scripts/results.sh passes one).
 """
 import argparse
 import concurrent.futures
@@ -112,6 +114,7 @@ def main():
     parser.add_argument("--write", metavar="FILE")
     parser.add_argument("--check", metavar="FILE")
     parser.add_argument("--tolerance", type=float, default=5.0, help="percent")
+    parser.add_argument("--times", metavar="RESULTS.json")
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         sys.exit("icount: valgrind is not installed (scripts/deps.sh --tests installs it)")
@@ -134,12 +137,17 @@ def main():
     build = {"compiler": env["compiler"], "boost_version": env["boost_version"],
              "cxx_flags": env["cxx_flags"], "git_revision": env["git_revision"]}
 
-    print("| workload | model | instructions per operation | operation |")
-    print("|---|---|---:|---|")
+    times = headline_medians(args.times) if args.times else {}
+    print("| workload | model | instructions per operation | operation |"
+          + (" time per operation (1 worker, median) |" if times else ""))
+    print("|---|---|---:|---|" + ("---:|" if times else ""))
     for key in sorted(counts, key=lambda k: [c[0] for c in cases(set())].index(k)):
         workload, model = key.split("/")
-        print(f"| {workload} | {model} | {counts[key]['instructions']:,.1f} "
-              f"| {counts[key]['operation']} |")
+        row = (f"| {workload} | {model} | {counts[key]['instructions']:,.1f} "
+               f"| {counts[key]['operation']} |")
+        if times:
+            row += f" {times[key]} |" if key in times else " |"
+        print(row)
 
     if args.write:
         with open(args.write, "w") as f:
@@ -148,6 +156,18 @@ def main():
     if baseline is not None:
         return check(baseline, build, counts, args.tolerance)
     return 0
+
+
+def headline_medians(path):
+    """{"workload/model": "61.8 ns ns_per_switch"} from a threadlab JSON result file."""
+    with open(path) as f:
+        records = json.load(f)["records"]
+    out = {}
+    for r in records:
+        if r["status"] == "ok" and r["metrics"]:
+            m = r["metrics"][0]
+            out[f"{r['workload']}/{r['model']}"] = f"{m['median']:,.1f} {m['unit']} ({m['name']})"
+    return out
 
 
 def check(baseline, build, counts, tolerance):

@@ -30,6 +30,8 @@ def fmt(value, unit):
         return f"{value / 1e6:.3g} M {unit}"
     if abs(value) >= 1e4:
         return f"{value / 1e3:.3g} K {unit}"
+    if abs(value) >= 1e3:  # .3g would print 1.79e+03
+        return f"{value:,.0f} {unit}"
     return f"{value:.3g} {unit}"
 
 

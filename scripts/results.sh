@@ -68,6 +68,25 @@ blocking="blocking_io,blocking_io_wrapped,fairness,timers,idle"
   echo
 } >>"$tmp"
 
+# Instructions per operation (callgrind, one worker), beside the times of the same pairs at one
+# worker: the counts do not move with the machine's noise, the times do.
+icount_pairs="context_switch,yield,pingpong,spawn_join,ring,pipeline,skynet,mutex"
+icount_models="hybrid,green,boost_fiber_ws,kernel_pool"
+"$bin" run --workload "$icount_pairs" --model "$icount_models" --workers 1 --repetitions 5 "$@" \
+  --format json --output "$json" || true
+{
+  echo "## Instructions per operation"
+  echo
+  echo "Command: \`scripts/icount.sh --times T.json\`, where T.json is"
+  echo "\`threadlab run --workload $icount_pairs --model $icount_models --workers 1 --repetitions 5${*:+ $*} --format json\`."
+  echo "Counted by valgrind (callgrind) at one worker, as the difference between two sizes: user-space"
+  echo "instructions only. spawn_join's count covers both of its passes (bare and timed), its time the bare one."
+  echo "\`bench/icount-baseline.json\` holds the counts the icount test compares with."
+  echo
+  python3 scripts/icount.py --times "$json"
+  echo
+} >>"$tmp"
+
 run "Time in each state (--states)" run --workload spawn_join,pingpong,pipeline --states "$@"
 
 {

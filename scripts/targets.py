@@ -9,27 +9,31 @@ import json
 import sys
 
 # (workload, metric, limit, unit of the limit) — the targets for --workers 2 (hybrid/README.md,
-# "Speed targets").
-# "floor" limits are multiples of the context_switch median measured in the same run.
+# "Speed targets"). "floor" limits are multiples of the context_switch median measured in the
+# same run; "floor, stable" also needs the median absolute deviation within 10% of the median.
 TARGETS = [
-    ("yield", "ns_per_yield", 8, "floor"),
-    ("pingpong", "ns_per_switch", 25, "floor"),
-    ("spawn_join", "ns_per_thread", 30, "floor"),
-    ("ring", "ns_per_hop", 30, "floor"),
-    ("pipeline", "ns_per_message", 25, "floor"),
-    ("skynet", "ns_per_leaf", 35, "floor"),
+    ("yield", "ns_per_yield", 6, "floor"),
+    ("pingpong", "ns_per_switch", 8, "floor"),
+    ("spawn_join", "ns_per_thread", 15, "floor"),
+    ("ring", "ns_per_hop", 9, "floor"),
+    ("pipeline", "ns_per_message", 12, "floor"),
+    ("skynet", "ns_per_leaf", 6, "floor"),
     ("skynet", "peak_rss_bytes", 200 * 1024 * 1024, "bytes"),
+    ("mutex", "ns_per_lock", 5, "floor, stable"),
     ("parallel_compute", "speedup", 1.9, "at least"),
-    ("memory", "rss_bytes_per_thread", 6 * 1024, "bytes"),
+    ("memory", "rss_bytes_per_thread", 4 * 1024, "bytes"),
+    ("idle", "idle_cpu_percent", 0.5, "percent"),
 ]
+MAX_MAD_SHARE = 0.10  # "stable": MAD <= 10% of the median
 
 
-def median(records, workload, model, metric):
+def find(records, workload, model, metric):
+    """The metric's summary (median, mad, ...) and its record, or (None, None)."""
     for r in records:
         if r["workload"] == workload and r["model"] == model and r["status"] == "ok":
             for m in r["metrics"]:
                 if m["name"] == metric:
-                    return m["median"], r
+                    return m, r
     return None, None
 
 
@@ -39,29 +43,64 @@ def main():
     with open(sys.argv[1]) as f:
         results = json.load(f)
     records = results["records"]
-    floor, _ = median(records, "context_switch", "baseline", "ns_per_switch")
-    if floor is None:
+    base, _ = find(records, "context_switch", "baseline", "ns_per_switch")
+    if base is None:
         sys.exit("targets.py: no context_switch baseline in " + sys.argv[1])
+    floor = base["median"]
     print(f"Floor (bare boost::context::fiber one-way switch, same run): {floor:.2f} ns\n")
     print("| workload | metric | target | measured | x floor | met |")
     print("|---|---|---:|---:|---:|---|")
     for workload, metric, limit, kind in TARGETS:
-        value, record = median(records, workload, "hybrid", metric)
-        if value is None:
+        summary, record = find(records, workload, "hybrid", metric)
+        if summary is None:
             print(f"| {workload} | {metric} | | not measured | | no |")
             continue
+        value = summary["median"]
         if record.get("scaled"):
             workload += f" (scaled: {record['size']:,})"
-        if kind == "floor":
+        if kind.startswith("floor"):
             ratio = value / floor
-            print(f"| {workload} | {metric} | <= {limit}x floor ({limit * floor:.0f} ns) "
-                  f"| {value:.1f} ns | {ratio:.1f} | {'yes' if ratio <= limit else 'NO'} |")
+            met = ratio <= limit
+            target = f"<= {limit}x floor ({limit * floor:.0f} ns)"
+            measured = f"{value:.1f} ns"
+            if kind == "floor, stable":
+                share = summary["mad"] / value if value else 0.0
+                met = met and share <= MAX_MAD_SHARE
+                target += f", MAD <= {MAX_MAD_SHARE:.0%}"
+                measured += f" (MAD {share:.0%})"
+            print(f"| {workload} | {metric} | {target} | {measured} | {ratio:.1f} "
+                  f"| {'yes' if met else 'NO'} |")
         elif kind == "bytes":
-            print(f"| {workload} | {metric} | < {limit / 1024:,.0f} KiB | {value / 1024:,.1f} KiB "
-                  f"| | {'yes' if value < limit else 'NO'} |")
+            shown = f"{value / 1024:,.1f} KiB" if value < 1024 * 1024 else f"{value / 2**20:,.1f} MiB"
+            limit_shown = f"{limit / 1024:,.0f} KiB" if limit < 1024 * 1024 else f"{limit / 2**20:,.0f} MiB"
+            print(f"| {workload} | {metric} | <= {limit_shown} | {shown} ({value:,.0f} B) "
+                  f"| | {'yes' if value <= limit else 'NO'} |")
+        elif kind == "percent":
+            print(f"| {workload} | {metric} | <= {limit}% of a core | {value:.2f}% "
+                  f"| | {'yes' if value <= limit else 'NO'} |")
         else:
             print(f"| {workload} | {metric} | >= {limit} | {value:.2f}x | "
                   f"| {'yes' if value >= limit else 'NO'} |")
+    print_counters(records)
+
+
+def print_counters(records):
+    """The scheduler's own counters (sched_* metrics), per workload: what explains the times."""
+    rows = [r for r in records if r["model"] == "hybrid" and r["status"] == "ok"]
+    names = []
+    for r in rows:
+        for m in r["metrics"]:
+            if m["name"].startswith("sched_") and m["name"] not in names:
+                names.append(m["name"])
+    if not names:
+        return
+    print("\nThe scheduler's own counters in the same run (medians per repetition):\n")
+    print("| workload | " + " | ".join(n[len("sched_"):].replace("_", " ") for n in names) + " |")
+    print("|---|" + "---:|" * len(names))
+    for r in rows:
+        values = {m["name"]: m["median"] for m in r["metrics"]}
+        cells = [f"{values[n]:,.0f}" if n in values else "" for n in names]
+        print(f"| {r['workload']} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

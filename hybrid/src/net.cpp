@@ -79,7 +79,7 @@ void wait_io(io_desc* d, std::atomic<std::uintptr_t>& slot, detail::wait_reason 
   self->io_slot.store(&slot, std::memory_order_relaxed);
   self->waiting_on = why;
   self->waiting_detail = static_cast<std::uint64_t>(d->fd);
-  w.park_current(detail::pending_action{detail::after_switch::io_wait, &slot, dl});
+  w.park_current(detail::after_switch::io_wait, &slot, dl);
   self->waiting_on = detail::wait_reason::none;
 }
 
@@ -111,7 +111,7 @@ int ring_call(io_desc* d, detail::wait_reason why, deadline dl, Prep&& prep) {
       self->waiting_on = why;
       self->waiting_detail = static_cast<std::uint64_t>(d->fd);
       // Parks until the worker reaps the completion; the thread may resume on another worker.
-      w.park_current(detail::pending_action{detail::after_switch::ring_wait, nullptr, dl});
+      w.park_current(detail::after_switch::ring_wait, nullptr, dl);
       self->waiting_on = detail::wait_reason::none;
     }
     check_open(d);

@@ -81,7 +81,7 @@ void park_and_unlock(spinlock& lock, wait_reason why) HYBRID_NO_THREAD_SAFETY_AN
   worker& w = scope.held();
   thread_control* t = w.current();
   t->waiting_on = why;
-  w.park_current(pending_action{after_switch::unlock, &lock, {}});
+  w.park_current(after_switch::unlock, &lock);
   t->waiting_on = wait_reason::none;
 }
 
@@ -155,7 +155,7 @@ void leave_worker() {
   w.sched().blocking_moves.fetch_add(1, std::memory_order_relaxed);
   thread_control* self = w.current();
   self->waiting_on = wait_reason::blocking_call;
-  w.park_current(pending_action{after_switch::carry_off, spare, {}});
+  w.park_current(after_switch::carry_off, spare);
   self->waiting_on = wait_reason::none;
   // Running on the spare now, with no worker. The next entry into the scheduler sends this
   // thread back to the workers (enter_runtime_slow).
@@ -189,7 +189,7 @@ void thread::join() {
     detail::thread_control* self = w->current();
     self->waiting_on = detail::wait_reason::join;
     self->waiting_detail = t->id;
-    w->park_current(detail::pending_action{detail::after_switch::join, t, {}});
+    w->park_current(detail::after_switch::join, t);
     self->waiting_on = detail::wait_reason::none;
     w = detail::current_worker();  // we may have migrated
   }
@@ -244,7 +244,7 @@ void yield() {
     w->note_dispatch();
     return;
   }
-  w->park_current(detail::pending_action{detail::after_switch::yielded, nullptr, {}});
+  w->park_current(detail::after_switch::yielded, nullptr);
 }
 
 void sleep_until(std::chrono::steady_clock::time_point t) {
@@ -252,7 +252,7 @@ void sleep_until(std::chrono::steady_clock::time_point t) {
   detail::worker* w = &scope.held();
   detail::thread_control* self = w->current();
   self->waiting_on = detail::wait_reason::sleep;
-  w->park_current(detail::pending_action{detail::after_switch::sleep, nullptr, t});
+  w->park_current(detail::after_switch::sleep, nullptr, t);
   self->waiting_on = detail::wait_reason::none;
 }
 

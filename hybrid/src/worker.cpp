@@ -182,12 +182,19 @@ bool worker::run_thread(thread_control* t) {
   return true;
 }
 
-void worker::park_current(pending_action p) {
+void worker::park_current(after_switch kind, void* object) {
   carrier& c = *carrier_;
   thread_control* self = c.current;
   assert(self && "park_current: not called from a green thread");
-  c.pending = p;
+  c.pending.kind = kind;
+  c.pending.object = object;
   switch_away(c, self, choose_next());
+}
+
+void worker::park_current(after_switch kind, void* object,
+                          std::chrono::steady_clock::time_point deadline) {
+  carrier_->pending.deadline = deadline;
+  park_current(kind, object);
 }
 
 thread_control* worker::choose_next() noexcept {

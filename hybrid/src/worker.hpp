@@ -66,11 +66,15 @@ class worker {
   bool run();
 
   // ---- called by the green thread running on this worker (its kernel thread) --------------
-  // park_current(p) — switch the running thread out (straight to the next ready thread here, or
-  // to the scheduler); p is performed once the thread's context is saved. Returns when the thread
-  // is resumed — possibly on ANOTHER worker, so the caller must not use this worker afterwards
-  // (call current_worker() again).
-  void park_current(pending_action p);
+  // park_current(kind, object[, deadline]) — switch the running thread out (straight to the
+  // next ready thread here, or to the scheduler); the pending action {kind, object, deadline} is
+  // performed once the thread's context is saved. Returns when the thread is resumed —
+  // possibly on ANOTHER worker, so the caller must not use this worker afterwards (call
+  // current_worker() again). Only timed kinds (sleep, io_wait) need a deadline: the others
+  // leave the carrier's stale one, which nobody reads (two stores per park, not three).
+  void park_current(after_switch kind, void* object);
+  void park_current(after_switch kind, void* object,
+                    std::chrono::steady_clock::time_point deadline);
   // make_ready(t) — t becomes ready in this worker's LIFO slot (it runs next here); the
   // slot's previous occupant moves to the local queue. Thread or scheduler context.
   void make_ready(thread_control* t) noexcept;
