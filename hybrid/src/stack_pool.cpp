@@ -157,9 +157,9 @@ thread_control* stack_pool::map_stack() {
   return t;
 }
 
-thread_control* stack_pool::acquire(stack_cache& cache) {
+thread_control* stack_pool::acquire_slow(stack_cache& cache) {
   std::vector<thread_control*>& mine = cache.stacks;
-  if (mine.empty()) {
+  {
     const os_lock g(mutex_);
     std::size_t n = std::min(refill_batch, free_.size());
     mine.insert(mine.end(), free_.end() - static_cast<std::ptrdiff_t>(n), free_.end());
@@ -173,13 +173,9 @@ thread_control* stack_pool::acquire(stack_cache& cache) {
   return map_stack();
 }
 
-void stack_pool::release(stack_cache& cache, thread_control* t) noexcept {
-  std::vector<thread_control*>& mine = cache.stacks;
-  if (mine.size() < cache_limit) {
-    mine.push_back(t);  // capacity reserved: cannot throw (see worker's constructor)
-    return;
-  }
+void stack_pool::release_slow(stack_cache& cache, thread_control* t) noexcept {
   // Too many idle stacks here: give the older half back so other workers can use them.
+  std::vector<thread_control*>& mine = cache.stacks;
   const os_lock g(mutex_);
   std::size_t n = mine.size() / 2;
   try {

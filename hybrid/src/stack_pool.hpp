@@ -63,10 +63,23 @@ class stack_pool {
 
   // acquire(cache) — a free stack's control block: from cache, else a batch from the shared
   // pool, else a new mapping. Throws std::system_error when mmap fails.
-  thread_control* acquire(stack_cache& cache);
+  thread_control* acquire(stack_cache& cache) {
+    if (!cache.stacks.empty()) [[likely]] {
+      thread_control* t = cache.stacks.back();
+      cache.stacks.pop_back();
+      return t;
+    }
+    return acquire_slow(cache);
+  }
 
   // release(cache, t) — t's thread has terminated and is joined or detached: its stack is free.
-  void release(stack_cache& cache, thread_control* t) noexcept;
+  void release(stack_cache& cache, thread_control* t) noexcept {
+    if (cache.stacks.size() < cache_limit) [[likely]] {
+      cache.stacks.push_back(t);  // capacity reserved: cannot throw (see worker's constructor)
+      return;
+    }
+    release_slow(cache, t);
+  }
 
   // for_each_stack(fn) — call fn on every stack's control block, free or not. Precondition:
   // no other thread maps stacks meanwhile (used for the deadlock report, when all is idle).
@@ -86,6 +99,10 @@ class stack_pool {
 
  private:
   thread_control* map_stack();
+  // acquire_slow / release_slow — the cache is empty / full: the shared pool, under mutex_.
+  // Out of line, so that the common case inlines into spawn and join with no register saved.
+  thread_control* acquire_slow(stack_cache& cache);
+  void release_slow(stack_cache& cache, thread_control* t) noexcept;
   // make_control(base, guard) — construct the control block at the top of the stack at base.
   thread_control* make_control(char* base, std::size_t guard) noexcept;
   // control_of(base) — the control block of the stack at base.

@@ -278,3 +278,45 @@ TEST_CASE("runs can follow each other, and the LIFO slot serves a ping-pong") {
     CHECK(st.lifo_runs > 0);
   }
 }
+
+TEST_CASE("stats: the scheduler's own counters count what happened") {
+  SUBCASE("one worker: every spawn is a local push, every sleep a timer fire, nothing stolen") {
+    hybrid::stats st = hybrid::run(hybrid_test::with_workers(1), [] {
+      std::vector<hybrid::thread> ts;
+      for (int i = 0; i < 10; ++i) {
+        ts.push_back(
+            hybrid::spawn([] { hybrid::this_thread::sleep_for(std::chrono::microseconds(100)); }));
+      }
+      for (auto& t : ts) t.join();
+    });
+    CHECK(st.threads_spawned == 11);
+    CHECK(st.local_pushes >= 10);     // the spawns; a joiner displaced from the LIFO slot adds one
+    CHECK(st.injection_pushes == 1);  // the body
+    CHECK(st.timer_fires == 10);
+    CHECK(st.steals == 0);
+    CHECK(st.threads_stolen == 0);
+    CHECK(st.worker_unparks == 0);  // nobody else to wake
+  }
+  SUBCASE("two workers: a sleeping worker is woken for stealable work, and steals it") {
+    hybrid::stats st = hybrid::run(hybrid_test::with_workers(2), [] {
+      // Let worker 1 fall asleep, then give it work that keeps worker 0 busy.
+      hybrid::this_thread::sleep_for(std::chrono::milliseconds(20));
+      // The spinner is spawned last, so it runs first here (LIFO) and holds worker 0 until the
+      // releaser, queued behind it, runs: on worker 1, which must be woken and steal it.
+      std::atomic<bool> go{false};
+      auto releaser = hybrid::spawn([&] { go.store(true, std::memory_order_release); });
+      auto spinner = hybrid::spawn([&] {
+        while (!go.load(std::memory_order_acquire)) {
+        }
+      });
+      spinner.join();
+      releaser.join();
+    });
+    CHECK(st.worker_parks >= 1);
+    CHECK(st.worker_unparks >= 1);
+    // Stolen within microseconds, normally; on a very slow machine (sanitizers) the monitor
+    // may hand worker 0's queue to a spare first (10 ms), which frees the releaser too.
+    CHECK(st.steals + st.handoffs >= 1);
+    CHECK(st.threads_stolen >= st.steals);
+  }
+}

@@ -29,14 +29,18 @@ class thread {
   // operator=(other) — precondition: *this is not joinable (otherwise it is detached first).
   thread& operator=(thread&& other) noexcept {
     if (this != &other) {
-      detach();
+      if (control_ != nullptr) detach();
       control_ = std::exchange(other.control_, nullptr);
     }
     return *this;
   }
   thread(const thread&) = delete;
   thread& operator=(const thread&) = delete;
-  ~thread() { detach(); }
+  // ~thread — detaches a joinable handle. The test is inline: a joined or moved-from handle (the
+  // common case) costs no call.
+  ~thread() {
+    if (control_ != nullptr) detach();
+  }
 
   // joinable() — true until join() or detach().
   bool joinable() const noexcept { return control_ != nullptr; }
