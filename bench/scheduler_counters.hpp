@@ -9,10 +9,20 @@
 // and --states are unchanged. A spawn_join that suddenly costs twice as much shows up as steals
 // or parks here.
 //
-// The names each model reports are listed in its adapter (bench/models/); a model that counts
-// nothing reports nothing (zeros would read as data). The schedulers keep the counts in
-// per-worker plain counters and sum them once, when the run ends: counting costs a few
-// instructions per event and no shared cache line.
+// The names each model reports (each adapter in bench/models/ says what they mean there; a name
+// two models share means the same event); a model that counts nothing reports nothing (zeros
+// would read as data):
+//   hybrid, hybrid_uring: threads_spawned, local_pushes, injection_pushes, lifo_hits, steals,
+//     threads_stolen, worker_parks, worker_unparks, empty_wakeups, timer_fires, handoffs,
+//     blocking_moves, stacks_mapped
+//   green: threads_spawned, local_pushes, worker_parks, worker_unparks, park_timeouts,
+//     idle_spins
+//   boost_fiber_ws: green's, and steals, threads_stolen
+//   kernel: threads_spawned (the body's thread included)
+//   kernel_pool: tasks_submitted, worker_parks, worker_unparks, empty_wakeups
+// The schedulers keep the counts in per-worker plain counters (or under a lock they take for
+// the event anyway) and sum them once, when the run ends: counting costs a few instructions
+// per event and no shared cache line.
 #pragma once
 
 #include <cstdint>

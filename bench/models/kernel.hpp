@@ -5,6 +5,13 @@
 // primitive blocks in the kernel on a futex. The baseline the user-space models are measured
 // against: preemptive, uses every core, a blocking system call blocks only its caller — and it
 // pays microseconds and a kernel task per thread.
+//
+// Counters (bench/scheduler_counters.hpp): threads_spawned only, counted by kernel_threads::run
+// under the census lock it takes anyway. Nothing else is scheduled in user space; the kernel's
+// own per-thread figures (schedstat: run-queue waits, timeslices) die with each thread, and
+// reading them at every exit would cost a file read per thread that spawn_join times, so they
+// are left to tracing (--trace files them as each thread exits). The process-wide voluntary
+// and involuntary context switches are already in every result (the harness's getrusage).
 #pragma once
 
 #include <chrono>
@@ -17,6 +24,7 @@
 #include <utility>
 
 #include "bench/model.hpp"
+#include "bench/scheduler_counters.hpp"
 #include "bench/trace/tracer.hpp"
 #include "detail/kernel_bridge.hpp"
 #include "detail/kernel_threads_base.hpp"
@@ -44,7 +52,10 @@ struct kernel : detail::kernel_threads_base {
   // thread is named "kernel-main" and the threads it spawns inherit the name (naming each one
   // would add a system call to every spawn that spawn_join measures).
   static kernel_threads::options world_options(const run_options& opts) {
-    return kernel_threads::options{opts.stack_size, "kernel-main", nullptr};
+    return kernel_threads::options{.stack_size = opts.stack_size,
+                                   .name = "kernel-main",
+                                   .observer = nullptr,
+                                   .counts = nullptr};
   }
 
   // configuration(opts) — the module's own description of world_options(opts).
@@ -56,9 +67,12 @@ struct kernel : detail::kernel_threads_base {
   // spawned. With opts.trace, every thread reports created / running / blocked (in a
   // kernel_threads primitive) / terminated, and files the kernel's schedstat totals as it
   // exits: ready and running time are then the kernel's own figures, blocked time is inferred.
+  // With opts.counters, the run's threads_spawned (the body's thread included) goes to it.
   template <class F>
   static void run(const run_options& opts, F&& body) {
     kernel_threads::options o = world_options(opts);
+    kernel_threads::stats counted;
+    if (opts.counters != nullptr) o.counts = &counted;
     std::optional<detail::kernel_bridge> bridge;
     o.observer = detail::attach_bridge(
         opts.trace,
@@ -66,6 +80,7 @@ struct kernel : detail::kernel_threads_base {
         "CPU, timeslices); blocked inferred (lifetime - running - ready)",
         "kthread", bridge);
     kernel_threads::run(o, std::forward<F>(body));
+    if (opts.counters != nullptr) opts.counters->add("threads_spawned", counted.threads_spawned);
   }
 
   // thread — a joinable kernel thread; join() rethrows what escaped fn.

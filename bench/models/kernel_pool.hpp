@@ -11,6 +11,14 @@
 // why this model lacks capability::waits_on_threads, and the runner skips workloads that need
 // it (skynet, pingpong, ...). body itself runs on the caller's kernel thread, outside the pool,
 // so body may wait on tasks.
+//
+// Counters (bench/scheduler_counters.hpp), from the pool (kernel_threads::pool_stats, counted
+// under the queue's lock it takes anyway): tasks_submitted (spawns, and the reactor's batches
+// under serve: every task queued; the pool has one shared queue, so no local_pushes),
+// worker_parks (a worker's waits on the queue's condition variable), worker_unparks (submits
+// that signalled a parked worker: at most one per park) and empty_wakeups (wake-ups that found
+// the queue empty). No per-thread kernel figures, for the reason kernel.hpp gives; the
+// process's context switches are already in every result.
 #pragma once
 
 #include <atomic>
@@ -28,6 +36,7 @@
 #include <utility>
 
 #include "bench/model.hpp"
+#include "bench/scheduler_counters.hpp"
 #include "bench/trace/tracer.hpp"
 #include "detail/kernel_bridge.hpp"
 #include "detail/kernel_threads_base.hpp"
@@ -63,7 +72,9 @@ struct kernel_pool : detail::kernel_threads_base {
   // run(opts, body) — creates the pool, runs body on the calling kernel thread, then shuts the
   // pool down in drain mode (every queued task runs first). Rethrows what escaped body.
   // With opts.trace, each task is traced as a thread: new at spawn (queued), running when a
-  // worker starts it, blocked in kernel_threads primitives, terminated when it returns.
+  // worker starts it, blocked in kernel_threads primitives, terminated when it returns. With
+  // opts.counters, the pool's counts (see the file comment) go to it once body has returned
+  // and the pool has drained.
   template <class F>
   static void run(const run_options& opts, F&& body) {
     std::optional<detail::kernel_bridge> bridge;
@@ -89,6 +100,19 @@ struct kernel_pool : detail::kernel_threads_base {
       }
     } shutdown_on_exit{pool};
     std::forward<F>(body)();
+    if (opts.counters != nullptr) {
+      pool.shutdown(kernel_threads::shutdown_mode::drain);  // counts final; reset's is a no-op
+      report_counters(pool.stats(), *opts.counters);
+    }
+  }
+
+  // report_counters(s, to) — the pool's counts under the names bench/scheduler_counters.hpp
+  // lists for kernel_pool.
+  static void report_counters(const kernel_threads::pool_stats& s, scheduler_counters& to) {
+    to.add("tasks_submitted", s.tasks_submitted);
+    to.add("worker_parks", s.worker_parks);
+    to.add("worker_unparks", s.worker_unparks);
+    to.add("empty_wakeups", s.empty_wakeups);
   }
 
   // thread — the future of a task, and the stop state it shares with the task; join() waits

@@ -142,20 +142,24 @@ void poller::close(io_desc* d) noexcept {
   wake(d, false);
 }
 
-void poller::poll(int timeout_ms) noexcept {
+poll_result poller::poll(int timeout_ms) noexcept {
   epoll_event events[events_per_poll];
   const int n = ::epoll_wait(epoll_fd_, events, events_per_poll, timeout_ms);
+  poll_result result;
+  result.timed_out = n == 0;
   for (int i = 0; i < n; ++i) {
     auto* d = static_cast<io_desc*>(events[i].data.ptr);
     if (d == nullptr) {
       std::uint64_t count = 0;
       static_cast<void>(::read(interrupt_fd_, &count, sizeof count));  // re-arm
+      result.interrupted = true;
       continue;
     }
     const std::uint32_t e = events[i].events;
     if (e & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) wake(d, true);
     if (e & (EPOLLOUT | EPOLLHUP | EPOLLERR)) wake(d, false);
   }
+  return result;
 }
 
 void poller::interrupt() noexcept {

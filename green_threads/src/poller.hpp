@@ -39,6 +39,12 @@ struct io_desc {
   io_desc* next_free = nullptr;  // the pool's free list (world's kernel thread only)
 };
 
+// poll_result — how one poll ended.
+struct poll_result {
+  bool timed_out = false;    // nothing came before the timeout (never for timeout -1)
+  bool interrupted = false;  // interrupt() was called (since the previous poll saw one)
+};
+
 class poller {
  public:
   // poller() — an epoll instance and an eventfd to interrupt its wait. Throws
@@ -61,8 +67,9 @@ class poller {
   void close(io_desc* d) noexcept;
 
   // poll(timeout_ms) — wait up to timeout_ms (0: only look; -1: no limit) for events, and
-  // schedule every fiber they make ready. Called by the world's algorithm.
-  void poll(int timeout_ms) noexcept;
+  // schedule every fiber they make ready; says how the wait ended. Called by the world's
+  // algorithm.
+  poll_result poll(int timeout_ms) noexcept;
   // interrupt() — make a poll in progress (or the next one) return. Any thread.
   void interrupt() noexcept;
   // waiting() — fibers waiting on a socket now. The world's kernel thread only.

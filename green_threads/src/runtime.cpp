@@ -8,6 +8,8 @@
 
 #include "green_threads/detail/world.hpp"
 
+#include "counting.hpp"
+
 namespace green_threads {
 
 namespace detail {
@@ -17,11 +19,20 @@ namespace {
 // written only by world_binding on the same thread, so they need no synchronisation.
 thread_local world* bound_world = nullptr;
 thread_local unsigned bound_worker = 0;
+// spawn_counts — where count_spawn() counts on the calling kernel thread: its algorithm's
+// worker_counts (count_spawns_in), or nullptr (not a world's kernel thread).
+thread_local worker_counts* spawn_counts = nullptr;
 }  // namespace
 
 world* current_world() noexcept { return bound_world; }
 
 unsigned current_worker() noexcept { return bound_worker; }
+
+void count_spawns_in(worker_counts* c) noexcept { spawn_counts = c; }
+
+void count_spawn() noexcept {
+  if (spawn_counts != nullptr) ++spawn_counts->threads_spawned;
+}
 
 world_binding::world_binding(world& w, unsigned index) noexcept {
   BOOST_ASSERT_MSG(bound_world == nullptr, "green_threads: worlds do not nest");

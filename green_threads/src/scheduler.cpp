@@ -110,6 +110,15 @@
 //   every kernel thread exits and run joins them all. If creating kernel thread k fails, the
 //   ones already created are told to leave before joining the team, and run rethrows.
 //
+// Counting
+// --------
+// run returns the world's stats (scheduler.hpp). Each algorithm instance counts what it sees
+// (pushes, steals, idle passes, parks and how they ended) in plain fields of its own,
+// and spawn counts on the calling kernel thread's instance; an instance adds its counts to the
+// world's stats_sink when it is destroyed: round_robin at its thread's exit, before run's join;
+// work_stealing when run_ws_world drops the team, after every kernel thread and helper is
+// joined. run reads the sink after that (counting.hpp).
+//
 // Rejected alternatives
 // ---------------------
 //   * Running a world on the calling kernel thread: Boost's scheduler and algorithm stay
@@ -144,6 +153,7 @@
 #include <green_threads/scheduler.hpp>
 #include <green_threads/thread.hpp>
 
+#include "counting.hpp"
 #include "helper_pool.hpp"
 #include "round_robin.hpp"
 #include "work_stealing.hpp"
@@ -174,17 +184,18 @@ std::exception_ptr run_body(world& w, boost::fibers::launch policy, void (*invok
 }
 
 // run_round_robin(o, invoke, body) — the N:1 world: one fresh kernel thread (shutdown steps in
-// the essay).
-void run_round_robin(const options& o, void (*invoke)(void*), void* body) {
+// the essay). Its algorithm adds its counts to `counted` at that thread's exit, before the join.
+stats run_round_robin(const options& o, void (*invoke)(void*), void* body) {
   std::exception_ptr error;  // written by the world's thread, read after join
+  stats_sink counted;        // outlives the algorithm (destroyed at the thread's exit)
   observation watched(o.observer);
   poller io;
   helper_pool helpers(o.blocking_threads);  // outlives the world's fibers
   std::thread kernel_thread([&] {
     if (hooks_compiled && o.observer != nullptr) {
-      boost::fibers::use_scheduling_algorithm<polling_round_robin<true>>(&watched, &io);
+      boost::fibers::use_scheduling_algorithm<polling_round_robin<true>>(&watched, &io, &counted);
     } else {
-      boost::fibers::use_scheduling_algorithm<polling_round_robin<false>>(nullptr, &io);
+      boost::fibers::use_scheduling_algorithm<polling_round_robin<false>>(nullptr, &io, &counted);
     }
     world w{fiber_launch(o.launch), stack_allocator(o.stack, o.stack_size), 1, {}, &io, &helpers};
     world_binding binding(w, 0);
@@ -192,11 +203,17 @@ void run_round_robin(const options& o, void (*invoke)(void*), void* body) {
   });
   kernel_thread.join();
   if (error) std::rethrow_exception(error);
+  stats s = counted.total();
+  s.workers = 1;
+  return s;
 }
 
-// run_work_stealing(o, invoke, body) — the M:N world: M fresh kernel threads, each with its own
-// ws_algorithm; kernel thread 0 runs body (shutdown steps in the essay).
-void run_work_stealing(const options& o, void (*invoke)(void*), void* body) {
+// run_ws_world(o, invoke, body, counted) — the M:N world: M fresh kernel threads, each with its
+// own ws_algorithm; kernel thread 0 runs body (shutdown steps in the essay). The team keeps
+// every algorithm alive until this function returns, after the helpers are joined (a helper
+// may still be inside an algorithm's notify() when the fiber it woke has ended); each
+// algorithm then adds its counts to `counted`.
+void run_ws_world(const options& o, void (*invoke)(void*), void* body, stats_sink& counted) {
   const unsigned m = worker_count(o);
   ws_team team(m);
   std::optional<observation> watched;
@@ -226,7 +243,7 @@ void run_work_stealing(const options& o, void (*invoke)(void*), void* body) {
     // relaxed: ordered by the latch (count_down releases, arrive_and_wait acquires).
     if (aborted.load(std::memory_order_relaxed)) return;
     boost::fibers::use_scheduling_algorithm<ws_algorithm>(team, id, o.idle == idle_policy::sleep,
-                                                          observed);
+                                                          &counted, observed);
     world_binding binding(w, id);
     if (id == 0) {
       // post, not dispatch: with dispatch this thread's main context (pinned: it can never
@@ -260,15 +277,21 @@ void run_work_stealing(const options& o, void (*invoke)(void*), void* body) {
   if (error) std::rethrow_exception(error);
 }
 
+// run_work_stealing(o, invoke, body) — run_ws_world, and the counts its algorithms added.
+stats run_work_stealing(const options& o, void (*invoke)(void*), void* body) {
+  stats_sink counted;  // outlives every algorithm of the world
+  run_ws_world(o, invoke, body, counted);
+  stats s = counted.total();
+  s.workers = worker_count(o);
+  return s;
+}
+
 }  // namespace
 
-void run_world(const options& o, void (*invoke)(void*), void* body) {
+stats run_world(const options& o, void (*invoke)(void*), void* body) {
   BOOST_ASSERT_MSG(current_world() == nullptr, "green_threads::run: runs do not nest");
-  if (o.scheduling == algorithm::work_stealing) {
-    run_work_stealing(o, invoke, body);
-  } else {
-    run_round_robin(o, invoke, body);
-  }
+  if (o.scheduling == algorithm::work_stealing) return run_work_stealing(o, invoke, body);
+  return run_round_robin(o, invoke, body);
 }
 
 }  // namespace green_threads::detail

@@ -30,6 +30,10 @@
 // Tracing: like observed_round_robin (round_robin.hpp), each worker reports the transitions it
 // sees through a transition_reporter (observing.hpp: same rules, its worker index as worker
 // id); with no observation it costs one branch per call.
+// Counting (counting.hpp): each worker bumps plain fields of its own, on a cache line of their
+// own (a thief writes the ready queue's spinlock, a notifier the mutex); unparks, counted by
+// the notifier, under the mutex it takes anyway. parked_ (under that mutex) makes each park
+// ended by at most one counted notify, so parks == unparks + timeouts exactly.
 #pragma once
 
 #include <barrier>
@@ -48,6 +52,7 @@
 #include <boost/fiber/type.hpp>
 #include <boost/intrusive_ptr.hpp>
 
+#include "counting.hpp"
 #include "observing.hpp"
 
 namespace green_threads::detail {
@@ -107,23 +112,39 @@ struct ws_team {
 
 // ws_algorithm — one worker's scheduling policy; see the file comment. Constructed on the
 // worker's kernel thread by boost::fibers::use_scheduling_algorithm<ws_algorithm>(team, id,
-// suspend[, watched]). Preconditions: id < team.members.size(), each id used by exactly one
-// thread, all team.members.size() threads construct theirs (the constructor waits for the
-// others), and *watched (nullptr: not observed) outlives every fiber of the world.
+// suspend, sink[, watched]). Preconditions: id < team.members.size(), each id used by exactly
+// one thread, all team.members.size() threads construct theirs (the constructor waits for the
+// others), *watched (nullptr: not observed) outlives every fiber of the world, and *sink
+// outlives the instance. The team keeps every instance alive until the world drops it, after
+// joining every kernel thread and helper; the destructor then adds the worker's counts to *sink.
 class ws_algorithm final : public boost::fibers::algo::algorithm {
  public:
-  ws_algorithm(ws_team& team, std::uint32_t id, bool suspend, observation* watched = nullptr)
-      : team_(team), id_(id), suspend_(suspend), reporter_(watched, id) {
+  ws_algorithm(ws_team& team, std::uint32_t id, bool suspend, stats_sink* sink,
+               observation* watched = nullptr)
+      : team_(team), id_(id), suspend_(suspend), reporter_(watched, id), sink_(sink) {
     BOOST_ASSERT(id < team.members.size());
+    count_spawns_in(&counts_);
     team_.members[id_] = this;
     team_.all_registered.arrive_and_wait();
+  }
+
+  // ~ws_algorithm() — after every kernel thread of the world has been joined (see above).
+  ~ws_algorithm() override {
+    {
+      const std::lock_guard lock(mutex_);
+      counts_.worker_unparks = unparks_;
+    }
+    sink_->add(counts_);
   }
 
   // awakened(ctx) — ctx became ready on this worker. Fibers other than the thread's own main
   // and dispatcher contexts (pinned) are detached from this scheduler so a peer may steal them.
   void awakened(boost::fibers::context* ctx) noexcept override {
     reporter_.awakened(ctx);
-    if (!ctx->is_context(boost::fibers::type::pinned_context)) ctx->detach();
+    if (!ctx->is_context(boost::fibers::type::pinned_context)) {
+      ctx->detach();
+      ++counts_.local_pushes;
+    }
     ready_.push(ctx);
   }
 
@@ -141,12 +162,22 @@ class ws_algorithm final : public boost::fibers::algo::algorithm {
   // suspend was requested; otherwise return at once and let the dispatcher spin (Boost's
   // default, which keeps stealing latency minimal at the cost of a busy core).
   void suspend_until(std::chrono::steady_clock::time_point const& t) noexcept override {
-    if (!suspend_) return;
+    if (!suspend_) {
+      ++counts_.idle_spins;
+      return;
+    }
     std::unique_lock lock(mutex_);
-    if (t == (std::chrono::steady_clock::time_point::max)()) {
-      woken_.wait(lock, [this] { return notified_; });
-    } else {
-      woken_.wait_until(lock, t, [this] { return notified_; });
+    if (!notified_) {
+      ++counts_.worker_parks;
+      parked_ = true;
+      bool woken = true;
+      if (t == (std::chrono::steady_clock::time_point::max)()) {
+        woken_.wait(lock, [this] { return notified_; });
+      } else {
+        woken = woken_.wait_until(lock, t, [this] { return notified_; });
+      }
+      parked_ = false;
+      if (!woken) ++counts_.park_timeouts;
     }
     notified_ = false;
   }
@@ -156,6 +187,7 @@ class ws_algorithm final : public boost::fibers::algo::algorithm {
     if (!suspend_) return;
     {
       std::lock_guard lock(mutex_);
+      if (parked_ && !notified_) ++unparks_;  // the first notify of this park ends it
       notified_ = true;
     }
     woken_.notify_all();
@@ -188,6 +220,7 @@ class ws_algorithm final : public boost::fibers::algo::algorithm {
     if (next != nullptr) {
       BOOST_ASSERT(!next->is_context(boost::fibers::type::pinned_context));
       boost::fibers::context::active()->attach(next);
+      ++counts_.steals;
     }
     return next;
   }
@@ -199,7 +232,11 @@ class ws_algorithm final : public boost::fibers::algo::algorithm {
   std::mutex mutex_;
   std::condition_variable woken_;
   bool notified_ = false;         // guarded by mutex_
+  bool parked_ = false;           // guarded by mutex_: the owner waits in suspend_until
+  std::uint64_t unparks_ = 0;     // guarded by mutex_: notifies that ended a park
   transition_reporter reporter_;  // this worker's; see the file comment
+  stats_sink* sink_;
+  alignas(64) worker_counts counts_;  // this worker only, apart from what peers write
 };
 
 }  // namespace green_threads::detail

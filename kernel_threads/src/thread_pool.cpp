@@ -13,6 +13,11 @@
 //      task; in cancel mode the queue is already empty — then return.
 //   5. Join every worker. No task can be added after step 1 and each worker exits only on an
 //      empty queue, so when the last join returns every task has run or been cancelled.
+//
+// Counting (pool_stats): under mutex_, which every counted event holds already. parked_ and
+// signalled_ make an unpark a signal to a parked worker that no earlier submit signalled:
+// signalled_ <= parked_ always, and a worker leaving its wait takes one signal back, so each
+// park is counted as unparked at most once. The notify itself is unchanged (every submit).
 #include "kernel_threads/thread_pool.hpp"
 
 #include <cassert>
@@ -57,11 +62,21 @@ thread_pool::~thread_pool() { shutdown(shutdown_mode::drain); }
 
 bool thread_pool::on_worker_thread() const noexcept { return current_pool == this; }
 
+pool_stats thread_pool::stats() const {
+  const std::lock_guard lock(mutex_);
+  return counts_;
+}
+
 void thread_pool::enqueue(std::unique_ptr<detail::pool_task> task) {
   {
     const std::lock_guard lock(mutex_);
     if (phase_ != phase::accepting) throw pool_closed();
     queue_.push_back(std::move(task));
+    ++counts_.tasks_submitted;
+    if (signalled_ < parked_) {
+      ++signalled_;
+      ++counts_.worker_unparks;
+    }
   }
   // Notify after unlocking, so the woken worker does not block at once on mutex_.
   work_available_.notify_one();
@@ -70,7 +85,16 @@ void thread_pool::enqueue(std::unique_ptr<detail::pool_task> task) {
 std::unique_ptr<detail::pool_task> thread_pool::next_task() {
   assert(on_worker_thread() && "next_task: executed only by this pool's workers");
   std::unique_lock lock(mutex_);
-  work_available_.wait(lock, [this] { return !queue_.empty() || phase_ == phase::stopping; });
+  bool woken = false;
+  while (queue_.empty() && phase_ != phase::stopping) {
+    if (woken) ++counts_.empty_wakeups;
+    ++counts_.worker_parks;
+    ++parked_;
+    work_available_.wait(lock);
+    --parked_;
+    if (signalled_ > 0) --signalled_;
+    woken = true;
+  }
   if (queue_.empty()) return nullptr;  // stopping, nothing left: the worker exits
   auto task = std::move(queue_.front());
   queue_.pop_front();

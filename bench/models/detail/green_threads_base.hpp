@@ -20,6 +20,8 @@
 #include <green_threads/sync.hpp>
 #include <green_threads/thread.hpp>
 
+#include "bench/model.hpp"
+#include "bench/scheduler_counters.hpp"
 #include "bench/trace/tracer.hpp"
 #include "green_bridge.hpp"
 
@@ -73,7 +75,8 @@ struct green_threads_base {
 
   // run(opts, body) — green_threads::run with the adapter's world_options(opts). With
   // opts.trace, every transition the world's scheduling algorithm sees goes to it through a
-  // green_bridge, with the kernel thread's index as worker when the world has several.
+  // green_bridge, with the kernel thread's index as worker when the world has several. With
+  // opts.counters, the world's own counters (green_threads::stats) go to it.
   template <class Body>
   static void run(const run_options& opts, Body&& body) {
     green_threads::options o = Adapter::world_options(opts);
@@ -82,7 +85,29 @@ struct green_threads_base {
       opts.trace->set_provenance(std::string(Adapter::provenance));
       o.observer = &bridge.emplace(*opts.trace, green_threads::worker_count(o) > 1);
     }
-    green_threads::run(o, std::forward<Body>(body));
+    const green_threads::stats s = green_threads::run(o, std::forward<Body>(body));
+    if (opts.counters != nullptr) {
+      report_counters(s, o.scheduling == green_threads::algorithm::work_stealing, *opts.counters);
+    }
+  }
+
+  // report_counters(s, stealing, to) — the counters of one world (green_threads::stats:
+  // counted by each kernel thread's scheduling algorithm), under the names
+  // bench/scheduler_counters.hpp lists for green and boost_fiber_ws; hybrid's names where the
+  // event is the same. Steals only for a work_stealing world (`stealing`): round_robin has no
+  // peers, and zeros would read as data.
+  static void report_counters(const green_threads::stats& s, bool stealing,
+                              scheduler_counters& to) {
+    to.add("threads_spawned", s.threads_spawned);
+    to.add("local_pushes", s.local_pushes);
+    if (stealing) {
+      to.add("steals", s.steals);
+      to.add("threads_stolen", s.threads_stolen);
+    }
+    to.add("worker_parks", s.worker_parks);
+    to.add("worker_unparks", s.worker_unparks);
+    to.add("park_timeouts", s.park_timeouts);
+    to.add("idle_spins", s.idle_spins);
   }
 };
 

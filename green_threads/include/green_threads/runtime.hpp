@@ -5,7 +5,8 @@
 // run(options, body) starts fresh kernel threads (one for round_robin, M for work_stealing),
 // installs the scheduling algorithm on each (src/scheduler.cpp opens with the design), runs
 // body() as the world's first fiber, waits for body and for every fiber spawned in the world,
-// and returns; an exception escaping body is rethrown by run on the calling thread.
+// and returns what the world's scheduling algorithms counted (stats, scheduler.hpp); an
+// exception escaping body is rethrown by run on the calling thread.
 //
 // Why a fresh kernel thread per run: Boost.Fiber keeps one scheduler per kernel thread,
 // created on first use and destroyed at thread exit, and its algorithm stays installed for
@@ -24,6 +25,7 @@
 #include <utility>
 
 #include "observer.hpp"
+#include "scheduler.hpp"
 #include "stack.hpp"
 
 namespace green_threads {
@@ -92,19 +94,20 @@ std::string describe(const options& options);
 
 namespace detail {
 // run_world(options, invoke, body) — run's type-erased core (src/scheduler.cpp): invoke(body)
-// runs as the world's first fiber.
-void run_world(const options& options, void (*invoke)(void*), void* body);
+// runs as the world's first fiber; returns the world's counters.
+stats run_world(const options& options, void (*invoke)(void*), void* body);
 }  // namespace detail
 
 // run(options, body) — see the file comment. body is called in place (not copied): it may be
 // move-only and may refer to the caller's locals. Precondition: not called from inside a world
 // (runs do not nest). Guarantee: everything the caller did before run happens-before body
-// starts; every effect of every fiber of the world happens-before run returns. Throws
-// std::system_error when a kernel thread cannot be created.
+// starts; every effect of every fiber of the world happens-before run returns. Returns the
+// counters of the world (scheduler.hpp: stats). Throws std::system_error when a kernel thread
+// cannot be created.
 template <class Body>
-void run(const options& options, Body&& body) {
+stats run(const options& options, Body&& body) {
   using body_type = std::remove_reference_t<Body>;
-  detail::run_world(
+  return detail::run_world(
       options, [](void* b) { (*static_cast<body_type*>(b))(); },
       const_cast<void*>(static_cast<const void*>(&body)));
 }

@@ -120,6 +120,7 @@ thread spawn_with(boost::fibers::launch policy, Fn&& fn) {
                              }
                              live->leave();
                            });
+    count_spawn();
     return thread(std::move(f), std::move(outcome));
   } catch (...) {
     w->live.leave();

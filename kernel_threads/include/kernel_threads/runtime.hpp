@@ -14,6 +14,7 @@
 
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -24,6 +25,13 @@
 #include "thread.hpp"
 
 namespace kernel_threads {
+
+// stats — what a run counted. The kernel schedules, so the only scheduler event this module
+// sees is its own: creating a thread. (Context switches are the kernel's; the harness reads
+// the process's from getrusage.)
+struct stats {
+  std::uint64_t threads_spawned = 0;  // kernel threads created by the run, the body's included
+};
 
 // options — how one run is set up: what every kernel thread of the run is created with.
 struct options {
@@ -37,6 +45,9 @@ struct options {
   // observer — receives every transition of every thread of the run (observer.hpp); nullptr:
   // none. Not owned; must outlive run().
   kernel_threads::observer* observer = nullptr;
+  // counts — where run() stores the run's stats when it returns normally (every spawned
+  // thread has finished by then); nullptr: not asked. Not owned.
+  kernel_threads::stats* counts = nullptr;
 };
 
 // describe(o) — "one kernel thread per thread; stack 8192 KiB (glibc default reserve = soft
@@ -55,16 +66,31 @@ class world {
   world& operator=(const world&) = delete;
 
   const options& settings() const noexcept { return settings_; }
-  // enter() — a thread is about to be spawned in the run.
+  // enter() — a thread is about to be spawned in the run (counted as spawned: one increment
+  // under the lock the census takes anyway).
   void enter() {
     const std::lock_guard guard(mutex_);
     ++live_;
+    ++spawned_;
   }
-  // leave() — a spawned thread has finished its function (or failed to start). Notifies under
-  // the mutex: the waiter may destroy the world as soon as it sees the count reach 0.
+  // leave() — a spawned thread has finished its function. Notifies under the mutex: the waiter
+  // may destroy the world as soon as it sees the count reach 0.
   void leave() {
     const std::lock_guard guard(mutex_);
     if (--live_ == 0) emptied_.notify_all();
+  }
+  // abandon() — the thread announced by enter() could not be created: leave(), uncounted.
+  void abandon() {
+    {
+      const std::lock_guard guard(mutex_);
+      --spawned_;
+    }
+    leave();
+  }
+  // spawned() — threads created in the run so far (the body's not included).
+  std::uint64_t spawned() {
+    const std::lock_guard guard(mutex_);
+    return spawned_;
   }
   // wait_until_empty() — block the calling kernel thread until every entered thread has left.
   void wait_until_empty() {
@@ -77,6 +103,7 @@ class world {
   std::mutex mutex_;
   std::condition_variable emptied_;  // notified under mutex_ when live_ reaches 0
   std::size_t live_ = 0;             // guarded by mutex_
+  std::uint64_t spawned_ = 0;        // guarded by mutex_
 };
 
 // current_world() — the run of the calling thread, or nullptr outside run().
@@ -97,9 +124,10 @@ class world_binding {
 }  // namespace detail
 
 // run(o, body) — runs body() on a new kernel thread created with o, waits for it and for every
-// thread spawned in the run, and returns body's result; an exception escaping body is rethrown
-// here. Throws creation_error if the thread cannot be created. May be called from any thread,
-// and nested (an inner run has its own options and census).
+// thread spawned in the run, stores the run's stats in *o.counts (when not null), and returns
+// body's result; an exception escaping body is rethrown here. Throws creation_error if the
+// thread cannot be created. May be called from any thread, and nested (an inner run has its
+// own options, census and counts).
 template <class F>
 std::invoke_result_t<std::decay_t<F>&> run(const options& o, F&& body) {
   using result = std::invoke_result_t<std::decay_t<F>&>;
@@ -109,12 +137,19 @@ std::invoke_result_t<std::decay_t<F>&> run(const options& o, F&& body) {
     ~wait_for_spawned() { w.wait_until_empty(); }
   } waiter{w};
   const thread_options body_options{o.stack_size, o.name, o.observer};
+  // count() — after a normal return of body: every spawned thread finished, the count final.
+  auto count = [&] {
+    if (o.counts == nullptr) return;
+    w.wait_until_empty();
+    *o.counts = stats{.threads_spawned = 1 + w.spawned()};
+  };
   if constexpr (std::is_void_v<result>) {
     thread t(body_options, [&] {
       const detail::world_binding bound(w);
       body();
     });
     t.join();
+    count();
   } else {
     std::optional<result> value;
     thread t(body_options, [&] {
@@ -122,6 +157,7 @@ std::invoke_result_t<std::decay_t<F>&> run(const options& o, F&& body) {
       value.emplace(body());
     });
     t.join();  // rethrows; value is set only when body returned
+    count();
     return std::move(*value);
   }
 }
@@ -158,7 +194,7 @@ thread spawn(F&& fn) {
                     }
                   });
   } catch (...) {
-    w->leave();
+    w->abandon();
     throw;
   }
 }

@@ -20,6 +20,7 @@
 
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <future>
 #include <memory>
@@ -52,6 +53,19 @@ class pool_closed : public std::logic_error {
 class task_cancelled : public std::runtime_error {
  public:
   task_cancelled();
+};
+
+// pool_stats — what a pool counted since it was created. Each count is one increment made under
+// the lock the pool takes for the event anyway (no counter of its own to share).
+struct pool_stats {
+  std::uint64_t tasks_submitted = 0;  // tasks queued by submit()
+  std::uint64_t worker_parks = 0;     // waits of a worker on the condition variable (queue empty)
+  // worker_unparks — submits that signalled a parked worker not yet signalled: at most one
+  // per park, so worker_unparks <= worker_parks. (Shutdown's notify_all is not counted.)
+  std::uint64_t worker_unparks = 0;
+  // empty_wakeups — wake-ups after which the worker found the queue empty and parked again
+  // (another worker took the task first, or a spurious wake-up).
+  std::uint64_t empty_wakeups = 0;
 };
 
 // pool_options — how a pool's workers are created.
@@ -99,6 +113,9 @@ class thread_pool {
   // size() — the number of workers the pool was created with.
   [[nodiscard]] unsigned size() const noexcept { return worker_count_; }
 
+  // stats() — the counts so far (final once shutdown() has returned).
+  [[nodiscard]] pool_stats stats() const;
+
   // on_worker_thread() — true when the caller is one of this pool's workers.
   [[nodiscard]] bool on_worker_thread() const noexcept;
 
@@ -115,10 +132,13 @@ class thread_pool {
 
   const unsigned worker_count_;
 
-  std::mutex mutex_;                        // guards queue_ and phase_
+  mutable std::mutex mutex_;                // guards queue_, phase_ and the counts below
   std::condition_variable work_available_;  // workers wait: queue non-empty or stopping
   std::deque<std::unique_ptr<detail::pool_task>> queue_;  // written under mutex_
   phase phase_ = phase::accepting;                        // written under mutex_
+  unsigned parked_ = 0;     // workers inside work_available_.wait; guarded by mutex_
+  unsigned signalled_ = 0;  // of those, signalled by a counted unpark; guarded by mutex_
+  pool_stats counts_;       // guarded by mutex_
 
   std::mutex shutdown_mutex_;    // serializes shutdown(); held while joining the workers
   std::vector<thread> workers_;  // written by the constructor and under shutdown_mutex_

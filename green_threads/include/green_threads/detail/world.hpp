@@ -73,6 +73,10 @@ world* current_world() noexcept;
 // current_worker() — the index of the calling kernel thread in its world (0 for N:1).
 unsigned current_worker() noexcept;
 
+// count_spawn() — one more fiber spawned on the calling kernel thread, counted by its
+// scheduling algorithm (stats::threads_spawned; src/counting.hpp): a plain increment.
+void count_spawn() noexcept;
+
 // world_binding — binds `w` to the calling kernel thread, as its worker `index`, for the
 // binding's lifetime (RAII). Precondition: no world is bound to the calling kernel thread
 // (runs do not nest).
