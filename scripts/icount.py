@@ -16,7 +16,8 @@ Usage:
   scripts/icount.py                      print the table (markdown)
   scripts/icount.py --write FILE         also write the counts as a baseline file
   scripts/icount.py --check FILE         compare with a baseline: exit 1 when an operation
-                                         costs more than --tolerance (default 5%) over it;
+                                         costs more than --tolerance (default 5%) over it,
+                                         and more than 2 instructions;
                                          exit 77 (skipped) when the baseline was taken with
                                          another compiler or Boost version
 Options: --threadlab PATH (default build/release/bench/threadlab), --jobs N (default: cores),
@@ -51,6 +52,10 @@ WORKLOADS = [
 # The models that run on one worker (kernel's threads are one kernel thread each); the
 # baseline workload runs without one.
 MODELS = ["hybrid", "green", "boost_fiber_ws", "kernel_pool"]
+# Reported but not checked: kernel_pool's user-space count depends on how often its kernel
+# threads sleep and are woken (futex paths), which is timing, not code: it moves by a few
+# percent with the machine's load.
+UNCHECKED_MODELS = {"kernel_pool"}
 
 
 def cases(only):
@@ -170,6 +175,9 @@ def headline_medians(path):
     return out
 
 
+MIN_RISE = 2.0  # instructions: a smaller rise is never a regression
+
+
 def check(baseline, build, counts, tolerance):
     for field in ("compiler", "boost_version", "cxx_flags"):
         if baseline["build"][field] != build[field]:
@@ -179,6 +187,8 @@ def check(baseline, build, counts, tolerance):
             return 77
     failures = 0
     for key, now in counts.items():
+        if key.split("/")[1] in UNCHECKED_MODELS:
+            continue
         old = baseline["counts"].get(key)
         if old is None:
             print(f"icount: {key}: not in the baseline (add it with --write)")
@@ -186,7 +196,9 @@ def check(baseline, build, counts, tolerance):
             continue
         rise = (now["instructions"] / old["instructions"] - 1) * 100
         verdict = "ok"
-        if rise > tolerance:
+        # Also more than MIN_RISE instructions: a 5% rise of kernel_pool's 10-instruction yield
+        # (the rest of it is in the kernel) is half an instruction of timing noise.
+        if rise > tolerance and now["instructions"] - old["instructions"] > MIN_RISE:
             verdict = "REGRESSION"
             failures += 1
         print(f"icount: {key}: {old['instructions']:,.1f} -> {now['instructions']:,.1f} "
