@@ -320,7 +320,7 @@
 //
 // Where the time goes, measured (callgrind's instruction counts per operation at one worker,
 // scripts/icount.sh; times at two workers, bench/RESULTS.md): a bare switch is 34 instructions
-// and ~5.5 ns. A yield is ~195 instructions: the switch, the pick (~30), the action after the
+// and ~5.5 ns. A yield is ~185 instructions: the switch, the pick (~30), the action after the
 // switch (~25), entering and leaving the runtime (two out-of-line reads of the carrier, a store
 // each, the claim check), the pending request. A one-way pingpong switch is ~290: the channel
 // push and pop take a spinlock each, and those two locked instructions alone are 10 of its ~55

@@ -3,6 +3,7 @@
 // Where a worker looks for its next thread, in order (find_work):
 //   0. every `fairness_interval` ticks: the injection queue, then the FIFO list first, so
 //      neither starves behind a busy local queue (Go checks its global queue every 61 ticks);
+//      and, with a worker asleep, the FIFO list moves to the local queue, where thieves see it;
 //   1. the LIFO slot — the thread just woken here — unless it ran lifo_streak_limit times in a
 //      row while others wait (then it goes to the back of the FIFO list);
 //   2. the local queue's LIFO end (the newest spawned thread: depth-first spawn trees) — or,
@@ -219,8 +220,8 @@ void worker::after_switch_out(thread_control* t) {
       // Behind every other ready thread of this worker, and the next pick takes the oldest,
       // so every queued thread gets a turn. With the local queue empty, the FIFO list is that
       // place, and costs no atomic operation: threads that yield to each other then never touch
-      // the stealable queue, whose pop from the oldest end is a CAS (callgrind and the yield
-      // workload: about 4 ns a yield at two workers). Threads there are not stealable; the
+      // the stealable queue, whose pop from the oldest end is a CAS (with it, a yield took 17
+      // more instructions, callgrind). Threads there are not stealable; the
       // fairness check publishes them when a worker sleeps (pick_local). Otherwise to the
       // local queue (stealable, but no sleeper is woken for it).
       observe(t, thread_state::ready);
