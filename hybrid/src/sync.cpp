@@ -75,10 +75,17 @@ void mutex::lock() {
 
 void mutex::lock_slow() {
   waiter me;
-  me.thread = detail::current_thread();
   std::chrono::steady_clock::time_point first_park{};
   bool woken = false;
   for (;;) {
+    // In the runtime before waiters_lock_ is taken, until the switch releases it. In user code
+    // the monitor may take this thread's worker (a thread spinning on a contended list lock
+    // looks stuck), and the thread would then have to move to another worker with the lock
+    // held, while the threads that want it spin on every worker: none would ever run it. A
+    // carrier in the runtime is never taken, so the holder always parks where it is.
+    detail::runtime_scope scope;
+    detail::worker& w = scope.held();
+    me.thread = w.current();
     waiters_lock_.lock();
     std::uint32_t s = state_.load(std::memory_order_relaxed);
     for (;;) {
@@ -107,7 +114,7 @@ void mutex::lock_slow() {
       waiters_.push_back(&me);
       first_park = std::chrono::steady_clock::now();
     }
-    detail::park_and_unlock(waiters_lock_, detail::wait_reason::mutex);
+    detail::park_held_and_unlock(w, waiters_lock_, detail::wait_reason::mutex);
     // Handed over (starving): owned. Otherwise woken to compete for a free lock.
     if (me.handed) return;
     woken = true;

@@ -78,7 +78,11 @@ thread_control* current_thread() noexcept {
 // thread's context is saved (worker::after_switch_out, after_switch::unlock).
 void park_and_unlock(spinlock& lock, wait_reason why) HYBRID_NO_THREAD_SAFETY_ANALYSIS {
   runtime_scope scope;
-  worker& w = scope.held();
+  park_held_and_unlock(scope.held(), lock, why);
+}
+
+void park_held_and_unlock(worker& w, spinlock& lock,
+                          wait_reason why) HYBRID_NO_THREAD_SAFETY_ANALYSIS {
   thread_control* t = w.current();
   t->waiting_on = why;
   w.park_current(after_switch::unlock, &lock);

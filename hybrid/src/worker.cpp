@@ -514,18 +514,22 @@ __attribute__((noinline)) thread_control* worker::pick_for_fairness() noexcept {
 // pick_queued() — steps 2–4: the local queue, the FIFO list, the injection queue.
 __attribute__((noinline)) thread_control* worker::pick_queued() noexcept {
   lifo_streak_ = 0;
+  if (pick_oldest_next_) {
+    // After a yield every other ready thread goes first: the injection queue's too (threads
+    // back from a hand-off, or a local queue's overflow, wait there; without this they would
+    // wait for the fairness tick, one per 61 picks), then the FIFO list (where the yielder
+    // waits when the local queue was empty), then the local queue's oldest.
+    pick_oldest_next_ = false;
+    if (thread_control* t = sched_.injection.pop()) return t;
+    if (thread_control* t = pop_fifo()) return t;
+    // size() first: pop_oldest() on an empty queue still pays its CAS.
+    if (local_.size() != 0) {
+      if (thread_control* t = local_.pop_oldest()) return t;
+    }
+  }
   // size() first: pop() on an empty queue still pays its seq_cst store (an XCHG on x86).
   if (local_.size() != 0) {
-    thread_control* t = nullptr;
-    if (pick_oldest_next_) {
-      // After a yield every other ready thread goes first: the injection queue's too (threads
-      // back from a hand-off wait there; without this they would wait for the fairness tick).
-      pick_oldest_next_ = false;
-      t = sched_.injection.pop();
-      if (!t) t = fifo_head_ ? pop_fifo() : local_.pop_oldest();
-    }
-    if (!t) t = local_.pop();
-    if (t) return t;
+    if (thread_control* t = local_.pop()) return t;
   }
   if (thread_control* t = pop_fifo()) return t;
   return take_from_injection();

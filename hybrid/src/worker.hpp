@@ -260,4 +260,9 @@ void arrive(carrier& c, thread_control* self, boost::context::detail::fcontext_t
 // call the function, keep its exception, destroy the function object (thread.cpp).
 void run_thread_function(thread_control* t) noexcept;
 
+// park_held_and_unlock(w, lock, why) — park_and_unlock (detail/park.hpp) for a caller already
+// inside a runtime_scope whose worker is w: a primitive that must not lose its worker while it
+// holds `lock` (sync.cpp, mutex::lock_slow) enters the runtime before taking it.
+void park_held_and_unlock(worker& w, spinlock& lock, wait_reason why);
+
 }  // namespace hybrid::detail
