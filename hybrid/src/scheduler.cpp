@@ -311,7 +311,10 @@
 //   * A mutex that hands the lock to the oldest waiter on every unlock (our first version):
 //     with its threads on two workers, each critical section became a park and a switch (a
 //     lock convoy), 63 ns a lock against 16 ns when they happened to share a worker. Barging
-//     with a starvation hand-off (sync.cpp, Go's two modes): 13 ns, MAD 2%.
+//     with a starvation hand-off (sync.cpp, Go's two modes): 13 ns, MAD 2%. Its slow path
+//     enters the runtime before taking the wait list's lock: taken in user code, the monitor
+//     could hand the holder's worker away and the holder would have to move with the lock
+//     held while every worker spun on it (a hang under load, found by the ASan suite).
 //   * A yield that queues the thread on its stealable local queue and takes the oldest from
 //     there: a CAS per yield. It goes to the FIFO list when nothing else is queued (worker.cpp).
 //   * Unmapping the stacks at the end of a run: a benchmark that starts a world per repetition
