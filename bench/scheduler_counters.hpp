@@ -26,6 +26,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -45,6 +46,13 @@ class scheduler_counters {
       }
     }
     values_.emplace_back(std::string(name), n);
+  }
+  // find(name) — the counter called name, or nothing when it was never reported.
+  std::optional<std::uint64_t> find(std::string_view name) const {
+    for (const auto& [known, value] : values_) {
+      if (known == name) return value;
+    }
+    return std::nullopt;
   }
   // values() — every counter reported, in the order first reported.
   const std::vector<std::pair<std::string, std::uint64_t>>& values() const noexcept {

@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <future>
 #include <optional>
-#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -18,15 +17,6 @@
 #include "kernel_threads/thread_pool.hpp"
 
 namespace {
-
-// counter(c, name) — the value reported under name, or nullopt when it was not reported.
-std::optional<std::uint64_t> counter(const threadlab::scheduler_counters& c,
-                                     std::string_view name) {
-  for (const auto& [known, value] : c.values()) {
-    if (known == name) return value;
-  }
-  return std::nullopt;
-}
 
 // wait_for_parks(pool, above) — until the pool has counted more than `above` parks (a worker
 // counts a park under the pool's lock just before it waits, so once stats() shows it the
@@ -131,7 +121,7 @@ TEST_CASE("kernel adapter reports threads_spawned with the body included") {
     for (int i = 0; i < 10; ++i) threads.push_back(kernel::spawn([] {}));
     for (auto& t : threads) t.join();
   });
-  CHECK(counter(counted, "threads_spawned") == 11u);
+  CHECK(counted.find("threads_spawned") == 11u);
   CHECK(counted.values().size() == 1);
 }
 
@@ -146,12 +136,12 @@ TEST_CASE("kernel_pool adapter reports the pool's tasks and parks") {
     for (int i = 0; i < 100; ++i) threads.push_back(kernel_pool::spawn([] {}));
     for (auto& t : threads) t.join();
   });
-  CHECK(counter(counted, "tasks_submitted") == 100u);
-  const auto parks = counter(counted, "worker_parks");
-  const auto unparks = counter(counted, "worker_unparks");
+  CHECK(counted.find("tasks_submitted") == 100u);
+  const auto parks = counted.find("worker_parks");
+  const auto unparks = counted.find("worker_unparks");
   REQUIRE(parks.has_value());
   REQUIRE(unparks.has_value());
   CHECK(*unparks <= *parks);
-  CHECK(counter(counted, "empty_wakeups").has_value());
-  CHECK_FALSE(counter(counted, "threads_spawned").has_value());
+  CHECK(counted.find("empty_wakeups").has_value());
+  CHECK_FALSE(counted.find("threads_spawned").has_value());
 }
