@@ -2,6 +2,7 @@
 // Adding a workload: write bench/workloads/<name>.hpp, include it here, add it to the list.
 #pragma once
 
+#include "atomic_rmw.hpp"
 #include "bench/type_list.hpp"
 #include "bench/workload.hpp"
 #include "blocking_io.hpp"
@@ -30,10 +31,11 @@ using all_workloads =
               workloads::blocking_io_wrapped, workloads::fairness, workloads::timers,
               workloads::idle>;
 
-// Baselines are measured beside the models in the same run, with no model: the floor a model
-// can approach (a bare Boost.Context switch). Shape: like a workload, but
+// Baselines are measured beside the models in the same run, with no model: the floors a model
+// can approach (a bare Boost.Context switch; an uncontended locked exchange, the price of every
+// lock and CAS). Shape: like a workload, but
 // `static sample run(std::uint64_t size)` takes no model.
-using all_baselines = type_list<workloads::context_switch>;
+using all_baselines = type_list<workloads::context_switch, workloads::atomic_rmw>;
 
 // Every entry has the shape bench/workload.hpp describes.
 template <class... Ws, class... Bs>
