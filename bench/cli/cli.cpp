@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -78,6 +79,21 @@ std::vector<std::string> split_names(const std::string& text) {
   return names;
 }
 
+// parse_list(option, text, lo, hi) — a comma-separated list of integers in [lo, hi] (one value
+// is a list of one), each at most once: a sweep's points.
+std::vector<std::uint64_t> parse_list(std::string_view option, const std::string& text,
+                                      std::uint64_t lo, std::uint64_t hi) {
+  std::vector<std::uint64_t> values;
+  for (const std::string& item : split_names(text)) {
+    const std::uint64_t v = parse_integer(option, item, lo, hi);
+    if (std::find(values.begin(), values.end(), v) != values.end()) {
+      throw usage_error{fmt::format("invalid {} '{}': {} is listed twice", option, text, v)};
+    }
+    values.push_back(v);
+  }
+  return values;
+}
+
 // append_listed(list, item) — appends item to a ", "-separated list.
 void append_listed(std::string& list, std::string_view item) {
   if (!list.empty()) list += ", ";
@@ -112,8 +128,10 @@ void add_run_options(CLI::App& run, run_text& t) {
       ->type_name("LIST");
   run.add_option("--model", t.models, "Models to run them on, comma separated (default: all)")
       ->type_name("LIST");
-  run.add_option("--size", t.size, "Problem size for every workload (default: each one's own)")
-      ->type_name("N");
+  run.add_option("--size", t.size,
+                 "Problem size for every workload; a comma-separated list sweeps them (default: "
+                 "each one's own)")
+      ->type_name("N[,N...]");
   run.add_option("--repetitions", t.repetitions,
                  fmt::format("Measured repetitions per pair (default: {})", defaults.repetitions))
       ->type_name("R");
@@ -121,8 +139,9 @@ void add_run_options(CLI::App& run, run_text& t) {
                  fmt::format("Discarded warm-up runs per pair (default: {})", defaults.warmup))
       ->type_name("W");
   run.add_option("--workers", t.workers,
-                 "Kernel workers for pool and M:N models (default: all cores)")
-      ->type_name("M");
+                 "Kernel workers for pool and M:N models; a comma-separated list sweeps them "
+                 "(default: all cores)")
+      ->type_name("M[,M...]");
   run.add_option("--stack-size", t.stack_size,
                  "Stack size per thread in bytes (default: each model's own)")
       ->type_name("BYTES");
@@ -150,7 +169,11 @@ run_request check_run(const run_text& t, const CLI::App& run, const registry& re
     throw usage_error{e.what()};
   }
   parameters& p = req.params;
-  if (run.count("--size") != 0) p.size = parse_integer("--size", t.size, 1, limits::max_size);
+  if (run.count("--size") != 0) {
+    const std::vector<std::uint64_t> sizes = parse_list("--size", t.size, 1, limits::max_size);
+    p.size = sizes.front();
+    if (sizes.size() > 1) p.size_sweep = sizes;
+  }
   if (run.count("--repetitions") != 0) {
     p.repetitions = static_cast<unsigned>(
         parse_integer("--repetitions", t.repetitions, 1, limits::max_repetitions));
@@ -158,7 +181,12 @@ run_request check_run(const run_text& t, const CLI::App& run, const registry& re
   if (run.count("--warmup") != 0) {
     p.warmup = static_cast<unsigned>(parse_integer("--warmup", t.warmup, 0, limits::max_warmup));
   }
-  if (run.count("--workers") != 0) p.workers = parse_workers(t.workers);
+  if (run.count("--workers") != 0) {
+    const std::vector<std::uint64_t> workers =
+        parse_list("--workers", t.workers, 1, limits::max_workers);
+    p.workers = static_cast<unsigned>(workers.front());
+    if (workers.size() > 1) p.workers_sweep.assign(workers.begin(), workers.end());
+  }
   if (run.count("--stack-size") != 0) {
     p.stack_size =
         parse_integer("--stack-size", t.stack_size, limits::min_stack_size, limits::max_stack_size);

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 #include "bench/cli/cli.hpp"
 #include "bench/report/compare.hpp"
@@ -46,6 +47,19 @@ int run_command(const registry& reg, const run_request& req, std::ostream& out, 
   opts.params = req.params;
   opts.params.workers = resolved_workers(run_options{req.params.workers, 0, nullptr});
   opts.states = req.states;
+  // A run may go past the cores on purpose (to show oversubscription), but say so.
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  unsigned most_workers = 0;
+  for (const sweep_point& point : sweep_points(opts.params)) {
+    const unsigned w = point.workers;
+    if (w <= most_workers) continue;  // each value once (a size sweep repeats them)
+    most_workers = w;
+    if (w > cores) {
+      err << fmt::format(
+          "threadlab: warning: --workers {} oversubscribes this machine's {} logical cores\n", w,
+          cores);
+    }
+  }
   if (::isatty(STDERR_FILENO) == 1) {
     opts.progress = [&err](std::size_t done, std::size_t total, const record& r) {
       const std::string what = r.status == record_status::ok
@@ -58,7 +72,7 @@ int run_command(const registry& reg, const run_request& req, std::ostream& out, 
 
   results res;
   res.params = opts.params;
-  res.env = collect_environment(opts.params.workers);
+  res.env = collect_environment(most_workers);
   res.records = run_selection(reg, req.what, opts);
 
   const std::string text = render(req.format, res);

@@ -44,9 +44,14 @@ environment environment_from_json(const json& j) {
 }
 
 json parameters_to_json(const parameters& p) {
-  return {{"warmup", p.warmup},         {"repetitions", p.repetitions},
-          {"timeout_s", p.timeout_s},   {"workers", p.workers},
-          {"stack_size", p.stack_size}, {"size", p.size ? json(*p.size) : json(nullptr)}};
+  return {{"warmup", p.warmup},
+          {"repetitions", p.repetitions},
+          {"timeout_s", p.timeout_s},
+          {"workers", p.workers},
+          {"stack_size", p.stack_size},
+          {"size", p.size ? json(*p.size) : json(nullptr)},
+          {"workers_sweep", p.workers_sweep},
+          {"size_sweep", p.size_sweep}};
 }
 
 parameters parameters_from_json(const json& j) {
@@ -57,6 +62,10 @@ parameters parameters_from_json(const json& j) {
   p.workers = j.at("workers").get<unsigned>();
   p.stack_size = j.at("stack_size").get<std::uint64_t>();
   if (!j.at("size").is_null()) p.size = j.at("size").get<std::uint64_t>();
+  // Files written before sweeps existed have neither list: no sweep.
+  if (j.contains("workers_sweep"))
+    p.workers_sweep = j.at("workers_sweep").get<std::vector<unsigned>>();
+  if (j.contains("size_sweep")) p.size_sweep = j.at("size_sweep").get<std::vector<std::uint64_t>>();
   return p;
 }
 
@@ -109,6 +118,8 @@ json record_to_json(const record& r) {
           {"model", r.model},
           {"status", to_string(r.status)},
           {"reason", r.reason},
+          {"workers", r.workers},
+          {"requested_size", r.requested_size ? json(*r.requested_size) : json(nullptr)},
           {"size", r.size},
           {"scaled", r.scaled},
           {"note", r.note},
@@ -121,8 +132,16 @@ json record_to_json(const record& r) {
             {"involuntary_ctx_switches", r.rusage.involuntary_ctx_switches}}}};
 }
 
-record record_from_json(const json& j) {
+// record_from_json(j, params) — params: the file's parameters, the point of a record written
+// before records named theirs.
+record record_from_json(const json& j, const parameters& params) {
   record r;
+  r.workers = j.contains("workers") ? j.at("workers").get<unsigned>() : params.workers;
+  if (!j.contains("requested_size")) {
+    r.requested_size = params.size;
+  } else if (!j.at("requested_size").is_null()) {
+    r.requested_size = j.at("requested_size").get<std::uint64_t>();
+  }
   r.workload = j.at("workload").get<std::string>();
   r.model = j.at("model").get<std::string>();
   const auto status = parse_record_status(j.at("status").get<std::string>());
@@ -167,7 +186,7 @@ results results_from_json(const json& j) {
     results res;
     res.env = environment_from_json(j.at("environment"));
     res.params = parameters_from_json(j.at("parameters"));
-    for (const json& r : j.at("records")) res.records.push_back(record_from_json(r));
+    for (const json& r : j.at("records")) res.records.push_back(record_from_json(r, res.params));
     return res;
   } catch (const json::exception& e) {
     throw std::runtime_error(std::string("malformed threadlab results file: ") + e.what());

@@ -4,16 +4,19 @@
 //    "environment": {cpu_model, logical_cores, cores_used, kernel, compiler, cxx_flags,
 //                    cpu_governor, build_type, boost_version, git_revision,
 //                    git_dirty (bool|null), date_utc, hostname},
-//    "parameters":  {warmup, repetitions, timeout_s, workers, stack_size, size (int|null)},
+//    "parameters":  {warmup, repetitions, timeout_s, workers, stack_size, size (int|null),
+//                    workers_sweep: [int...], size_sweep: [int...]},
 //    "records": [{workload, model ("baseline" for a baseline), status ("ok"|"skipped"|"error"),
-//                 reason, size, scaled, note, check, configuration,
+//                 reason, workers, requested_size (int|null), size, scaled, note, check,
+//                 configuration,
 //                 metrics: [{name, unit, lower_is_better, median, min, max, mad, count, unstable,
 //                            ci_low, ci_high, ci_level, samples: [...]}],
 //                 rusage: {peak_rss_bytes, voluntary_ctx_switches, involuntary_ctx_switches}}]}
 //
 // ci_low / ci_high / ci_level: the median's confidence interval and its exact level (see
 // bench/run/statistics.hpp). Files written before these fields existed are still read: the interval
-// is recomputed from the samples; a missing cpu_governor reads as "unavailable".
+// is recomputed from the samples; a missing cpu_governor reads as "unavailable"; records without
+// workers and requested_size (written before sweeps) read them from the parameters.
 //
 // A results file written by render_json and read back by parse_results_json gives the same
 // results. A later schema gets a new version suffix; readers reject versions they do not know.

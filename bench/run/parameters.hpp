@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 namespace threadlab {
 
@@ -26,6 +27,12 @@ struct parameters {
   std::uint64_t stack_size = 0;
   // size — the problem size of every workload; nullopt: each workload's default_size.
   std::optional<std::uint64_t> size;
+  // workers_sweep / size_sweep — the values of a `--workers 1,2,4` / `--size 1000,10000` list
+  // with more than one value, in the order given; empty otherwise. A sweep runs the whole
+  // selection once per point (each workers value with each size, workers outermost); while a
+  // point runs, `workers` and `size` hold it, and each record names its point (results.hpp).
+  std::vector<unsigned> workers_sweep;
+  std::vector<std::uint64_t> size_sweep;
 };
 
 // parameter_limits — the ranges the command line accepts. The upper bounds catch typos (a run of

@@ -49,7 +49,12 @@ struct record {
   std::string workload;
   std::string model;
   record_status status = record_status::ok;
-  std::string reason;                   // why skipped or errored; empty when ok
+  std::string reason;  // why skipped or errored; empty when ok
+  // workers, requested_size — the point this record was run at: the workers of the run
+  // (resolved, never 0) and the size asked for (nullopt: the workload's default). A sweep
+  // (parameters.hpp) has one record per pair and point.
+  unsigned workers = 0;
+  std::optional<std::uint64_t> requested_size;
   std::uint64_t size = 0;               // the size actually run (from the last sample)
   bool scaled = false;                  // the model's thread_limit forced a smaller size
   std::string note;                     // the workload's note, e.g. how it was scaled

@@ -151,6 +151,8 @@ record run_pair(const registry& reg, const pair_entry& pair, const runner_option
   record r;
   r.workload = w.name;
   r.model = m.name;
+  r.workers = opts.params.workers;
+  r.requested_size = opts.params.size;
   r.size = opts.params.size.value_or(w.default_size);
   const run_options world = model_options(opts.params);
   if (m.configuration != nullptr) r.configuration = m.configuration(world);
@@ -169,6 +171,8 @@ record run_baseline(const baseline_entry& baseline, const runner_options& opts) 
   record r;
   r.workload = baseline.info.name;
   r.model = std::string(baseline_model);
+  r.workers = opts.params.workers;
+  r.requested_size = opts.params.size;
   r.size = opts.params.size.value_or(baseline.info.default_size);
   r.configuration = "no model: " + baseline.info.description;
   const std::uint64_t size = r.size;
@@ -177,16 +181,39 @@ record run_baseline(const baseline_entry& baseline, const runner_options& opts) 
   return r;
 }
 
+std::vector<sweep_point> sweep_points(const parameters& params) {
+  const std::vector<unsigned> workers =
+      params.workers_sweep.empty() ? std::vector<unsigned>{params.workers} : params.workers_sweep;
+  std::vector<std::optional<std::uint64_t>> sizes;
+  if (params.size_sweep.empty()) {
+    sizes.push_back(params.size);
+  } else {
+    sizes.assign(params.size_sweep.begin(), params.size_sweep.end());
+  }
+  std::vector<sweep_point> points;
+  for (unsigned w : workers) {
+    for (const std::optional<std::uint64_t>& size : sizes) points.push_back({w, size});
+  }
+  return points;
+}
+
 std::vector<record> run_selection(const registry& reg, const selection& sel,
                                   const runner_options& opts) {
+  const std::vector<sweep_point> points = sweep_points(opts.params);
+  const std::size_t total = sel.size() * points.size();
   std::vector<record> records;
-  records.reserve(sel.size());
+  records.reserve(total);
+  runner_options at = opts;
   auto report = [&](record r) {
     records.push_back(std::move(r));
-    if (opts.progress) opts.progress(records.size(), sel.size(), records.back());
+    if (opts.progress) opts.progress(records.size(), total, records.back());
   };
-  for (const pair_entry* p : sel.pairs) report(run_pair(reg, *p, opts));
-  for (const baseline_entry* b : sel.baselines) report(run_baseline(*b, opts));
+  for (const sweep_point& point : points) {
+    at.params.workers = point.workers;
+    at.params.size = point.size;
+    for (const pair_entry* p : sel.pairs) report(run_pair(reg, *p, at));
+    for (const baseline_entry* b : sel.baselines) report(run_baseline(*b, at));
+  }
   return records;
 }
 

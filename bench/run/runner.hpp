@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -63,8 +64,20 @@ record run_pair(const registry& reg, const pair_entry& pair, const runner_option
 // run_baseline(baseline, opts) — the record of one baseline, measured in a child process.
 record run_baseline(const baseline_entry& baseline, const runner_options& opts);
 
-// run_selection(reg, sel, opts) — every record of sel: pairs first, then baselines.
-// Precondition: called from a single-threaded process (see bench/run/isolation.hpp).
+// sweep_point — one point of a sweep: the workers and the size (nullopt: each workload's own).
+struct sweep_point {
+  unsigned workers = 0;
+  std::optional<std::uint64_t> size;
+};
+
+// sweep_points(params) — the points a run visits, in order: each value of workers_sweep (or
+// workers alone) with each value of size_sweep (or size alone), workers outermost.
+std::vector<sweep_point> sweep_points(const parameters& params);
+
+// run_selection(reg, sel, opts) — every record of sel at every point of opts.params
+// (sweep_points): per point, pairs first, then baselines, each record naming its point.
+// Precondition: called from a single-threaded process (see bench/run/isolation.hpp); the
+// workers of every point are resolved (not 0).
 std::vector<record> run_selection(const registry& reg, const selection& sel,
                                   const runner_options& opts);
 

@@ -51,7 +51,7 @@ results sample_results() {
   res.env.git_dirty = true;
   res.env.date_utc = "2026-11-25T12:00:00Z";
   res.env.hostname = "box";
-  res.params = parameters{1, 3, 60, 2, 0, std::nullopt};
+  res.params = parameters{1, 3, 60, 2, 0, std::nullopt, {}, {}};
   res.records.push_back(ok_record("spawn_join", "kernel", 20'000));
   res.records.push_back(ok_record("spawn_join", "green", 150, true));
   record scaled = ok_record("skynet", "kernel", 2e6);
