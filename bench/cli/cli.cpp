@@ -119,6 +119,7 @@ struct run_text {
   std::string format = "table";
   std::string output;
   bool states = false;
+  bool quiet = false;
 };
 
 void add_run_options(CLI::App& run, run_text& t) {
@@ -157,6 +158,8 @@ void add_run_options(CLI::App& run, run_text& t) {
   run.add_flag("--states", t.states,
                "Trace each repetition and report the share of thread-time ready, running and "
                "blocked, the switches and the mean running slice");
+  run.add_flag("--quiet", t.quiet,
+               "No progress line on stderr (shown only when stderr is a terminal)");
 }
 
 run_request check_run(const run_text& t, const CLI::App& run, const registry& reg) {
@@ -200,6 +203,7 @@ run_request check_run(const run_text& t, const CLI::App& run, const registry& re
   if (run.count("--output") != 0) req.output = writable_path("--output", t.output);
   if (run.count("--timeout") != 0) p.timeout_s = parse_seconds("--timeout", t.timeout);
   req.states = t.states;
+  req.quiet = t.quiet;
   return req;
 }
 

@@ -39,6 +39,7 @@ struct run_request {
   report_format format = report_format::table;
   std::optional<std::string> output;  // nullopt: stdout
   bool states = false;  // --states: state accounting per pair (bench/trace/states.hpp)
+  bool quiet = false;   // --quiet: no progress line, even on a terminal (cli/progress_line.hpp)
 };
 
 // list_request — `threadlab list`.

@@ -6,10 +6,12 @@
 #include <algorithm>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <thread>
 
 #include "bench/cli/cli.hpp"
+#include "bench/cli/progress_line.hpp"
 #include "bench/report/compare.hpp"
 #include "bench/report/json.hpp"
 #include "bench/report/output.hpp"
@@ -60,13 +62,16 @@ int run_command(const registry& reg, const run_request& req, std::ostream& out, 
           cores);
     }
   }
-  if (::isatty(STDERR_FILENO) == 1) {
-    opts.progress = [&err](std::size_t done, std::size_t total, const record& r) {
-      const std::string what = r.status == record_status::ok
-                                   ? std::string("ok")
-                                   : fmt::format("{}: {}", to_string(r.status), r.reason);
-      err << fmt::format("[{}/{}] {} on {}: {}\n", done, total, r.workload, r.model, what)
-          << std::flush;
+  // The progress line: on a terminal only, and erased before the report is written.
+  std::optional<progress_line> line;
+  if (::isatty(STDERR_FILENO) == 1 && !req.quiet) {
+    line.emplace(err);
+    opts.starting = [&line](std::size_t index, std::size_t total, const std::string& workload,
+                            const std::string& model, const sweep_point& point) {
+      line->starting(index, total, workload, model, point);
+    };
+    opts.progress = [&line](std::size_t done, std::size_t total, const record& r) {
+      line->finished(done, total, r);
     };
   }
 
@@ -74,6 +79,7 @@ int run_command(const registry& reg, const run_request& req, std::ostream& out, 
   res.params = opts.params;
   res.env = collect_environment(most_workers);
   res.records = run_selection(reg, req.what, opts);
+  line.reset();
 
   const std::string text = render(req.format, res);
   if (req.output) {

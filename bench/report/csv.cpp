@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <string>
 #include <string_view>
 
 namespace threadlab {
@@ -25,12 +26,16 @@ std::string field(std::string_view text) {
 
 std::string render_csv(const results& res) {
   std::string out =
-      "workload,model,status,reason,size,scaled,metric,unit,lower_is_better,median,min,max,mad,"
+      "workload,model,status,reason,workers,requested_size,size,scaled,metric,unit,lower_is_better,"
+      "median,min,max,mad,"
       "count,unstable,ci_low,ci_high,ci_level,peak_rss_bytes,voluntary_ctx_switches,"
       "involuntary_ctx_switches\n";
   for (const record& r : res.records) {
-    const std::string head = fmt::format("{},{},{},{},{},{}", field(r.workload), field(r.model),
-                                         to_string(r.status), field(r.reason), r.size, r.scaled);
+    // requested_size: empty when the workload ran at its own default size.
+    const std::string requested = r.requested_size ? std::to_string(*r.requested_size) : "";
+    const std::string head =
+        fmt::format("{},{},{},{},{},{},{},{}", field(r.workload), field(r.model),
+                    to_string(r.status), field(r.reason), r.workers, requested, r.size, r.scaled);
     const std::string tail =
         fmt::format("{},{},{}", r.rusage.peak_rss_bytes, r.rusage.voluntary_ctx_switches,
                     r.rusage.involuntary_ctx_switches);

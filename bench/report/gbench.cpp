@@ -2,6 +2,7 @@
 #include "bench/report/gbench.hpp"
 
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace threadlab {
 
@@ -21,7 +22,13 @@ std::string render_gbench(const results& res) {
   json benchmarks = json::array();
   for (const record& r : res.records) {
     if (r.status != record_status::ok || r.metrics.empty()) continue;
-    const std::string name = r.workload + "/" + r.model;
+    // In a sweep each point is a benchmark of its own, named as Google Benchmark names its
+    // arguments ("/threads:2").
+    std::string name = r.workload + "/" + r.model;
+    if (!res.params.workers_sweep.empty()) name += "/workers:" + std::to_string(r.workers);
+    if (!res.params.size_sweep.empty() && r.requested_size) {
+      name += "/size:" + std::to_string(*r.requested_size);
+    }
     const metric_summary& head = r.metrics.front();
     const double ns = nanoseconds(head.stats.median, head.unit);
     json entry = {{"name", name},

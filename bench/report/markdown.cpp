@@ -18,15 +18,21 @@ void append_list(std::string& out, const char* title, const std::vector<std::str
   for (const std::string& item : items) out += fmt::format("- {}\n", markdown_cell(item));
 }
 
-}  // namespace
-
-std::string render_markdown(const results& res) {
-  const summary_grid grid = make_summary_grid(res);
-  std::string out = fmt::format("_{}_\n\n", markdown_cell(run_summary_line(res)));
-  out += markdown_rows(grid.header, grid.rows, /*label_columns=*/2);
-  out += "\n";
+// render_legend(grid) — what the marks mean, a line each.
+std::string render_legend(const summary_grid& grid) {
+  std::string out;
   for (const std::string& l : grid.legend)
     out += markdown_cell(l) + "  \n";  // two spaces: a line break, so each legend line stands alone
+  return out;
+}
+
+// render_block(res, legend) — the markdown of one point: all of a run's report but the summary
+// line. legend: false in a sweep, whose legend is written once after the last section.
+std::string render_block(const results& res, bool legend) {
+  const summary_grid grid = make_summary_grid(res);
+  std::string out = markdown_rows(grid.header, grid.rows, /*label_columns=*/2);
+  out += "\n";
+  if (legend) out += render_legend(grid);
   append_list(out, "Scaled (^)", grid.scaled_notes);
   append_list(out, "Skipped", grid.skipped);
   append_list(out, "Errors", grid.errors);
@@ -34,6 +40,19 @@ std::string render_markdown(const results& res) {
   out += render_lifecycle_markdown(res);  // empty unless spawn_join ran
   out += render_states_markdown(res);     // empty unless the run carried state metrics (--states)
   return out;
+}
+
+}  // namespace
+
+std::string render_markdown(const results& res) {
+  std::string out = fmt::format("_{}_\n\n", markdown_cell(run_summary_line(res)));
+  if (!res.is_sweep()) return out + render_block(res, true);
+  // A sweep: one section per point, each headed by its point; the legend once, at the end.
+  for (const results& part : split_by_point(res)) {
+    out +=
+        fmt::format("### {}\n\n{}\n", markdown_cell(point_label(part)), render_block(part, false));
+  }
+  return out + render_legend(make_summary_grid(res));
 }
 
 }  // namespace threadlab

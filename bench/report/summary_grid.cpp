@@ -2,6 +2,7 @@
 #include "bench/report/summary_grid.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <optional>
@@ -144,11 +145,21 @@ std::string run_summary_line(const results& res) {
   const std::string revision =
       e.git_revision.size() > 12 ? e.git_revision.substr(0, 12) : e.git_revision;
   const std::string dirty = e.git_dirty.value_or(false) ? " (dirty)" : "";
+  // A sweep names its points' workers (and sizes); the blocks below name each point.
+  std::string workers = fmt::format("{} worker{}", p.workers, p.workers == 1 ? "" : "s");
+  if (!p.workers_sweep.empty())
+    workers = fmt::format("{} workers", fmt::join(p.workers_sweep, ", "));
+  if (!p.size_sweep.empty()) {
+    std::vector<std::string> sizes;
+    for (std::uint64_t size : p.size_sweep)
+      sizes.push_back(fmt::format("{}", fmt::group_digits(size)));
+    workers = fmt::format("sizes {}; {}", fmt::join(sizes, " / "), workers);
+  }
   return fmt::format(
-      "median of {} repetition{} after {} warm-up{}, {} worker{} of {} cores; {} (governor {}); "
+      "median of {} repetition{} after {} warm-up{}, {} of {} cores; {} (governor {}); "
       "{} {}; Boost {}; {}; git {}{}; {}",
-      p.repetitions, p.repetitions == 1 ? "" : "s", p.warmup, p.warmup == 1 ? "" : "s", p.workers,
-      p.workers == 1 ? "" : "s", e.logical_cores, e.cpu_model,
+      p.repetitions, p.repetitions == 1 ? "" : "s", p.warmup, p.warmup == 1 ? "" : "s", workers,
+      e.logical_cores, e.cpu_model,
       e.cpu_governor.empty() ? std::string(unavailable) : e.cpu_governor, e.compiler, e.cxx_flags,
       e.boost_version, e.kernel, revision, dirty, e.date_utc);
 }

@@ -74,6 +74,17 @@ struct results {
 
   // any_error() — true when some record is an error (the process then exits 1).
   bool any_error() const;
+  // is_sweep() — true when the run visited more than one point (parameters.hpp).
+  bool is_sweep() const { return !params.workers_sweep.empty() || !params.size_sweep.empty(); }
 };
+
+// split_by_point(res) — res cut into one results per point its records were run at (workers,
+// requested_size), in the order the points first appear; each part keeps res's environment, and
+// its parameters hold its point with no sweep lists, so every report of one point can draw it.
+std::vector<results> split_by_point(const results& res);
+
+// point_label(r) — the point of r's records in words, e.g. "2 workers, size 10,000" or
+// "1 worker, each workload's default size".
+std::string point_label(const results& r);
 
 }  // namespace threadlab

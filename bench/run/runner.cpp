@@ -208,11 +208,22 @@ std::vector<record> run_selection(const registry& reg, const selection& sel,
     records.push_back(std::move(r));
     if (opts.progress) opts.progress(records.size(), total, records.back());
   };
+  auto announce = [&](const std::string& workload, const std::string& model,
+                      const sweep_point& point) {
+    if (opts.starting) opts.starting(records.size(), total, workload, model, point);
+  };
+  const std::string baseline_name(baseline_model);
   for (const sweep_point& point : points) {
     at.params.workers = point.workers;
     at.params.size = point.size;
-    for (const pair_entry* p : sel.pairs) report(run_pair(reg, *p, at));
-    for (const baseline_entry* b : sel.baselines) report(run_baseline(*b, at));
+    for (const pair_entry* p : sel.pairs) {
+      announce(reg.workloads.at(p->workload).name, reg.models.at(p->model).name, point);
+      report(run_pair(reg, *p, at));
+    }
+    for (const baseline_entry* b : sel.baselines) {
+      announce(b->info.name, baseline_name, point);
+      report(run_baseline(*b, at));
+    }
   }
   return records;
 }

@@ -41,12 +41,24 @@ class unknown_name : public std::invalid_argument {
 selection select(const registry& reg, const std::vector<std::string>& workloads = {},
                  const std::vector<std::string>& models = {});
 
+// sweep_point — one point of a sweep: the workers and the size (nullopt: each workload's own).
+struct sweep_point {
+  unsigned workers = 0;
+  std::optional<std::uint64_t> size;
+};
+
 // runner_options — how each pair is run.
 struct runner_options {
   parameters params;  // warm-up, repetitions, watchdog, workers (resolved: not 0), sizes
   // states — give each repetition a tracer and append its state accounting to the sample
   // (trace/states.hpp: ready_share, running_share, blocked_share, switches, mean_slice_ns).
   bool states = false;
+  // starting(index, total, workload, model, point) — called before each pair or baseline runs
+  // (index counts from 0; model is "baseline" for a baseline), from the caller's thread; may
+  // be empty.
+  std::function<void(std::size_t, std::size_t, const std::string&, const std::string&,
+                     const sweep_point&)>
+      starting;
   // progress(done, total, record) — called after each record is complete, from the caller's
   // thread; may be empty.
   std::function<void(std::size_t, std::size_t, const record&)> progress;
@@ -63,12 +75,6 @@ record run_pair(const registry& reg, const pair_entry& pair, const runner_option
 
 // run_baseline(baseline, opts) — the record of one baseline, measured in a child process.
 record run_baseline(const baseline_entry& baseline, const runner_options& opts);
-
-// sweep_point — one point of a sweep: the workers and the size (nullopt: each workload's own).
-struct sweep_point {
-  unsigned workers = 0;
-  std::optional<std::uint64_t> size;
-};
 
 // sweep_points(params) — the points a run visits, in order: each value of workers_sweep (or
 // workers alone) with each value of size_sweep (or size alone), workers outermost.

@@ -23,6 +23,7 @@ record ok_record(std::string workload, std::string model, double ns, bool unstab
   record r;
   r.workload = std::move(workload);
   r.model = std::move(model);
+  r.workers = 2;
   r.size = 1000;
   r.check = "sum = 499500";
   r.configuration = r.model + " config, a \"quoted\", comma";
@@ -202,8 +203,8 @@ TEST_CASE("report csv: one row per record and metric, quoted where needed") {
   // header + 2 metrics for each of 4 ok records + 1 row each for the skip and the error
   CHECK(rows == 1 + 4 * 2 + 2);
   CHECK(csv.rfind("workload,model,status,reason,", 0) == 0);
-  CHECK(contains(csv, "spawn_join,kernel,ok,,1000,false,ns_per_op,ns,true,20000,"));
-  CHECK(contains(csv, "skynet,green,skipped,model green lacks multicore: because,0,false,,"));
+  CHECK(contains(csv, "spawn_join,kernel,ok,,2,,1000,false,ns_per_op,ns,true,20000,"));
+  CHECK(contains(csv, "skynet,green,skipped,model green lacks multicore: because,0,,0,false,,"));
   CHECK(contains(csv, ",count,unstable,ci_low,ci_high,ci_level,peak_rss_bytes,"));
   // Every row has as many fields as the header (no field here holds a quoted comma but the
   // configuration, which the CSV does not carry).
