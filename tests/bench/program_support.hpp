@@ -24,6 +24,14 @@ struct process_result {
   std::string err;
 };
 
+// program_argv(args) — the argv of the real program with args: pointers into args, then null.
+inline std::vector<char*> program_argv(const std::vector<std::string>& args) {
+  std::vector<char*> argv{const_cast<char*>(THREADLAB_EXE)};
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  return argv;
+}
+
 // run_threadlab(args) — runs the real program with args, capturing stdout, stderr and the exit
 // status.
 inline process_result run_threadlab(const std::vector<std::string>& args) {
@@ -37,9 +45,7 @@ inline process_result run_threadlab(const std::vector<std::string>& args) {
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out_fd, STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, err_fd, STDERR_FILENO);
-  std::vector<char*> argv{const_cast<char*>(THREADLAB_EXE)};
-  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
+  std::vector<char*> argv = program_argv(args);
   pid_t pid = 0;
   const int spawned = ::posix_spawn(&pid, THREADLAB_EXE, &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);

@@ -48,9 +48,7 @@ on_terminal run_on_terminal(const std::vector<std::string>& args) {
   posix_spawn_file_actions_adddup2(&actions, out_fd, STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, slave, STDERR_FILENO);
   posix_spawn_file_actions_addclose(&actions, master);
-  std::vector<char*> argv{const_cast<char*>(THREADLAB_EXE)};
-  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
+  std::vector<char*> argv = threadlab::testing::program_argv(args);
   pid_t pid = 0;
   const int spawned = ::posix_spawn(&pid, THREADLAB_EXE, &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);

@@ -54,6 +54,17 @@ std::vector<record> swept_run(std::vector<std::size_t>* started = nullptr) {
   return run_selection(reg, select(reg, {"counting", "floor"}, {"quick"}), opts);
 }
 
+// swept_results() — swept_run() as a harness run's results.
+results swept_results() {
+  results res;
+  res.params.workers = 1;
+  res.params.workers_sweep = {1, 2};
+  res.params.size = 10;
+  res.params.size_sweep = {10, 20};
+  res.records = swept_run();
+  return res;
+}
+
 }  // namespace
 
 TEST_CASE("sweep: --workers and --size take lists; one value is no sweep") {
@@ -121,12 +132,7 @@ TEST_CASE("sweep: every pair and baseline runs at every point, each record namin
 }
 
 TEST_CASE("sweep: the JSON keeps the points; older files take them from the parameters") {
-  results res;
-  res.params.workers = 1;
-  res.params.workers_sweep = {1, 2};
-  res.params.size = 10;
-  res.params.size_sweep = {10, 20};
-  res.records = swept_run();
+  const results res = swept_results();
   const results back = parse_results_json(render_json(res));
   CHECK(back.params.workers_sweep == res.params.workers_sweep);
   CHECK(back.params.size_sweep == res.params.size_sweep);
@@ -152,12 +158,7 @@ TEST_CASE("sweep: the JSON keeps the points; older files take them from the para
 }
 
 TEST_CASE("sweep: the table and the markdown draw one block per point, the legend once") {
-  results res;
-  res.params.workers = 1;
-  res.params.workers_sweep = {1, 2};
-  res.params.size = 10;
-  res.params.size_sweep = {10, 20};
-  res.records = swept_run();
+  const results res = swept_results();
   REQUIRE(res.is_sweep());
   const std::vector<results> parts = split_by_point(res);
   REQUIRE(parts.size() == 4);
