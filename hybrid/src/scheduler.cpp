@@ -352,6 +352,8 @@
 
 #include <hybrid/thread.hpp>
 
+#include "debug_table.hpp"
+
 namespace hybrid::detail {
 
 void yield_core() noexcept { ::sched_yield(); }
@@ -391,9 +393,10 @@ scheduler::scheduler(const options& o)
   if (o.monitor_period.count() > 0 && asymmetric_fences_available()) {
     monitor_ = std::make_unique<monitor>(*this, o.monitor_period, o.handoff_after);
   }
+  publish_debug_table(*this);  // for scripts/gdb/hybrid.py
 }
 
-scheduler::~scheduler() = default;
+scheduler::~scheduler() { retract_debug_table(); }
 
 // ---- the parking protocol ------------------------------------------------------------------
 

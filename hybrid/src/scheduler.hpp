@@ -91,6 +91,7 @@ class scheduler {
   bool work_visible() noexcept;
 
  private:
+  friend void publish_debug_table(const scheduler& s) noexcept;  // reads field offsets
   void wake_one() noexcept;
   void finish_run_locked() HYBRID_REQUIRES(idle_mutex_);  // every worker is idle forever
   // run_is_over_locked() — every worker idle forever and no thread left to come back to them

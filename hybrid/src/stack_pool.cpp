@@ -22,9 +22,6 @@ namespace hybrid::detail {
 
 namespace {
 std::size_t round_up(std::size_t n, std::size_t to) { return (n + to - 1) / to * to; }
-// control_footprint — the bytes the control block takes at the top: its size, rounded up to
-// 64 so that it starts on a cache line.
-constexpr std::size_t control_footprint = (sizeof(thread_control) + 63) / 64 * 64;
 
 // reservoir — what the last run left mapped for the next: whole slabs, and the stacks carved
 // from them (their bases and guard sizes). Runs do not overlap (hybrid::run), so one run's

@@ -42,6 +42,12 @@
 
 namespace hybrid::detail {
 
+class scheduler;
+
+// control_footprint — the bytes the control block takes at the top of its stack: its size,
+// rounded up to 64 so that it starts on a cache line.
+inline constexpr std::size_t control_footprint = (sizeof(thread_control) + 63) / 64 * 64;
+
 // stack_cache — one worker's free stacks, most recently freed last. Owner-only. An array,
 // not a list through the stacks: moving a batch to or from the shared pool then touches no
 // stack memory (each free stack is a different page: chasing links costs a cache and TLB miss
@@ -98,6 +104,7 @@ class stack_pool {
   std::uint64_t unguarded_stacks() const noexcept;
 
  private:
+  friend void publish_debug_table(const scheduler& s) noexcept;  // reads the slabs' layout
   thread_control* map_stack();
   // acquire_slow / release_slow — the cache is empty / full: the shared pool, under mutex_.
   // Out of line, so that the common case inlines into spawn and join with no register saved.

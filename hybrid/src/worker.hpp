@@ -147,6 +147,7 @@ class worker {
   carrier& carrier_of_this() const noexcept { return *carrier_; }
 
  private:
+  friend void publish_debug_table(const scheduler& s) noexcept;  // reads field offsets
   thread_control* find_work();
   thread_control* pick_local() noexcept;
   thread_control* pick_for_fairness() noexcept;
