@@ -9,7 +9,7 @@ packages=(g++ make cmake git pkg-config
           liburing-dev
           wrk)
 if [[ "${1:-}" == "--tests" ]]; then
-  packages+=(doctest-dev clang-format clang valgrind)
+  packages+=(doctest-dev clang-format clang valgrind chromium)  # chromium: scripts/html_check.py
 fi
 
 missing=()
