@@ -53,7 +53,8 @@ svg .muted{fill:#777;font-style:italic}
 table{border-collapse:collapse;font-size:13px;margin:4px 0 8px}
 th,td{border-bottom:1px solid #e4e4e4;padding:3px 14px 3px 0;text-align:left;vertical-align:top}
 th{color:#444}
-td.num{text-align:right;white-space:nowrap}
+td.num,td.model{white-space:nowrap}
+td.num{text-align:right}
 .bad{color:#b00000}
 ul.problems li{margin:2px 0}
 )";
@@ -214,8 +215,8 @@ std::string environment_section(const results& res, const layout& l) {
     const std::pair<std::string, std::string> entry{r.model, r.configuration};
     if (std::find(seen.begin(), seen.end(), entry) != seen.end()) continue;
     seen.push_back(entry);
-    out += "<tr><td>" + swatch(colour_of(l, r.model)) + xml_escape(r.model) + "</td>" +
-           td(r.configuration) + "</tr>\n";
+    out += "<tr><td class=\"model\">" + swatch(colour_of(l, r.model)) + xml_escape(r.model) +
+           "</td>" + td(r.configuration) + "</tr>\n";
   }
   return out + "</table>\n</section>\n";
 }
