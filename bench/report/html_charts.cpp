@@ -35,7 +35,7 @@ std::string caption(const std::string& title, const std::string& detail) {
 }
 
 // levels_text(levels) — the confidence levels used, e.g. "75%" or "75% or 94%".
-std::string levels_text(std::vector<double> levels) {
+std::string levels_text(const std::vector<double>& levels) {
   std::vector<std::string> texts;
   for (const double level : levels) {
     const std::string t = fmt::format("{:.0f}%", level * 100);
@@ -72,7 +72,7 @@ bar measured_bar(const record& r, const metric_summary& m, const layout& l, bool
   return b;
 }
 
-// unmeasured_bar(r, label) — a record with no figure to draw: skipped, failed or empty.
+// unmeasured_bar(r) — a record with no figure to draw: skipped, failed or empty.
 bar unmeasured_bar(const record& r) {
   bar b;
   b.label = r.model;
@@ -113,7 +113,7 @@ std::optional<std::size_t> best_of(const std::vector<const metric_summary*>& fig
 // figure its chart draws.
 const metric_summary* reference_metric(const results& res, const std::string& workload) {
   for (const record& r : res.records) {
-    if (r.workload != workload) continue;
+    if (r.workload != workload || r.is_baseline()) continue;
     if (const metric_summary* m = headline(r)) return m;
   }
   return nullptr;
@@ -166,8 +166,8 @@ std::string headline_figure(const results& res, const layout& l, const std::stri
                 chart_note(values, levels));
 }
 
-// curve(res, l, workload, reference, model, keep, x_of) — one model's line: its measured
-// headline at each point keep(p) accepts, at x_of(p).
+// curve(res, l, workload, reference, model, keep, x_of, values) — one model's line: its
+// measured headline at each point keep(p) accepts, at x_of(p); each median is added to values.
 template <class Keep, class X>
 line_series curve(const results& res, const layout& l, const std::string& workload,
                   const metric_summary& reference, const std::string& model, Keep keep, X x_of,
@@ -193,8 +193,9 @@ line_series curve(const results& res, const layout& l, const std::string& worklo
   return s;
 }
 
-// curves_figure(...) — the figure of one workload's curves over the points keep(p) accepts,
-// x_of(p) along x; empty when no model has a point there.
+// curves_figure(res, l, workload, id, x_label, title_suffix, keep, x_of) — the figure of one
+// workload's curves over the points keep(p) accepts, x_of(p) along x; empty when no model has
+// a point there.
 template <class Keep, class X>
 std::string curves_figure(const results& res, const layout& l, const std::string& workload,
                           const std::string& id, const std::string& x_label,
