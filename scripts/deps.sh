@@ -9,7 +9,8 @@ packages=(g++ make cmake git pkg-config
           liburing-dev
           wrk)
 if [[ "${1:-}" == "--tests" ]]; then
-  packages+=(doctest-dev clang-format clang valgrind gdb)
+  # gdb: tests/hybrid/gdb_helper_test.sh; chromium: scripts/html_check.py
+  packages+=(doctest-dev clang-format clang valgrind gdb chromium)
 fi
 
 missing=()

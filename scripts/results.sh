@@ -2,7 +2,8 @@
 # scripts/results.sh — regenerate bench/RESULTS.md: build the release preset, run the default
 # comparison, the C10K servers, the blocking and hog workloads (every metric) and the hybrid
 # comparison at 2 workers, and write the tables with the command, machine and date that
-# produced them. Nothing in RESULTS.md is typed by hand.
+# produced them. Nothing in RESULTS.md is typed by hand. The default comparison is also drawn
+# as bench/report.html (`threadlab report --html`), from the same run's JSON as its table.
 # Usage: scripts/results.sh [extra threadlab run arguments, e.g. --repetitions 7]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,8 +12,11 @@ cmake --preset release >/dev/null
 cmake --build --preset release --target threadlab -j "$(nproc)" >/dev/null
 bin=build/release/bench/threadlab
 out=bench/RESULTS.md
+html_out=bench/report.html
 tmp=$(mktemp "${out}.XXXXXX")
-trap 'rm -f "$tmp"' EXIT
+html_tmp=$(mktemp "${html_out}.XXXXXX")
+default_json=$(mktemp --suffix=.json)
+trap 'rm -f "$tmp" "$html_tmp" "$default_json"' EXIT
 
 run() {  # run <title> <threadlab args...>
   local title=$1; shift
@@ -36,11 +40,25 @@ run() {  # run <title> <threadlab args...>
   echo
 } >"$tmp"
 
-run "Default comparison (every workload on every model)" run "$@"
+# The default comparison runs once, to JSON; its table here and the charts of bench/report.html
+# are both drawn from that file by `threadlab report`, so they show the same figures.
+{
+  echo "## Default comparison (every workload on every model)"
+  echo
+  echo "Command: \`threadlab run${*:+ $*} --format json\`, then \`threadlab report\` on its output"
+  echo "(\`--format markdown\` for this table, \`--html\` for the charts of [report.html](report.html))."
+  echo
+} >>"$tmp"
+status=0
+"$bin" run "$@" --format json --output "$default_json" || status=$?
+"$bin" report "$default_json" --format markdown --html "$html_tmp" >>"$tmp"
+# A failing pair is reported in the table itself; keep going so the others are published.
+[[ $status -eq 0 ]] || echo "(threadlab exited with status $status: see the errors above)" >>"$tmp"
+echo >>"$tmp"
 run "Servers at 10,000 connections (C10K)" run --workload echo,http --size 10000 --repetitions 3 --warmup 0 "$@"
 
 json=$(mktemp --suffix=.json)
-trap 'rm -f "$tmp" "$json"' EXIT
+trap 'rm -f "$tmp" "$html_tmp" "$default_json" "$json"' EXIT
 
 # Blocking calls and CPU hogs: these workloads are read by several figures at once (both ratios,
 # lateness and ticks), so every metric is printed, from that run's JSON.
@@ -99,7 +117,8 @@ run "Time in each state (--states)" run --workload spawn_join,pingpong,pipeline 
 scripts/trace_overhead.sh >>"$tmp"
 echo >>"$tmp"
 
-rm -f "$json"
+rm -f "$json" "$default_json"
 mv "$tmp" "$out"
+mv "$html_tmp" "$html_out"
 trap - EXIT
-echo "wrote $out" >&2
+echo "wrote $out and $html_out" >&2

@@ -113,6 +113,16 @@ std::string valid_options(const CLI::App& app) {
   return list;
 }
 
+// checked_format(name) — the --format named name.
+report_format checked_format(const std::string& name) {
+  const auto format = parse_report_format(name);
+  if (!format) {
+    throw usage_error{
+        fmt::format("unknown format '{}'; valid formats: {}", name, report_format_names)};
+  }
+  return *format;
+}
+
 // run_text — the run options as given, before they are checked.
 struct run_text {
   std::string workloads, models, size, repetitions, warmup, workers, stack_size, timeout;
@@ -147,7 +157,7 @@ void add_run_options(CLI::App& run, run_text& t) {
                  "Stack size per thread in bytes (default: each model's own)")
       ->type_name("BYTES");
   run.add_option("--format", t.format,
-                 "Report format: table, json, csv, markdown, gbench (default: table)")
+                 "Report format: table, json, csv, markdown, gbench, html (default: table)")
       ->type_name("FORMAT");
   run.add_option("--output", t.output, "Write the report to FILE atomically (default: stdout)")
       ->type_name("FILE");
@@ -194,16 +204,43 @@ run_request check_run(const run_text& t, const CLI::App& run, const registry& re
     p.stack_size =
         parse_integer("--stack-size", t.stack_size, limits::min_stack_size, limits::max_stack_size);
   }
-  const auto format = parse_report_format(t.format);
-  if (!format) {
-    throw usage_error{
-        fmt::format("unknown format '{}'; valid formats: {}", t.format, report_format_names)};
-  }
-  req.format = *format;
+  req.format = checked_format(t.format);
   if (run.count("--output") != 0) req.output = writable_path("--output", t.output);
   if (run.count("--timeout") != 0) p.timeout_s = parse_seconds("--timeout", t.timeout);
   req.states = t.states;
   req.quiet = t.quiet;
+  return req;
+}
+
+// report_text — the report options as given, before they are checked.
+struct report_text {
+  std::string input, html, format = "table", output;
+};
+
+void add_report_options(CLI::App& report, report_text& t) {
+  report.add_option("RESULTS", t.input, "Results file (threadlab run --format json)")->required();
+  report
+      .add_option("--html", t.html,
+                  "Write one self-contained HTML page of charts to FILE, atomically")
+      ->type_name("FILE");
+  report
+      .add_option("--format", t.format,
+                  "Text report format: table, json, csv, markdown, gbench, html (default: table; "
+                  "none with --html alone)")
+      ->type_name("FORMAT");
+  report
+      .add_option("--output", t.output,
+                  "Write the text report to FILE atomically (default: stdout)")
+      ->type_name("FILE");
+}
+
+report_request check_report(const report_text& t, const CLI::App& report) {
+  report_request req;
+  req.input = t.input;
+  req.format = checked_format(t.format);
+  if (report.count("--html") != 0) req.html = writable_path("--html", t.html);
+  if (report.count("--output") != 0) req.output = writable_path("--output", t.output);
+  req.text = !req.html || report.count("--format") != 0 || req.output.has_value();
   return req;
 }
 
@@ -289,6 +326,7 @@ cli_command parse_command_line(int argc, const char* const* argv, const registry
       "  threadlab run --workload skynet,ring --model green,kernel --repetitions 10\n"
       "  threadlab run --format json --output results.json\n"
       "  threadlab compare before.json after.json\n"
+      "  threadlab report results.json --html report.html\n"
       "  threadlab trace --workload pingpong --model green --svg timeline.svg\n"
       "Exit status: 0 ok; 1 a pair failed or hung, or compare found a regression; 2 bad usage.");
   CLI::App* list = app.add_subcommand("list", "List workloads, baselines and models");
@@ -300,6 +338,10 @@ cli_command parse_command_line(int argc, const char* const* argv, const registry
   compare->add_option("A", cmp.reference, "Reference results (threadlab run --format json)")
       ->required();
   compare->add_option("B", cmp.candidate, "Results to check against A")->required();
+  CLI::App* report = app.add_subcommand(
+      "report", "Render a JSON results file again: an HTML page of charts (--html), or a --format");
+  report_text report_args;
+  add_report_options(*report, report_args);
   CLI::App* trace = app.add_subcommand(
       "trace", "Trace one run of a workload on a model: Chrome trace (Perfetto), SVG timeline");
   trace_text trace_args;
@@ -315,6 +357,7 @@ cli_command parse_command_line(int argc, const char* const* argv, const registry
     const CLI::App& where = run->parsed()       ? *run
                             : compare->parsed() ? *compare
                             : list->parsed()    ? *list
+                            : report->parsed()  ? *report
                             : trace->parsed()   ? *trace
                                                 : app;
     return usage(fmt::format("{}; valid: {}", e.what(), valid_options(where)));
@@ -324,6 +367,13 @@ cli_command parse_command_line(int argc, const char* const* argv, const registry
 
   if (list->parsed()) return list_request{};
   if (compare->parsed()) return cmp;
+  if (report->parsed()) {
+    try {
+      return check_report(report_args, *report);
+    } catch (const usage_error& e) {
+      return usage(e.message);
+    }
+  }
   if (trace->parsed()) {
     try {
       return check_trace(trace_args, *trace, reg);

@@ -5,6 +5,9 @@
 //   threadlab list                 workloads, baselines and models, one line each
 //   threadlab run [options]        a chosen comparison (see `threadlab run --help`)
 //   threadlab compare A.json B.json  headline medians of B against A; regressions flagged
+//   threadlab report R.json --html F  a results file (run --format json) drawn again: as one
+//                                  self-contained HTML page of charts (--html), or in any
+//                                  --format (default table) to --output or stdout
 //   threadlab trace --workload W --model M  one traced run: a Chrome trace (Perfetto) and,
 //                                  with --svg, a timeline picture (bench/cli/trace_command.cpp)
 //
@@ -51,6 +54,17 @@ struct compare_request {
   std::string candidate;  // B
 };
 
+// report_request — `threadlab report R.json`: a results file rendered again. With --html, the
+// HTML page is written there; the text report (format, to output or stdout) is written too
+// unless --html came without --format and --output.
+struct report_request {
+  std::string input;  // R.json
+  std::optional<std::string> html;
+  bool text = true;  // write the text report
+  report_format format = report_format::table;
+  std::optional<std::string> output;  // nullopt: stdout
+};
+
 // trace_request — `threadlab trace`: one repetition of one workload on one model, traced.
 struct trace_request {
   std::string workload;
@@ -75,8 +89,8 @@ struct cli_exit {
   std::string text;
 };
 
-using cli_command =
-    std::variant<run_request, list_request, compare_request, trace_request, cli_exit>;
+using cli_command = std::variant<run_request, list_request, compare_request, report_request,
+                                 trace_request, cli_exit>;
 
 // parse_command_line(argc, argv, reg) — the command argv asks for, with every value checked
 // against reg (workload and model names) and its valid range. Never throws for bad input: a

@@ -1,5 +1,5 @@
-// bench/cli/commands.cpp — executing a parsed `threadlab` command: list, run, compare (trace:
-// bench/cli/trace_command.cpp).
+// bench/cli/commands.cpp — executing a parsed `threadlab` command: list, run, compare, report
+// (trace: bench/cli/trace_command.cpp).
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -13,6 +13,7 @@
 #include "bench/cli/cli.hpp"
 #include "bench/cli/progress_line.hpp"
 #include "bench/report/compare.hpp"
+#include "bench/report/html.hpp"
 #include "bench/report/json.hpp"
 #include "bench/report/output.hpp"
 #include "bench/run/environment.hpp"
@@ -122,6 +123,19 @@ int compare_command(const compare_request& req, std::ostream& out, std::ostream&
   return c.regressions == 0 ? exit_ok : exit_failed;
 }
 
+// report_command — the results file drawn again: exit 2 when it cannot be read, 1 when a
+// report cannot be written.
+int report_command(const report_request& req, std::ostream& out, std::ostream& err) {
+  results res;
+  if (!read_results(req.input, err, res)) return exit_usage;
+  if (req.html && !write_or_report(*req.html, render_html(res), err)) return exit_failed;
+  if (!req.text) return exit_ok;
+  const std::string text = render(req.format, res);
+  if (req.output) return write_or_report(*req.output, text, err) ? exit_ok : exit_failed;
+  out << text << std::flush;
+  return exit_ok;
+}
+
 }  // namespace
 
 int run_cli(int argc, const char* const* argv, const registry& reg, std::ostream& out,
@@ -134,6 +148,8 @@ int run_cli(int argc, const char* const* argv, const registry& reg, std::ostream
   if (std::holds_alternative<list_request>(command)) return list_command(reg, out);
   if (const auto* cmp = std::get_if<compare_request>(&command))
     return compare_command(*cmp, out, err);
+  if (const auto* report = std::get_if<report_request>(&command))
+    return report_command(*report, out, err);
   if (const auto* trace = std::get_if<trace_request>(&command))
     return trace_command(reg, *trace, out, err);
   return run_command(reg, std::get<run_request>(command), out, err);

@@ -3,6 +3,7 @@
 
 #include "bench/report/csv.hpp"
 #include "bench/report/gbench.hpp"
+#include "bench/report/html.hpp"
 #include "bench/report/json.hpp"
 #include "bench/report/markdown.hpp"
 #include "bench/report/table.hpp"
@@ -15,6 +16,7 @@ std::optional<report_format> parse_report_format(std::string_view name) {
   if (name == "csv") return report_format::csv;
   if (name == "markdown") return report_format::markdown;
   if (name == "gbench") return report_format::gbench;
+  if (name == "html") return report_format::html;
   return std::nullopt;
 }
 
@@ -30,6 +32,8 @@ std::string render(report_format format, const results& res) {
       return render_markdown(res);
     case report_format::gbench:
       return render_gbench(res);
+    case report_format::html:
+      return render_html(res);
   }
   return render_table(res);
 }
