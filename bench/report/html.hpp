@@ -45,9 +45,14 @@ std::string render_html(const results& res);
 // character of name other than [A-Za-z0-9_-] replaced by '_'.
 std::string html_id(std::string_view prefix, std::string_view name);
 
-// model_palette — the colours models take in order (Okabe–Ito: blue, orange, bluish green,
-// vermillion, reddish purple, sky blue, yellow, black); a ninth model takes the first again.
+// model_palette — the models' colours (Okabe–Ito: blue, orange, bluish green, vermillion,
+// reddish purple, sky blue, yellow, black), colour-blind safe.
 inline constexpr std::string_view model_palette[] = {"#0072B2", "#E69F00", "#009E73", "#D55E00",
                                                      "#CC79A7", "#56B4E9", "#F0E442", "#000000"};
+// known_models — the catalogue's models, each with the palette colour at its index in every
+// report, whichever models a run chose. Any other model (one added out of tree) takes the first
+// colour no model of the report has taken; past eight models, colours repeat.
+inline constexpr std::string_view known_models[] = {
+    "kernel", "kernel_pool", "green", "boost_fiber_ws", "hybrid", "hybrid_uring"};
 
 }  // namespace threadlab

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <iterator>
+#include <optional>
+#include <vector>
 
 #include "bench/report/html.hpp"
 #include "bench/report/summary_grid.hpp"
@@ -36,11 +38,34 @@ layout layout_of(const results& res) {
   return l;
 }
 
+namespace {
+
+// known_index(model) — model's place in known_models, or nullopt.
+std::optional<std::size_t> known_index(std::string_view model) {
+  const auto at = std::find(std::begin(known_models), std::end(known_models), model);
+  if (at == std::end(known_models)) return std::nullopt;
+  return static_cast<std::size_t>(at - std::begin(known_models));
+}
+
+}  // namespace
+
 std::string colour_of(const layout& l, std::string_view model) {
-  const auto at = std::find(l.models.begin(), l.models.end(), model);
-  if (at == l.models.end()) return "#999999";
-  const auto index = static_cast<std::size_t>(at - l.models.begin());
-  return std::string(model_palette[index % std::size(model_palette)]);
+  if (std::find(l.models.begin(), l.models.end(), model) == l.models.end()) return "#999999";
+  if (const auto known = known_index(model)) return std::string(model_palette[*known]);
+  // Another model: the palette's colours no known model of this report holds, in order, handed
+  // to the other models in the order they appear.
+  std::vector<bool> taken(std::size(model_palette), false);
+  for (const std::string& m : l.models) {
+    if (const auto known = known_index(m)) taken[*known] = true;
+  }
+  std::size_t colour = 0;
+  for (const std::string& m : l.models) {
+    if (known_index(m)) continue;
+    while (colour < taken.size() && taken[colour]) ++colour;
+    if (m == model) return std::string(model_palette[colour % std::size(model_palette)]);
+    ++colour;
+  }
+  return "#999999";
 }
 
 std::string grouped(std::uint64_t n) {

@@ -40,8 +40,9 @@ struct layout {
 // layout_of(res) — the layout of res.
 layout layout_of(const results& res);
 
-// colour_of(l, model) — model's colour: model_palette (report/html.hpp) at its index in
-// l.models; grey for a model l does not list.
+// colour_of(l, model) — model's colour from model_palette (report/html.hpp): a catalogue model
+// (known_models) always has its own; another takes the first colour left free in l; grey for a
+// model l does not list.
 std::string colour_of(const layout& l, std::string_view model);
 
 // point_label(l, p) — p in words, naming only what varies in l: "workers 2", "size 10,000",
