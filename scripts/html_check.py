@@ -10,7 +10,7 @@ headless Chromium twice:
      measured at both points, and no <script> element;
   2. --screenshot at 1280 pixels wide: the PNG, decoded here (zlib and the five PNG filters),
      must not be blank: many colours, a fair share of pixels not white, and the first model's
-     colour (the palette's blue, #0072B2) drawn over a real area.
+     colour (kernel's: the palette's blue, #0072B2) drawn over a real area.
 
 Usage: scripts/html_check.py --threadlab build/release/bench/threadlab [--keep DIR]
 Exit status: 0 pass; 1 fail (each failure on a line); 77 skipped, when Chromium is not
@@ -28,7 +28,7 @@ import tempfile
 import zlib
 
 WIDTH, HEIGHT = 1280, 2000
-FIRST_MODEL_COLOUR = (0x00, 0x72, 0xB2)  # model_palette[0] in bench/report/html.hpp
+FIRST_MODEL_COLOUR = (0x00, 0x72, 0xB2)  # kernel's colour: model_palette[0] in bench/report/html.hpp
 
 
 def browser():
