@@ -7,7 +7,9 @@
 // scheduler) is entered with M::run and is reachable from inside through thread-local state.
 //
 // Adding a model: write an adapter in bench/models/<name>.hpp that satisfies this concept, add
-// it to `all_models` in bench/models/all.hpp, and make tests/conformance pass for it.
+// it to `all_models` in bench/models/all.hpp, and make tests/conformance pass for it. Outside
+// this repository, against the installed package: the same adapter, given to run_cli
+// (bench/extend.hpp), and the same suite (examples/out_of_tree_model).
 #pragma once
 
 #include <chrono>

@@ -1,8 +1,11 @@
-// bench/run/registry.cpp — lookups by name in a registry, the lists of valid names, and the skip
-// reasons. Apart from run/default_registry.cpp, so that the harness builds and is tested without
-// any real model.
+// bench/run/registry.cpp — lookups by name in a registry, catalogues joined (with_models), the
+// lists of valid names, and the skip reasons. Apart from run/default_registry.cpp, so that the
+// harness builds and is tested without any real model.
+#include <cstddef>
+#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "bench/run/registry.hpp"
@@ -39,6 +42,44 @@ const pair_entry* registry::find_pair(std::string_view workload, std::string_vie
     if (workloads[p.workload].name == workload && models[p.model].name == model) return &p;
   }
   return nullptr;
+}
+
+registry with_models(const registry& base, const registry& extra) {
+  if (!extra.baselines.empty()) {
+    throw std::invalid_argument("models added to a catalogue bring no baselines");
+  }
+  if (extra.workloads.size() != base.workloads.size()) {
+    throw std::invalid_argument("models added to a catalogue must run on its workloads");
+  }
+  for (std::size_t w = 0; w < base.workloads.size(); ++w) {
+    if (extra.workloads[w].name != base.workloads[w].name) {
+      throw std::invalid_argument("models added to a catalogue must run on its workloads: '" +
+                                  extra.workloads[w].name + "' where it has '" +
+                                  base.workloads[w].name + "'");
+    }
+  }
+  registry out = base;
+  for (const model_info& m : extra.models) {
+    if (out.find_model(m.name) != nullptr) {
+      throw std::invalid_argument("model name '" + m.name +
+                                  "' is taken; valid models so far: " + valid_model_names(out));
+    }
+    out.models.push_back(m);
+  }
+  // Rebuild the pairs workload-major: each workload's base pairs, then extra's, whose model
+  // indices move past base's models.
+  out.pairs.clear();
+  for (std::size_t w = 0; w < base.workloads.size(); ++w) {
+    for (const pair_entry& p : base.pairs) {
+      if (p.workload == w) out.pairs.push_back(p);
+    }
+    for (pair_entry p : extra.pairs) {
+      if (p.workload != w) continue;
+      p.model += base.models.size();
+      out.pairs.push_back(std::move(p));
+    }
+  }
+  return out;
 }
 
 std::string skip_reason(std::string_view model, capability have, capability need) {

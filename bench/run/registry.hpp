@@ -5,7 +5,8 @@
 // (`default_registry`, bench/run/default_registry.cpp) uses bench/workloads/all.hpp and
 // bench/models/all.hpp, and is the only file of the harness that includes a model. Tests build
 // registries of fake workloads and models with the same template, so the runner, reports and
-// CLI are tested without any real model.
+// CLI are tested without any real model. A program built outside this repository adds its own
+// models to the real catalogue with `add_models` (bench/extend.hpp).
 #pragma once
 
 #include <cstddef>
@@ -122,6 +123,21 @@ registry make_registry() {
                        &B::run});
   });
   return reg;
+}
+
+// with_models(base, extra) — base's catalogue with extra's models added after base's: each of
+// extra's pairs follows base's pairs of the same workload (still workload-major), and the
+// baselines are base's. extra must be built from the same workloads as base (the same names, in
+// the same order) with no baselines, and name no model base has. Throws std::invalid_argument
+// saying which rule extra breaks.
+registry with_models(const registry& base, const registry& extra);
+
+// add_models<Workloads, Models>(base) — base plus the models of the type list Models run on
+// Workloads (base's workload list): only the new models' pairs are instantiated, so a program
+// that adds its models to default_registry() (bench/extend.hpp) compiles no built-in pair again.
+template <class Workloads, class Models>
+registry add_models(const registry& base) {
+  return with_models(base, make_registry<Workloads, Models, type_list<>>());
 }
 
 // default_registry() — every workload of bench/workloads/all.hpp on every model of

@@ -28,7 +28,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <filesystem>
 #include <functional>
 #include <memory>
 #include <stdexcept>
@@ -66,20 +65,20 @@ inline void raise_open_files(std::uint64_t needed, const std::string& what) {
   }
 }
 
-// tool_path(name) — the program `name` built beside the harness: next to the running program
-// (an installed or built `threadlab`), else in the build tree this harness was built in.
-inline std::string tool_path(const std::string& name) {
-  std::error_code ec;
-  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (!ec && std::filesystem::exists(self.parent_path() / name)) {
-    return (self.parent_path() / name).string();
-  }
-#ifdef THREADLAB_TOOLS_DIR
-  return (std::filesystem::path(THREADLAB_TOOLS_DIR) / name).string();
-#else
-  return name;
-#endif
-}
+// tool_path(name) — the program `name` (threadlab-echo-client) built beside the harness: the first
+// place it exists of
+//   1. beside the running program (an installed `threadlab`, or one in the build tree);
+//   2. the folder given to set_tools_dir (an out-of-tree program's run_cli, bench/extend.hpp,
+//      gives the installed package's bin/ folder);
+//   3. the build tree this harness was built in;
+// else name itself, which posix_spawn then fails to start, naming it. Defined in
+// bench/workloads/net_support.cpp: out of line, so that the build tree's folder compiled into
+// the library never differs between two copies of an inline function.
+std::string tool_path(const std::string& name);
+
+// set_tools_dir(dir) — where tool_path looks after the running program's folder. Call before
+// any workload runs (a single-threaded program's main, before run_cli).
+void set_tools_dir(std::string dir);
 
 // child_process — a program run beside the model, its stdout and stderr captured. Killed (and
 // reaped) if still running when destroyed: an error path never leaves it behind.

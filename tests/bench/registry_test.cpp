@@ -1,5 +1,9 @@
-// tests/bench/registry_test.cpp — the catalogue built from type lists.
+// tests/bench/registry_test.cpp — the catalogue built from type lists, and models added to it.
 #include <doctest/doctest.h>
+
+#include <cstddef>
+#include <stdexcept>
+#include <string_view>
 
 #include "fake_registry.hpp"
 
@@ -48,4 +52,46 @@ TEST_CASE("registry: describe and skip_reason name every missing capability") {
   CHECK(reason.find("model green lacks multicore: ") == 0);
   CHECK(reason.find("; model green lacks blocking_syscalls: ") != std::string::npos);
   CHECK(skip_reason("x", capability::multicore, capability::multicore).empty());
+}
+
+namespace {
+// added_model — a model from outside the catalogue (bench/extend.hpp's use of add_models).
+struct added_model : fakes::pool_model {
+  static constexpr std::string_view name = "added";
+};
+// taken_name — a model whose name the catalogue already has.
+struct taken_name : fakes::quick_model {};
+}  // namespace
+
+TEST_CASE("registry: add_models puts the new model after the others, pairs still workload-major") {
+  const registry& base = fakes::healthy_registry();
+  const registry reg =
+      add_models<type_list<fakes::counting, fakes::waiting>, type_list<added_model>>(base);
+  REQUIRE(reg.models.size() == 3);
+  CHECK(reg.models[2].name == "added");
+  REQUIRE(reg.pairs.size() == 6);
+  const char* expected[][2] = {{"counting", "quick"}, {"counting", "pool"}, {"counting", "added"},
+                               {"waiting", "quick"},  {"waiting", "pool"},  {"waiting", "added"}};
+  for (std::size_t i = 0; i < reg.pairs.size(); ++i) {
+    CHECK(reg.workloads[reg.pairs[i].workload].name == expected[i][0]);
+    CHECK(reg.models[reg.pairs[i].model].name == expected[i][1]);
+  }
+  // The added model's pairs are its own: run where it has the capabilities, skipped where not.
+  CHECK(static_cast<bool>(reg.find_pair("counting", "added")->run));
+  CHECK(reg.find_pair("waiting", "added")->skip_reason.find("model added lacks") == 0);
+  CHECK((reg.find_pair("counting", "quick")->run == base.find_pair("counting", "quick")->run));
+  REQUIRE(reg.baselines.size() == 1);
+  CHECK(reg.baselines[0].info.name == "floor");
+}
+
+TEST_CASE("registry: add_models refuses a taken name and a different workload list") {
+  const registry& base = fakes::healthy_registry();
+  CHECK_THROWS_WITH_AS(
+      (add_models<type_list<fakes::counting, fakes::waiting>, type_list<taken_name>>(base)),
+      "model name 'quick' is taken; valid models so far: quick, pool", std::invalid_argument);
+  CHECK_THROWS_AS((add_models<type_list<fakes::counting>, type_list<added_model>>(base)),
+                  std::invalid_argument);
+  CHECK_THROWS_AS(
+      (add_models<type_list<fakes::waiting, fakes::counting>, type_list<added_model>>(base)),
+      std::invalid_argument);
 }

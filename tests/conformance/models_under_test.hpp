@@ -1,15 +1,41 @@
-// tests/conformance/models_under_test.hpp — the models the conformance suite runs on: every model
-// in threadlab::all_models (bench/models/all.hpp), as the std::tuple that doctest's
-// TEST_CASE_TEMPLATE_APPLY expects. A model added to all.hpp is picked up here with no change.
+// tests/conformance/models_under_test.hpp — the models the conformance suite runs on, as the
+// std::tuple that doctest's TEST_CASE_TEMPLATE_APPLY expects.
+//
+// In this repository: every model in threadlab::all_models (bench/models/all.hpp); a model added
+// to all.hpp is picked up here with no change. Out of tree: the models a project names to
+// threadlab_add_conformance_tests (installed with the package, cmake/threadlabConformance.cmake),
+// which compiles this suite with THREADLAB_CONFORMANCE_HEADER (the header declaring them, as an
+// #include operand) and THREADLAB_CONFORMANCE_MODELS (their types, comma-separated).
 #pragma once
 
-#include "bench/models/all.hpp"
+#include <tuple>
+
+#include "bench/model.hpp"
 #include "bench/type_list.hpp"
+
+#ifdef THREADLAB_CONFORMANCE_MODELS
+#include THREADLAB_CONFORMANCE_HEADER
+#else
+#include "bench/models/all.hpp"
+#endif
 
 namespace threadlab::conformance {
 
+#ifdef THREADLAB_CONFORMANCE_MODELS
+// models_under_test — the type list every conformance TEST_CASE_TEMPLATE is applied to.
+using models_under_test = std::tuple<THREADLAB_CONFORMANCE_MODELS>;
+
+// Every entry satisfies the contract; one that does not fails to compile here.
+template <class... Ms>
+constexpr bool all_satisfy_model(std::tuple<Ms...>*) {
+  return (model<Ms> && ...);
+}
+static_assert(all_satisfy_model(static_cast<models_under_test*>(nullptr)),
+              "every model given to the conformance suite must satisfy threadlab::model");
+#else
 // models_under_test — the type list every conformance TEST_CASE_TEMPLATE is applied to. (Every
 // entry satisfies threadlab::model: bench/models/all.hpp checks it.)
 using models_under_test = as_tuple_t<all_models>;
+#endif
 
 }  // namespace threadlab::conformance
