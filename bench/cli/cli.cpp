@@ -349,8 +349,7 @@ cli_command parse_command_line(int argc, const char* const* argv, const registry
   run_text text;
   add_run_options(*run, text);
   CLI::App* compare = app.add_subcommand(
-      "compare",
-      "Compare two result files, B against A: medians, ratio, U-test p-value, faster/slower/same");
+      "compare", "Compare results B against A: medians, ratio, U-test p-value, faster/slower/same");
   compare_request cmp;
   compare_text compare_args;
   add_compare_options(*compare, cmp, compare_args);

@@ -148,7 +148,7 @@ TEST_CASE("gbench output: a sweep's points are part of the names so names stay u
   CHECK(back.res.records[1].workload == "spawn_join/green/workers:1");
 }
 
-TEST_CASE("results files: the format is told by the content; anything else is refused") {
+TEST_CASE("results files: the format is told by the content and anything else is refused") {
   CHECK_THROWS_WITH_AS(parse_results_text("{}"), doctest::Contains("neither a threadlab"),
                        std::runtime_error);
   CHECK_THROWS_WITH_AS(parse_results_text("[1, 2]"), doctest::Contains("neither a threadlab"),
