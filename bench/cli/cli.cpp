@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <string_view>
 
 #include "bench/report/output.hpp"
@@ -48,6 +49,15 @@ double parse_seconds(std::string_view option, const std::string& text) {
     throw usage_error{fmt::format("invalid {} '{}': expected seconds, more than 0 and at most {:g}",
                                   option, text, limits::max_timeout_s)};
   }
+  return value;
+}
+
+// parse_number(text) — text as a finite number, all of it; nullopt otherwise.
+std::optional<double> parse_number(const std::string& text) {
+  double value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end || !std::isfinite(value)) return std::nullopt;
   return value;
 }
 
@@ -304,6 +314,52 @@ trace_request check_trace(const trace_text& t, const CLI::App& trace, const regi
   return req;
 }
 
+// compare_text — the compare options as given, before they are checked.
+struct compare_text {
+  std::string threshold, alpha;
+};
+
+// max_threshold_percent — a threshold past 1000% (B eleven times A) is a typo, not a judgement.
+constexpr double max_threshold_percent = 1000;
+
+void add_compare_options(CLI::App& compare, compare_request& req, compare_text& t) {
+  compare.add_option("A", req.reference, "Reference results (threadlab or Google Benchmark JSON)")
+      ->required();
+  compare.add_option("B", req.candidate, "Results to check against A (either format)")->required();
+  compare
+      .add_option("--threshold", t.threshold,
+                  fmt::format("A verdict needs the median to change by more than PCT percent "
+                              "(default: {:g})",
+                              default_threshold * 100))
+      ->type_name("PCT");
+  compare
+      .add_option("--alpha", t.alpha,
+                  fmt::format("A verdict needs the Mann-Whitney U test's two-sided p below P "
+                              "(default: {:g})",
+                              default_alpha))
+      ->type_name("P");
+}
+
+void check_compare(const compare_text& t, const CLI::App& compare, compare_request& req) {
+  if (compare.count("--threshold") != 0) {
+    const auto pct = parse_number(t.threshold);
+    if (!pct || *pct < 0 || *pct > max_threshold_percent) {
+      throw usage_error{
+          fmt::format("invalid --threshold '{}': expected a percentage from 0 to {:g}", t.threshold,
+                      max_threshold_percent)};
+    }
+    req.options.threshold = *pct / 100;
+  }
+  if (compare.count("--alpha") != 0) {
+    const auto alpha = parse_number(t.alpha);
+    if (!alpha || *alpha <= 0 || *alpha >= 1) {
+      throw usage_error{fmt::format(
+          "invalid --alpha '{}': expected a probability, more than 0 and less than 1", t.alpha)};
+    }
+    req.options.alpha = *alpha;
+  }
+}
+
 cli_exit usage(const std::string& message) {
   std::string line = "threadlab: " + message;
   for (char& c : line) {
@@ -328,16 +384,17 @@ cli_command parse_command_line(int argc, const char* const* argv, const registry
       "  threadlab compare before.json after.json\n"
       "  threadlab report results.json --html report.html\n"
       "  threadlab trace --workload pingpong --model green --svg timeline.svg\n"
-      "Exit status: 0 ok; 1 a pair failed or hung, or compare found a regression; 2 bad usage.");
+      "Exit status: 0 ok; 1 a pair failed or hung, or compare found a significant regression;\n"
+      "2 bad usage or an unreadable compare input.");
   CLI::App* list = app.add_subcommand("list", "List workloads, baselines and models");
   CLI::App* run = app.add_subcommand("run", "Run workloads on models and report");
   run_text text;
   add_run_options(*run, text);
-  CLI::App* compare = app.add_subcommand("compare", "Compare two JSON result files (B against A)");
+  CLI::App* compare = app.add_subcommand(
+      "compare", "Compare results B against A: medians, ratio, U-test p-value, faster/slower/same");
   compare_request cmp;
-  compare->add_option("A", cmp.reference, "Reference results (threadlab run --format json)")
-      ->required();
-  compare->add_option("B", cmp.candidate, "Results to check against A")->required();
+  compare_text compare_args;
+  add_compare_options(*compare, cmp, compare_args);
   CLI::App* report = app.add_subcommand(
       "report", "Render a JSON results file again: an HTML page of charts (--html), or a --format");
   report_text report_args;
@@ -366,7 +423,14 @@ cli_command parse_command_line(int argc, const char* const* argv, const registry
   }
 
   if (list->parsed()) return list_request{};
-  if (compare->parsed()) return cmp;
+  if (compare->parsed()) {
+    try {
+      check_compare(compare_args, *compare, cmp);
+      return cmp;
+    } catch (const usage_error& e) {
+      return usage(e.message);
+    }
+  }
   if (report->parsed()) {
     try {
       return check_report(report_args, *report);

@@ -4,16 +4,21 @@
 //                                  the baselines, default sizes, 5 repetitions, a table
 //   threadlab list                 workloads, baselines and models, one line each
 //   threadlab run [options]        a chosen comparison (see `threadlab run --help`)
-//   threadlab compare A.json B.json  headline medians of B against A; regressions flagged
+//   threadlab compare A.json B.json  each record's headline median in B against A, with the
+//                                  Mann-Whitney U test over their repetitions: faster, slower
+//                                  or same (bench/report/compare.hpp). Options --threshold PCT
+//                                  (default 10) and --alpha P (default 0.05); A and B may be
+//                                  threadlab results or Google Benchmark JSON, told by content
 //   threadlab report R.json --html F  a results file (run --format json) drawn again: as one
 //                                  self-contained HTML page of charts (--html), or in any
 //                                  --format (default table) to --output or stdout
 //   threadlab trace --workload W --model M  one traced run: a Chrome trace (Perfetto) and,
 //                                  with --svg, a timeline picture (bench/cli/trace_command.cpp)
 //
-// Exit status: 0 success; 1 when a pair errored or hung, a compare found a regression, or the
-// report could not be written; 2 for a bad command line — with one line on stderr naming the
-// bad value and the valid ones.
+// Exit status: 0 success; 1 when a pair errored or hung, a compare found a significant
+// regression (a `slower` verdict), or the report could not be written; 2 for a bad command line
+// or a compare input that cannot be read or is not a results file — with one line on stderr
+// naming the bad value and the valid ones.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +28,7 @@
 #include <variant>
 #include <vector>
 
+#include "bench/report/compare.hpp"
 #include "bench/report/report.hpp"
 #include "bench/run/parameters.hpp"
 #include "bench/run/registry.hpp"
@@ -33,7 +39,7 @@ namespace threadlab {
 // Exit statuses of `threadlab`.
 inline constexpr int exit_ok = 0;
 inline constexpr int exit_failed = 1;  // a pair errored or hung; a regression; an I/O error
-inline constexpr int exit_usage = 2;   // a bad command line
+inline constexpr int exit_usage = 2;   // a bad command line; an unreadable compare input
 
 // run_request — a validated `threadlab run` (or the default comparison).
 struct run_request {
@@ -50,8 +56,9 @@ struct list_request {};
 
 // compare_request — `threadlab compare A B`.
 struct compare_request {
-  std::string reference;  // A
-  std::string candidate;  // B
+  std::string reference;    // A
+  std::string candidate;    // B
+  compare_options options;  // --threshold (as a fraction), --alpha
 };
 
 // report_request — `threadlab report R.json`: a results file rendered again. With --html, the

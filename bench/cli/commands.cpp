@@ -4,18 +4,16 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <fstream>
 #include <iostream>
 #include <optional>
-#include <sstream>
 #include <thread>
 
 #include "bench/cli/cli.hpp"
 #include "bench/cli/progress_line.hpp"
 #include "bench/report/compare.hpp"
 #include "bench/report/html.hpp"
-#include "bench/report/json.hpp"
 #include "bench/report/output.hpp"
+#include "bench/report/results_file.hpp"
 #include "bench/run/environment.hpp"
 #include "bench/run/runner.hpp"
 
@@ -91,34 +89,34 @@ int run_command(const registry& reg, const run_request& req, std::ostream& out, 
   return res.any_error() ? exit_failed : exit_ok;
 }
 
-// read_results(path, err, out_results) — false (after one line on err) when path cannot be read
-// or is not a results file.
-bool read_results(const std::string& path, std::ostream& err, results& into) {
-  std::ifstream in(path);
-  if (!in) {
-    err << fmt::format("threadlab: cannot read '{}': no such readable file\n", path);
-    return false;
-  }
-  std::stringstream text;
-  text << in.rdbuf();
+// read_results(path, err, into) — false (after one line on err) when path cannot be read or
+// is not a results file of either format (bench/report/results_file.hpp).
+bool read_results(const std::string& path, std::ostream& err, loaded_results& into) {
   try {
-    into = parse_results_json(text.str());
+    into = read_results_file(path);
     return true;
-  } catch (const std::exception& e) {
-    std::string message = e.what();
-    std::replace(message.begin(), message.end(), '\n', ' ');
-    err << fmt::format("threadlab: '{}': {}\n", path, message);
+  } catch (const std::runtime_error& e) {
+    err << fmt::format("threadlab: cannot read '{}': {}\n", path, e.what());
     return false;
   }
 }
 
 int compare_command(const compare_request& req, std::ostream& out, std::ostream& err) {
-  results a;
-  results b;
+  loaded_results a;
+  loaded_results b;
   if (!read_results(req.reference, err, a) || !read_results(req.candidate, err, b)) {
     return exit_usage;
   }
-  const comparison c = compare_results(a, b);
+  if (a.format != b.format) {
+    err << fmt::format(
+        "threadlab: warning: A is {} and B is {}: their records name different metrics and "
+        "will not match\n",
+        to_string(a.format), to_string(b.format));
+  }
+  for (const std::string& line : environment_differences(a.res.env, b.res.env)) {
+    err << "threadlab: warning: " << line << "\n";
+  }
+  const comparison c = compare_results(a.res, b.res, req.options);
   out << c.text << std::flush;
   return c.regressions == 0 ? exit_ok : exit_failed;
 }
@@ -126,8 +124,9 @@ int compare_command(const compare_request& req, std::ostream& out, std::ostream&
 // report_command — the results file drawn again: exit 2 when it cannot be read, 1 when a
 // report cannot be written.
 int report_command(const report_request& req, std::ostream& out, std::ostream& err) {
-  results res;
-  if (!read_results(req.input, err, res)) return exit_usage;
+  loaded_results loaded;
+  if (!read_results(req.input, err, loaded)) return exit_usage;
+  const results& res = loaded.res;
   if (req.html && !write_or_report(*req.html, render_html(res), err)) return exit_failed;
   if (!req.text) return exit_ok;
   const std::string text = render(req.format, res);

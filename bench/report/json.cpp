@@ -9,40 +9,6 @@ using json = nlohmann::ordered_json;
 
 namespace {
 
-json environment_to_json(const environment& e) {
-  return {{"cpu_model", e.cpu_model},
-          {"cpu_governor", e.cpu_governor},
-          {"logical_cores", e.logical_cores},
-          {"cores_used", e.cores_used},
-          {"kernel", e.kernel},
-          {"compiler", e.compiler},
-          {"cxx_flags", e.cxx_flags},
-          {"build_type", e.build_type},
-          {"boost_version", e.boost_version},
-          {"git_revision", e.git_revision},
-          {"git_dirty", e.git_dirty ? json(*e.git_dirty) : json(nullptr)},
-          {"date_utc", e.date_utc},
-          {"hostname", e.hostname}};
-}
-
-environment environment_from_json(const json& j) {
-  environment e;
-  e.cpu_model = j.at("cpu_model").get<std::string>();
-  e.cpu_governor = j.value("cpu_governor", std::string(unavailable));
-  e.logical_cores = j.at("logical_cores").get<unsigned>();
-  e.cores_used = j.at("cores_used").get<unsigned>();
-  e.kernel = j.at("kernel").get<std::string>();
-  e.compiler = j.at("compiler").get<std::string>();
-  e.cxx_flags = j.at("cxx_flags").get<std::string>();
-  e.build_type = j.at("build_type").get<std::string>();
-  e.boost_version = j.at("boost_version").get<std::string>();
-  e.git_revision = j.at("git_revision").get<std::string>();
-  if (!j.at("git_dirty").is_null()) e.git_dirty = j.at("git_dirty").get<bool>();
-  e.date_utc = j.at("date_utc").get<std::string>();
-  e.hostname = j.at("hostname").get<std::string>();
-  return e;
-}
-
 json parameters_to_json(const parameters& p) {
   return {{"warmup", p.warmup},
           {"repetitions", p.repetitions},
@@ -162,6 +128,40 @@ record record_from_json(const json& j, const parameters& params) {
 }
 
 }  // namespace
+
+json environment_to_json(const environment& e) {
+  return {{"cpu_model", e.cpu_model},
+          {"cpu_governor", e.cpu_governor},
+          {"logical_cores", e.logical_cores},
+          {"cores_used", e.cores_used},
+          {"kernel", e.kernel},
+          {"compiler", e.compiler},
+          {"cxx_flags", e.cxx_flags},
+          {"build_type", e.build_type},
+          {"boost_version", e.boost_version},
+          {"git_revision", e.git_revision},
+          {"git_dirty", e.git_dirty ? json(*e.git_dirty) : json(nullptr)},
+          {"date_utc", e.date_utc},
+          {"hostname", e.hostname}};
+}
+
+environment environment_from_json(const json& j) {
+  environment e;
+  e.cpu_model = j.at("cpu_model").get<std::string>();
+  e.cpu_governor = j.value("cpu_governor", std::string(unavailable));
+  e.logical_cores = j.at("logical_cores").get<unsigned>();
+  e.cores_used = j.at("cores_used").get<unsigned>();
+  e.kernel = j.at("kernel").get<std::string>();
+  e.compiler = j.at("compiler").get<std::string>();
+  e.cxx_flags = j.at("cxx_flags").get<std::string>();
+  e.build_type = j.at("build_type").get<std::string>();
+  e.boost_version = j.at("boost_version").get<std::string>();
+  e.git_revision = j.at("git_revision").get<std::string>();
+  if (!j.at("git_dirty").is_null()) e.git_dirty = j.at("git_dirty").get<bool>();
+  e.date_utc = j.at("date_utc").get<std::string>();
+  e.hostname = j.at("hostname").get<std::string>();
+  return e;
+}
 
 json results_to_json(const results& res) {
   json records = json::array();

@@ -38,6 +38,12 @@ inline constexpr std::string_view results_schema = "threadlab.results/1";
 nlohmann::ordered_json results_to_json(const results& res);
 std::string render_json(const results& res);
 
+// environment_to_json(e) / environment_from_json(j) — the "environment" object alone (also
+// carried by the gbench report's context, bench/report/gbench.hpp). environment_from_json throws
+// nlohmann::json::exception when a field is missing or has the wrong type.
+nlohmann::ordered_json environment_to_json(const environment& e);
+environment environment_from_json(const nlohmann::ordered_json& j);
+
 // results_from_json(j) — the results j describes. Throws std::runtime_error naming the problem
 // when j is not a "threadlab.results/1" document.
 results results_from_json(const nlohmann::ordered_json& j);

@@ -81,6 +81,13 @@ TEST_CASE("cli: list, compare and help") {
   const cli_command c = parse({"compare", "a.json", "b.json"});
   REQUIRE(std::holds_alternative<compare_request>(c));
   CHECK(std::get<compare_request>(c).candidate == "b.json");
+  CHECK(std::get<compare_request>(c).options.threshold == doctest::Approx(0.10));
+  CHECK(std::get<compare_request>(c).options.alpha == doctest::Approx(0.05));
+  const cli_command tuned =
+      parse({"compare", "a.json", "b.json", "--threshold", "2.5", "--alpha", "0.01"});
+  REQUIRE(std::holds_alternative<compare_request>(tuned));
+  CHECK(std::get<compare_request>(tuned).options.threshold == doctest::Approx(0.025));
+  CHECK(std::get<compare_request>(tuned).options.alpha == doctest::Approx(0.01));
   const cli_command help = parse({"run", "--help"});
   REQUIRE(std::holds_alternative<cli_exit>(help));
   CHECK(std::get<cli_exit>(help).code == exit_ok);
@@ -113,6 +120,10 @@ TEST_CASE("cli: each bad value is one line naming it and the valid ones, exit 2"
   CHECK(contains(e, "--workload"));
   CHECK(contains(usage_error_of({"explode"}), "explode"));
   CHECK(contains(usage_error_of({"compare", "a.json"}), "B"));
+  CHECK(contains(usage_error_of({"compare", "a", "b", "--threshold", "1001"}), "'1001'"));
+  CHECK(contains(usage_error_of({"compare", "a", "b", "--threshold", "nan"}), "'nan'"));
+  CHECK(contains(usage_error_of({"compare", "a", "b", "--alpha", "-0.1"}), "'-0.1'"));
+  CHECK(contains(usage_error_of({"compare", "a", "b", "--alpha", "1.5"}), "less than 1"));
 }
 
 namespace {
