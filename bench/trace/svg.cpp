@@ -9,6 +9,8 @@
 #include <iterator>
 #include <vector>
 
+#include "bench/report/svg_chart.hpp"  // xml_escape
+
 namespace threadlab {
 
 namespace {
@@ -30,33 +32,6 @@ constexpr std::array<const char*, 10> worker_colours = {"#4e79a7", "#f28e2b", "#
 
 const char* worker_colour(std::int32_t worker) {
   return worker_colours[static_cast<std::size_t>(worker) % worker_colours.size()];
-}
-
-// escaped(text) — text safe inside an XML element or attribute.
-std::string escaped(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 // shortened(name, limit) — name cut to limit code points, with "…" when cut.
@@ -208,14 +183,14 @@ std::string timeline_svg(const timeline& tl, const trace_info& info, const svg_o
 
   // Title and legend.
   fmt::format_to(it, "<text x=\"10\" y=\"20\" font-size=\"14\" font-weight=\"bold\">{}</text>\n",
-                 escaped(fmt::format("{} on {}", info.workload, info.model)));
+                 xml_escape(fmt::format("{} on {}", info.workload, info.model)));
   const std::uint64_t t0 = axis_origin(tl);
   const double range_ns = static_cast<double>(tl.end_ns - t0);
   const double startup_ns = static_cast<double>(t0 - tl.begin_ns);
   const double step_ns = tick_step(range_ns);
   const time_unit unit = unit_for(step_ns);
   fmt::format_to(it, "<text x=\"10\" y=\"37\" fill=\"#444\">{}</text>\n",
-                 escaped(fmt::format(
+                 xml_escape(fmt::format(
                      "size {} · {} threads · {} events over {:.4g} {}{}", info.size,
                      tl.tracks.size(), tl.recorded, range_ns / unit.ns, unit.symbol,
                      startup_ns > 0 ? fmt::format(" · axis from the first running thread "
@@ -232,7 +207,7 @@ std::string timeline_svg(const timeline& tl, const trace_info& info, const svg_o
     fmt::format_to(it,
                    "<text x=\"10\" y=\"{}\" font-size=\"10\" fill=\"#666\"><title>{}</title>{}"
                    "</text>\n",
-                   info_y, escaped(*line), escaped(shortened(*line, line_chars)));
+                   info_y, xml_escape(*line), xml_escape(shortened(*line, line_chars)));
   }
   int lx = 10;
   for (const thread_state s : span_states) {
@@ -280,8 +255,8 @@ std::string timeline_svg(const timeline& tl, const trace_info& info, const svg_o
     const thread_track& track = tl.tracks[r];
     const int y = rows_top + static_cast<int>(r) * row_height;
     fmt::format_to(it, "<text x=\"{}\" y=\"{}\" text-anchor=\"end\"><title>{}</title>{}</text>\n",
-                   label_width - 8, y + bar_height - 3, escaped(track.name),
-                   escaped(shortened(track.name)));
+                   label_width - 8, y + bar_height - 3, xml_escape(track.name),
+                   xml_escape(shortened(track.name)));
     draw_row(out, columns_of(track, t0, ns_per_px, plot_width), label_width, y, tl.has_workers);
   }
   int y = rows_bottom + 14;
@@ -292,7 +267,7 @@ std::string timeline_svg(const timeline& tl, const trace_info& info, const svg_o
   }
   if (tl.dropped > 0) {
     fmt::format_to(it, "<text x=\"{}\" y=\"{}\" fill=\"#b00000\">{}</text>\n", label_width, y,
-                   escaped("trace truncated: " + dropped_warning(tl)));
+                   xml_escape("trace truncated: " + dropped_warning(tl)));
   }
   if (tl.tracks.empty()) {
     fmt::format_to(it, "<text x=\"{}\" y=\"{}\" fill=\"#444\">no events recorded</text>\n",
