@@ -39,19 +39,6 @@ std::uint64_t parse_integer(std::string_view option, const std::string& text, st
   return value;
 }
 
-// parse_seconds(option, text) — text as a number of seconds in (0, max_timeout_s].
-double parse_seconds(std::string_view option, const std::string& text) {
-  double value = 0;
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || ec != std::errc() || ptr != end || !std::isfinite(value) || value <= 0 ||
-      value > limits::max_timeout_s) {
-    throw usage_error{fmt::format("invalid {} '{}': expected seconds, more than 0 and at most {:g}",
-                                  option, text, limits::max_timeout_s)};
-  }
-  return value;
-}
-
 // parse_number(text) — text as a finite number, all of it; nullopt otherwise.
 std::optional<double> parse_number(const std::string& text) {
   double value = 0;
@@ -59,6 +46,16 @@ std::optional<double> parse_number(const std::string& text) {
   const auto [ptr, ec] = std::from_chars(text.data(), end, value);
   if (text.empty() || ec != std::errc() || ptr != end || !std::isfinite(value)) return std::nullopt;
   return value;
+}
+
+// parse_seconds(option, text) — text as a number of seconds in (0, max_timeout_s].
+double parse_seconds(std::string_view option, const std::string& text) {
+  const auto value = parse_number(text);
+  if (!value || *value <= 0 || *value > limits::max_timeout_s) {
+    throw usage_error{fmt::format("invalid {} '{}': expected seconds, more than 0 and at most {:g}",
+                                  option, text, limits::max_timeout_s)};
+  }
+  return *value;
 }
 
 // parse_workers(text) — the --workers value: an integer from 1 to max_workers.
