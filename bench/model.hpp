@@ -225,6 +225,20 @@ concept model = requires(const run_options& opts, typename M::thread& t, typenam
   { ch.pop(token) } -> std::same_as<std::optional<int>>;
 };
 
+// describe_threads_of<M>() — what M's threads are doing, for the dump the harness takes of a hung
+// pair (bench/run/hang_dump.hpp): M::describe_threads() for a model that declares it (optional:
+// a model whose threads are kernel threads has nothing to add to the kernel's own listing),
+// else "". It is called from a kernel thread that is not one of the model's, while the model's
+// world runs (and is stuck), and must not wait for the model's threads.
+template <class M>
+std::string describe_threads_of() {
+  if constexpr (requires { M::describe_threads(); }) {
+    return M::describe_threads();
+  } else {
+    return {};
+  }
+}
+
 // net_deadline — when a blocking socket call gives up (std::errc::timed_out); net_forever: never.
 using net_deadline = std::chrono::steady_clock::time_point;
 inline constexpr net_deadline net_forever = net_deadline::max();

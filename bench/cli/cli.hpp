@@ -16,9 +16,11 @@
 //                                  with --svg, a timeline picture (bench/cli/trace_command.cpp)
 //
 // Exit status: 0 success; 1 when a pair errored or hung, a compare found a significant
-// regression (a `slower` verdict), or the report could not be written; 2 for a bad command line
-// or a compare input that cannot be read or is not a results file — with one line on stderr
-// naming the bad value and the valid ones.
+// regression (a `slower` verdict), or the report could not be written (a run's report then goes
+// to stdout instead); 2 for a bad command line or a compare input that cannot be read or is not
+// a results file — with one line on stderr naming the bad value and the valid ones; 130 or 143
+// when SIGINT or SIGTERM interrupted a run, whose report then holds what was measured until
+// then (bench/run/interruption.hpp).
 #pragma once
 
 #include <cstdint>

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <iostream>
 #include <optional>
 #include <thread>
@@ -14,7 +15,9 @@
 #include "bench/report/html.hpp"
 #include "bench/report/output.hpp"
 #include "bench/report/results_file.hpp"
+#include "bench/report/summary_grid.hpp"
 #include "bench/run/environment.hpp"
+#include "bench/run/interruption.hpp"
 #include "bench/run/runner.hpp"
 
 namespace threadlab {
@@ -77,15 +80,29 @@ int run_command(const registry& reg, const run_request& req, std::ostream& out, 
   results res;
   res.params = opts.params;
   res.env = collect_environment(most_workers);
-  res.records = run_selection(reg, req.what, opts);
+  int interrupted_by = 0;
+  {
+    // SIGINT and SIGTERM stop the run but keep what it measured (run/interruption.hpp).
+    const interrupt_scope interrupts;
+    res.records = run_selection(reg, req.what, opts);
+    interrupted_by = interrupt_signal();
+  }
   line.reset();
+  if (interrupted_by != 0) {
+    res.interrupted = signal_abbreviation(interrupted_by);
+    res.not_run = req.what.size() * sweep_points(opts.params).size() - res.records.size();
+    err << "threadlab: " << interruption_line(res) << "\n";
+  }
 
   const std::string text = render(req.format, res);
-  if (req.output) {
-    if (!write_or_report(*req.output, text, err)) return exit_failed;
-  } else {
+  if (req.output && !write_or_report(*req.output, text, err)) {
+    // The measurements cannot be taken again for free: print them rather than lose them.
+    err << "threadlab: the report follows on stdout instead\n";
     out << text << std::flush;
+    return interrupted_by != 0 ? exit_status_for(interrupted_by) : exit_failed;
   }
+  if (!req.output) out << text << std::flush;
+  if (interrupted_by != 0) return exit_status_for(interrupted_by);
   return res.any_error() ? exit_failed : exit_ok;
 }
 
@@ -139,6 +156,9 @@ int report_command(const report_request& req, std::ostream& out, std::ostream& e
 
 int run_cli(int argc, const char* const* argv, const registry& reg, std::ostream& out,
             std::ostream& err) {
+  // A file over `ulimit -f` must fail its write (EFBIG), which write_atomically reports and
+  // cleans up, rather than kill the program with SIGXFSZ and leave a partial temporary file.
+  std::signal(SIGXFSZ, SIG_IGN);
   const cli_command command = parse_command_line(argc, argv, reg);
   if (const auto* exit = std::get_if<cli_exit>(&command)) {
     (exit->code == exit_ok ? out : err) << exit->text << (exit->text.ends_with('\n') ? "" : "\n");

@@ -94,6 +94,8 @@ struct hybrid_on {
     return ::hybrid::describe(world_options(opts));
   }
 
+  // describe_threads() — every green thread's state and wait, for a hang dump.
+  static std::string describe_threads() { return ::hybrid::describe_threads(); }
   // unavailable() — why this machine cannot run the model: the kernel refuses io_uring (only
   // hybrid_uring can be refused).
   static std::string unavailable() { return uring ? ::hybrid::io_uring_unavailable() : ""; }

@@ -160,20 +160,31 @@ std::string problems_section(const results& res, const layout& l) {
   std::vector<std::string> errors;
   std::vector<std::string> skipped;
   std::vector<std::string> scaled;
+  std::vector<std::string> dumps;
   for (const record& r : res.records) {
     const std::string where = point_label(l, point_of(r));
     const std::string pair =
         (r.is_baseline() ? r.workload + " (baseline)" : r.workload + " on " + r.model) +
         (where.empty() ? "" : " (" + where + ")");
-    if (r.status == record_status::error) errors.push_back(pair + ": " + r.reason);
+    if (r.status == record_status::error || r.status == record_status::interrupted) {
+      errors.push_back(pair + ": " + r.reason);
+    }
+    if (!r.dump.empty()) dumps.push_back(pair + ":\n" + r.dump);
     if (r.status == record_status::skipped) skipped.push_back(pair + ": " + r.reason);
     if (r.scaled) scaled.push_back(pair + ": " + r.note);
   }
   std::string out = "<section id=\"problems\"><h2>Errors, skips and scaled results</h2>\n";
-  if (errors.empty() && skipped.empty() && scaled.empty()) {
+  if (errors.empty() && skipped.empty() && scaled.empty() && res.interrupted.empty()) {
     out += "<p>None: every pair ran at the size asked for.</p>\n";
   }
+  if (!res.interrupted.empty()) {
+    out += "<p class=\"bad\">" + xml_escape(interruption_line(res)) + "</p>\n";
+  }
   out += problem_list("Errors", errors, " class=\"bad\"");
+  if (!dumps.empty()) {
+    out += "<h3>What the hung pairs' threads were doing</h3>\n";
+    for (const std::string& d : dumps) out += "<pre>" + xml_escape(d) + "</pre>\n";
+  }
   out += problem_list("Skipped", skipped);
   out += problem_list("Scaled (^)", scaled);
   return out + "</section>\n";

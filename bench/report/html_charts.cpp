@@ -79,8 +79,8 @@ bar unmeasured_bar(const record& r) {
   if (r.status == record_status::skipped) {
     b.text = "skipped";
     b.text_class = "muted";
-  } else if (r.status == record_status::error) {
-    b.text = "error";
+  } else if (r.status == record_status::error || r.status == record_status::interrupted) {
+    b.text = std::string(to_string(r.status));
     b.text_class = "bad";
   } else {
     b.text = "no figure";

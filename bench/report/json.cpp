@@ -80,22 +80,24 @@ metric_summary metric_from_json(const json& j) {
 json record_to_json(const record& r) {
   json metrics = json::array();
   for (const metric_summary& m : r.metrics) metrics.push_back(metric_to_json(m));
-  return {{"workload", r.workload},
-          {"model", r.model},
-          {"status", to_string(r.status)},
-          {"reason", r.reason},
-          {"workers", r.workers},
-          {"requested_size", r.requested_size ? json(*r.requested_size) : json(nullptr)},
-          {"size", r.size},
-          {"scaled", r.scaled},
-          {"note", r.note},
-          {"check", r.check},
-          {"configuration", r.configuration},
-          {"metrics", metrics},
-          {"rusage",
-           {{"peak_rss_bytes", r.rusage.peak_rss_bytes},
-            {"voluntary_ctx_switches", r.rusage.voluntary_ctx_switches},
-            {"involuntary_ctx_switches", r.rusage.involuntary_ctx_switches}}}};
+  json out = {{"workload", r.workload},
+              {"model", r.model},
+              {"status", to_string(r.status)},
+              {"reason", r.reason},
+              {"workers", r.workers},
+              {"requested_size", r.requested_size ? json(*r.requested_size) : json(nullptr)},
+              {"size", r.size},
+              {"scaled", r.scaled},
+              {"note", r.note},
+              {"check", r.check},
+              {"configuration", r.configuration},
+              {"metrics", metrics},
+              {"rusage",
+               {{"peak_rss_bytes", r.rusage.peak_rss_bytes},
+                {"voluntary_ctx_switches", r.rusage.voluntary_ctx_switches},
+                {"involuntary_ctx_switches", r.rusage.involuntary_ctx_switches}}}};
+  if (!r.dump.empty()) out["dump"] = r.dump;  // a hung pair's threads
+  return out;
 }
 
 // record_from_json(j, params) — params: the file's parameters, the point of a record written
@@ -124,6 +126,7 @@ record record_from_json(const json& j, const parameters& params) {
   r.rusage.peak_rss_bytes = u.at("peak_rss_bytes").get<std::uint64_t>();
   r.rusage.voluntary_ctx_switches = u.at("voluntary_ctx_switches").get<std::uint64_t>();
   r.rusage.involuntary_ctx_switches = u.at("involuntary_ctx_switches").get<std::uint64_t>();
+  r.dump = j.value("dump", std::string());
   return r;
 }
 
@@ -166,10 +169,14 @@ environment environment_from_json(const json& j) {
 json results_to_json(const results& res) {
   json records = json::array();
   for (const record& r : res.records) records.push_back(record_to_json(r));
-  return {{"schema", results_schema},
-          {"environment", environment_to_json(res.env)},
-          {"parameters", parameters_to_json(res.params)},
-          {"records", records}};
+  json out = {{"schema", results_schema},
+              {"environment", environment_to_json(res.env)},
+              {"parameters", parameters_to_json(res.params)},
+              {"records", records}};
+  if (!res.interrupted.empty()) {
+    out["interrupted"] = {{"signal", res.interrupted}, {"not_run", res.not_run}};
+  }
+  return out;
 }
 
 std::string render_json(const results& res) { return results_to_json(res).dump(2) + "\n"; }
@@ -187,6 +194,10 @@ results results_from_json(const json& j) {
     res.env = environment_from_json(j.at("environment"));
     res.params = parameters_from_json(j.at("parameters"));
     for (const json& r : j.at("records")) res.records.push_back(record_from_json(r, res.params));
+    if (j.contains("interrupted")) {
+      res.interrupted = j.at("interrupted").at("signal").get<std::string>();
+      res.not_run = j.at("interrupted").at("not_run").get<std::size_t>();
+    }
     return res;
   } catch (const json::exception& e) {
     throw std::runtime_error(std::string("malformed threadlab results file: ") + e.what());

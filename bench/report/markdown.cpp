@@ -36,6 +36,10 @@ std::string render_block(const results& res, bool legend) {
   append_list(out, "Scaled (^)", grid.scaled_notes);
   append_list(out, "Skipped", grid.skipped);
   append_list(out, "Errors", grid.errors);
+  if (!grid.dumps.empty()) {
+    out += "\n**What the hung pairs' threads were doing**\n\n";
+    for (const std::string& dump : grid.dumps) out += "```\n" + dump + "```\n";
+  }
   append_list(out, "Configurations", grid.configurations);
   out += render_lifecycle_markdown(res);  // empty unless spawn_join ran
   out += render_states_markdown(res);     // empty unless the run carried state metrics (--states)
@@ -46,6 +50,9 @@ std::string render_block(const results& res, bool legend) {
 
 std::string render_markdown(const results& res) {
   std::string out = fmt::format("_{}_\n\n", markdown_cell(run_summary_line(res)));
+  if (const std::string line = interruption_line(res); !line.empty()) {
+    out += fmt::format("**{}**\n\n", markdown_cell(line));
+  }
   if (!res.is_sweep()) return out + render_block(res, true);
   // A sweep: one section per point, each headed by its point; the legend once, at the end.
   for (const results& part : split_by_point(res)) {

@@ -32,6 +32,7 @@ std::string metric_label(const metric_summary& m) {
 std::string cell_text(const record& r, bool best) {
   if (r.status == record_status::skipped) return "skipped";
   if (r.status == record_status::error) return "ERROR";
+  if (r.status == record_status::interrupted) return "INTERRUPTED";
   const metric_summary* m = headline(r);
   if (m == nullptr) return "-";
   std::string text = format_quantity(m->stats.median, m->unit);
@@ -123,8 +124,9 @@ summary_grid make_summary_grid(const results& res) {
     if (r.scaled) grid.scaled_notes.push_back(fmt::format("{}: {}", pair, r.note));
     if (r.status == record_status::skipped)
       grid.skipped.push_back(fmt::format("{}: {}", pair, r.reason));
-    if (r.status == record_status::error)
+    if (r.status == record_status::error || r.status == record_status::interrupted)
       grid.errors.push_back(fmt::format("{}: {}", pair, r.reason));
+    if (!r.dump.empty()) grid.dumps.push_back(fmt::format("{}:\n{}", pair, r.dump));
     if (!r.is_baseline() && !r.configuration.empty()) {
       add_unique(grid.configurations, fmt::format("{}: {}", r.model, r.configuration));
     }
@@ -137,6 +139,14 @@ summary_grid make_summary_grid(const results& res) {
                   unstable_mark, unstable_threshold * 100),
       "cells are medians; json/csv add min, max, MAD, the median's CI and the other metrics"};
   return grid;
+}
+
+std::string interruption_line(const results& res) {
+  if (res.interrupted.empty()) return {};
+  return fmt::format(
+      "INTERRUPTED by {}: the last pair was cut short and {} {} not run; these are the results "
+      "gathered until then.",
+      res.interrupted, res.not_run, res.not_run == 1 ? "was" : "were");
 }
 
 std::string run_summary_line(const results& res) {

@@ -23,7 +23,8 @@ struct summary_grid {
   std::vector<std::string> legend;             // what the marks mean
   std::vector<std::string> scaled_notes;       // "skynet on kernel: <note>"
   std::vector<std::string> skipped;            // "mutex on kernel_pool: <reason>"
-  std::vector<std::string> errors;             // "ring on green: <reason>"
+  std::vector<std::string> errors;             // "ring on green: <reason>", interruptions too
+  std::vector<std::string> dumps;              // "ring on green:\n<what each thread did>"
   std::vector<std::string> configurations;     // "green: <configuration>", one per model
 };
 
@@ -36,5 +37,9 @@ summary_grid make_summary_grid(const results& res);
 // unavailable); GCC 12.2.0 -O3 -DNDEBUG; Boost 1.74.0; Linux 6.1.0 x86_64; git 0123456789ab
 // (dirty); 2026-11-25T12:00:00Z".
 std::string run_summary_line(const results& res);
+
+// interruption_line(res) — for an interrupted run, e.g. "INTERRUPTED by SIGINT: the last pair
+// was cut short and 48 were not run; these are the results gathered until then."; "" otherwise.
+std::string interruption_line(const results& res);
 
 }  // namespace threadlab

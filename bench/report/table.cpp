@@ -3,6 +3,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <string_view>
+
 #include "bench/report/detail.hpp"
 #include "bench/report/lifecycle.hpp"
 #include "bench/report/states.hpp"
@@ -12,10 +15,19 @@ namespace threadlab {
 
 namespace {
 
-void append_section(std::string& out, const char* title, const std::vector<std::string>& lines) {
-  if (lines.empty()) return;
+// append_section(out, title, items) — a titled list; an item of several lines keeps them, each
+// indented under the first.
+void append_section(std::string& out, const char* title, const std::vector<std::string>& items) {
+  if (items.empty()) return;
   out += fmt::format("\n{}:\n", title);
-  for (const std::string& line : lines) out += fmt::format("  {}\n", line);
+  for (const std::string& item : items) {
+    std::size_t from = 0;
+    while (from < item.size()) {
+      const std::size_t nl = std::min(item.find('\n', from), item.size());
+      out += fmt::format("  {}\n", std::string_view(item).substr(from, nl - from));
+      from = nl + 1;
+    }
+  }
 }
 
 // render_block(res, legend) — the table of one point, with its notes: all of a run's report but
@@ -30,6 +42,7 @@ std::string render_block(const results& res, bool legend) {
   append_section(out, "Scaled (^)", grid.scaled_notes);
   append_section(out, "Skipped", grid.skipped);
   append_section(out, "Errors", grid.errors);
+  append_section(out, "What the hung pairs' threads were doing", grid.dumps);
   append_section(out, "Configurations", grid.configurations);
   out += render_lifecycle_table(res);  // only when spawn_join ran
   out += render_states_table(res);     // only for a --states run
@@ -40,6 +53,7 @@ std::string render_block(const results& res, bool legend) {
 
 std::string render_table(const results& res) {
   std::string out = run_summary_line(res) + "\n\n";
+  if (const std::string line = interruption_line(res); !line.empty()) out += line + "\n\n";
   if (!res.is_sweep()) return out + render_block(res, true);
   // A sweep: one block per point, each headed by its point; the legend once, at the end.
   for (const results& part : split_by_point(res)) {

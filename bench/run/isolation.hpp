@@ -7,19 +7,26 @@
 // locked.
 //
 // Protocol, as numbered steps:
-//   1. The parent flushes its stdio buffers (else the child would write them twice), creates a
-//      pipe and forks.
-//   2. The child runs the warm-up runs and then the repetitions, writing one JSON line per run
-//      to the pipe: {"kind":"warmup","index":k}, {"kind":"sample","index":k,"sample":{...}}, or
-//      on an exception {"kind":"error","message":...} ({"kind":"skip",...} for `cannot_run_here`);
-//      then it leaves with _exit (no atexit handlers, no destructors of the parent's objects). Each
-//      repetition runs under a repetition_meter, whose counters are appended to its sample's
-//      metrics.
-//   3. The parent reads lines under a watchdog: a deadline of timeout_s, reset at each line.
-//      When the deadline passes it SIGKILLs the child and records "hung: ...".
+//   1. The parent flushes its stdio buffers (else the child would write them twice), creates two
+//      pipes (one for reports, one for the child's stderr) and forks.
+//   2. The child sends its stdout and stderr into the second pipe, starts the hang responder
+//      (bench/run/hang_dump.hpp), runs the warm-up runs and then the repetitions, writing one
+//      JSON line per run to the first pipe: {"kind":"warmup","index":k},
+//      {"kind":"sample","index":k,"sample":{...}}, or on an exception {"kind":"error",
+//      "message":...} ({"kind":"skip",...} for `cannot_run_here`); then it leaves with _exit (no
+//      atexit handlers, no destructors of the parent's objects). Each repetition runs under a
+//      repetition_meter, whose counters are appended to its sample's metrics. On SIGUSR1 the
+//      responder writes {"kind":"dump","text":...}.
+//   3. The parent reads both pipes under a watchdog: a deadline of timeout_s, reset at each
+//      report line. What the child writes on stderr is passed on to the parent's stderr as it
+//      comes, its last lines kept. When the deadline passes the parent sends SIGUSR1, waits up
+//      to hang_dump_grace for the dump, then SIGKILLs the child and records "hung: ..." with
+//      the dump. When SIGINT or SIGTERM reaches the parent (bench/run/interruption.hpp), it
+//      SIGKILLs the child and records the pair as interrupted.
 //   4. At end of file (or after the kill) the parent reaps the child with wait4, which also
 //      gives its peak RSS and context switches. A child killed by a signal it did not get from
-//      the watchdog is reported as a crash naming the signal.
+//      the watchdog is reported as a crash naming the signal and the last line it wrote on
+//      stderr (a model's "stack overflow in thread #12 (worker)", an assertion).
 #pragma once
 
 #include <functional>
@@ -72,14 +79,19 @@ struct isolated_outcome {
   std::vector<sample> samples;       // one per completed repetition, in order
   std::optional<std::string> error;  // set when the child failed, hung or crashed
   std::optional<std::string> skip;   // set when the workload said it cannot run here
+  std::string dump;                  // a hung child's threads (bench/run/hang_dump.hpp), or ""
+  int interrupted_by = 0;            // SIGINT or SIGTERM when the run was interrupted, else 0
   resource_usage rusage;             // of the child, from wait4
 };
 
-// run_isolated(once, params, workload, model) — runs once() params.warmup + params.repetitions
-// times in a forked child, as described above, each run under a watchdog of params.timeout_s.
-// workload and model name the pair in error messages. Precondition: called from a single-threaded
-// process (the harness parent). Samples received before a failure are kept in the outcome.
+// run_isolated(once, params, workload, model, describe_threads) — runs once() params.warmup +
+// params.repetitions times in a forked child, as described above, each run under a watchdog of
+// params.timeout_s. workload and model name the pair in error messages; describe_threads (may
+// be empty) lists the model's threads for a hang dump. Precondition: called from a
+// single-threaded process (the harness parent). Samples received before a failure or an
+// interruption are kept in the outcome.
 isolated_outcome run_isolated(const std::function<sample()>& once, const parameters& params,
-                              std::string_view workload, std::string_view model);
+                              std::string_view workload, std::string_view model,
+                              const std::function<std::string()>& describe_threads = {});
 
 }  // namespace threadlab

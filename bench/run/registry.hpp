@@ -28,6 +28,9 @@ struct model_info {
   capability capabilities = capability::none;
   std::uint64_t thread_limit = 0;
   std::string (*configuration)(const run_options&) = nullptr;  // M::configuration
+  // M::describe_threads, for a model that can list its threads while a run hangs (optional;
+  // bench/run/hang_dump.hpp), else nullptr.
+  std::string (*describe_threads)() = nullptr;
 };
 
 // workload_info — a workload or baseline as the harness sees it.
@@ -98,8 +101,11 @@ template <class Workloads, class Models, class Baselines>
 registry make_registry() {
   registry reg;
   for_each_type<Models>([&]<class M>() {
+    std::string (*describe_threads)() = nullptr;
+    if constexpr (requires { M::describe_threads(); }) describe_threads = &describe_threads_of<M>;
     reg.models.push_back(model_info{std::string(M::name), std::string(M::description),
-                                    M::capabilities, M::thread_limit, &M::configuration});
+                                    M::capabilities, M::thread_limit, &M::configuration,
+                                    describe_threads});
   });
   for_each_type<Workloads>([&]<class W>() {
     const std::size_t w = reg.workloads.size();

@@ -15,12 +15,15 @@ std::string_view to_string(record_status s) {
       return "skipped";
     case record_status::error:
       return "error";
+    case record_status::interrupted:
+      return "interrupted";
   }
   return "error";
 }
 
 std::optional<record_status> parse_record_status(std::string_view text) {
-  for (auto s : {record_status::ok, record_status::skipped, record_status::error}) {
+  for (auto s : {record_status::ok, record_status::skipped, record_status::error,
+                 record_status::interrupted}) {
     if (to_string(s) == text) return s;
   }
   return std::nullopt;

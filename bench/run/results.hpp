@@ -16,8 +16,10 @@
 namespace threadlab {
 
 // record_status — ok: measured; skipped: the model lacks a capability the workload requires
-// (reason says which and why); error: the run failed, hung or crashed (reason says how).
-enum class record_status { ok, skipped, error };
+// (reason says which and why); error: the run failed, hung or crashed (reason says how);
+// interrupted: SIGINT or SIGTERM stopped the run during this record (its completed repetitions
+// are kept, and no record follows it).
+enum class record_status { ok, skipped, error, interrupted };
 
 std::string_view to_string(record_status s);
 // parse_record_status(text) — the status named text; nullopt for an unknown name.
@@ -62,6 +64,9 @@ struct record {
   std::string configuration;            // the model's M::configuration for this run
   std::vector<metric_summary> metrics;  // the first is the headline figure
   resource_usage rusage;
+  // dump — when the pair hung: what each of its threads was doing when the watchdog stopped it
+  // (bench/run/hang_dump.hpp), several lines; empty otherwise.
+  std::string dump;
 
   bool is_baseline() const { return model == baseline_model; }
 };
@@ -71,6 +76,11 @@ struct results {
   environment env;
   parameters params;  // as run: workers resolved, never 0
   std::vector<record> records;
+  // interrupted — "SIGINT" or "SIGTERM" when the run was interrupted (the last record is the one
+  // it interrupted), else empty; not_run — how many records of the selection were then never
+  // started.
+  std::string interrupted;
+  std::size_t not_run = 0;
 
   // any_error() — true when some record is an error (the process then exits 1).
   bool any_error() const;

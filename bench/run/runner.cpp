@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <string_view>
 
+#include "bench/run/interruption.hpp"
 #include "bench/run/isolation.hpp"
 #include "bench/scheduler_counters.hpp"
 #include "bench/trace/states.hpp"
@@ -38,9 +39,10 @@ void check_names(std::string_view kind, const std::vector<std::string>& names, K
   }
 }
 
-// fill_from_outcome(r, outcome) — copies what the child measured into r; r is an error when
-// the child failed, even if some repetitions completed (those samples are kept).
-void fill_from_outcome(record& r, const isolated_outcome& outcome) {
+// fill_from_outcome(r, outcome, repetitions) — copies what the child measured into r; r is an
+// error when the child failed, and interrupted when the run was, even if some of the
+// repetitions asked for completed (those samples are kept).
+void fill_from_outcome(record& r, const isolated_outcome& outcome, unsigned repetitions) {
   r.rusage = outcome.rusage;
   if (!outcome.samples.empty()) {
     const sample& last = outcome.samples.back();
@@ -49,7 +51,13 @@ void fill_from_outcome(record& r, const isolated_outcome& outcome) {
     r.note = last.note;
     r.check = last.check;
   }
-  if (outcome.error) {
+  r.dump = outcome.dump;
+  if (outcome.interrupted_by != 0) {
+    r.status = record_status::interrupted;
+    r.reason = fmt::format("interrupted by {} after {} of {} repetitions",
+                           signal_abbreviation(outcome.interrupted_by), outcome.samples.size(),
+                           repetitions);
+  } else if (outcome.error) {
     r.status = record_status::error;
     r.reason = *outcome.error;
   } else if (outcome.skip) {
@@ -163,7 +171,10 @@ record run_pair(const registry& reg, const pair_entry& pair, const runner_option
   }
   const std::uint64_t size = r.size;
   auto once = [&] { return counted_run(pair.run, world, size, opts.states); };
-  fill_from_outcome(r, run_isolated(once, opts.params, w.name, m.name));
+  std::function<std::string()> describe;
+  if (m.describe_threads != nullptr) describe = m.describe_threads;
+  fill_from_outcome(r, run_isolated(once, opts.params, w.name, m.name, describe),
+                    opts.params.repetitions);
   return r;
 }
 
@@ -176,8 +187,10 @@ record run_baseline(const baseline_entry& baseline, const runner_options& opts) 
   r.size = opts.params.size.value_or(baseline.info.default_size);
   r.configuration = "no model: " + baseline.info.description;
   const std::uint64_t size = r.size;
-  fill_from_outcome(r, run_isolated([&] { return baseline.run(size); }, opts.params,
-                                    baseline.info.name, baseline_model));
+  fill_from_outcome(r,
+                    run_isolated([&] { return baseline.run(size); }, opts.params,
+                                 baseline.info.name, baseline_model),
+                    opts.params.repetitions);
   return r;
 }
 
@@ -219,10 +232,12 @@ std::vector<record> run_selection(const registry& reg, const selection& sel,
     for (const pair_entry* p : sel.pairs) {
       announce(reg.workloads.at(p->workload).name, reg.models.at(p->model).name, point);
       report(run_pair(reg, *p, at));
+      if (records.back().status == record_status::interrupted) return records;
     }
     for (const baseline_entry* b : sel.baselines) {
       announce(b->info.name, baseline_name, point);
       report(run_baseline(*b, at));
+      if (records.back().status == record_status::interrupted) return records;
     }
   }
   return records;

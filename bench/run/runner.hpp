@@ -81,7 +81,9 @@ record run_baseline(const baseline_entry& baseline, const runner_options& opts);
 std::vector<sweep_point> sweep_points(const parameters& params);
 
 // run_selection(reg, sel, opts) — every record of sel at every point of opts.params
-// (sweep_points): per point, pairs first, then baselines, each record naming its point.
+// (sweep_points): per point, pairs first, then baselines, each record naming its point. When an
+// interrupt arrives (inside an interrupt_scope, bench/run/interruption.hpp), the record in
+// progress is the last one, with status interrupted: nothing after it runs.
 // Precondition: called from a single-threaded process (see bench/run/isolation.hpp); the
 // workers of every point are resolved (not 0).
 std::vector<record> run_selection(const registry& reg, const selection& sel,

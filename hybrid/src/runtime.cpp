@@ -18,6 +18,11 @@ unsigned default_workers() noexcept { return std::max(1u, std::thread::hardware_
 
 std::string io_uring_unavailable() { return detail::ring_unavailable_reason(); }
 
+std::string describe_threads() {
+  detail::scheduler* world = detail::scheduler::running_world();
+  return world == nullptr ? std::string() : world->describe_threads();
+}
+
 namespace {
 // describe_monitor(o) — "1 ms, hand-off after 10 ms (1 ms asleep in the kernel)", or why none.
 std::string describe_monitor(const options& o) {

@@ -345,10 +345,13 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstring>
 #include <exception>
 #include <string>
 #include <system_error>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include <hybrid/thread.hpp>
 
@@ -362,6 +365,25 @@ namespace {
 #if defined(__SANITIZE_THREAD__)
 std::atomic<unsigned> fence_dummy{0};
 #endif
+// running_world_ — the scheduler of the run in progress (scheduler::running_world).
+std::atomic<scheduler*> running_world_{nullptr};
+
+// waits_for(t) — what blocked thread t waits for, as the deadlock report and the hang dump
+// print it: "channel pop", "join of #4", "a socket read: waits for fd 7, readable".
+std::string waits_for(const thread_control& t) {
+  std::string text = describe(t.waiting_on);
+  if (t.waiting_on == wait_reason::join) text += " of #" + std::to_string(t.waiting_detail);
+  if (t.waiting_on == wait_reason::io_read || t.waiting_on == wait_reason::io_write) {
+    text += std::string(": waits for fd ") + std::to_string(t.waiting_detail) +
+            (t.waiting_on == wait_reason::io_read ? ", readable" : ", writable");
+  }
+  return text;
+}
+
+std::string name_of(const thread_control& t) {
+  return t.name[0] != '\0' ? std::string(t.name, ::strnlen(t.name, sizeof t.name))
+                           : std::string("unnamed");
+}
 }  // namespace
 
 void store_load_fence() noexcept {
@@ -394,9 +416,18 @@ scheduler::scheduler(const options& o)
     monitor_ = std::make_unique<monitor>(*this, o.monitor_period, o.handoff_after);
   }
   publish_debug_table(*this);  // for scripts/gdb/hybrid.py
+  // release: the world is built; pairs with the acquire in running_world().
+  running_world_.store(this, std::memory_order_release);
 }
 
-scheduler::~scheduler() { retract_debug_table(); }
+scheduler::~scheduler() {
+  running_world_.store(nullptr, std::memory_order_release);
+  retract_debug_table();
+}
+
+scheduler* scheduler::running_world() noexcept {
+  return running_world_.load(std::memory_order_acquire);
+}
 
 // ---- the parking protocol ------------------------------------------------------------------
 
@@ -608,14 +639,7 @@ void scheduler::finish_run_locked() {
     std::string msg = "hybrid: deadlock: " + std::to_string(blocked.size()) +
                       (blocked.size() == 1 ? " thread" : " threads") + " blocked forever:";
     for (thread_control* t : blocked) {
-      msg += "\n  thread #" + std::to_string(t->id) + " (" +
-             (t->name[0] ? std::string(t->name) : std::string("unnamed")) + ") in " +
-             describe(t->waiting_on);
-      if (t->waiting_on == wait_reason::join) msg += " of #" + std::to_string(t->waiting_detail);
-      if (t->waiting_on == wait_reason::io_read || t->waiting_on == wait_reason::io_write) {
-        msg += std::string(": waits for fd ") + std::to_string(t->waiting_detail) +
-               (t->waiting_on == wait_reason::io_read ? ", readable" : ", writable");
-      }
+      msg += "\n  thread #" + std::to_string(t->id) + " (" + name_of(*t) + ") in " + waits_for(*t);
     }
     deadlock_report_ = std::move(msg);
   }
@@ -630,6 +654,66 @@ void scheduler::finish_run_locked() {
   for (auto& c : carriers_) c->spare_parker.unpark();
   const os_lock g(spare_mutex_);
   for (auto& c : spare_carriers_) c->spare_parker.unpark();
+}
+
+// ---- hang dumps ----------------------------------------------------------------------------
+
+// Called by a kernel thread that is not a worker while the workers run: every field below is
+// read without the owner's synchronization, so a line may be a moment stale (a thread shown
+// blocked may just have been woken). The stack pool's lock is taken to walk its slabs, as the
+// deadlock report does; the carriers' vector does not change while a run is in progress.
+std::string scheduler::describe_threads() HYBRID_NO_THREAD_SAFETY_ANALYSIS {
+  std::vector<std::pair<unsigned, thread_control*>> running;  // worker index, thread
+  for (auto& c : carriers_) {
+    thread_control* t = c->current;
+    worker* w = c->held;
+    if (t != nullptr) running.emplace_back(w != nullptr ? w->index() : ~0u, t);
+  }
+  std::vector<thread_control*> live;
+  stacks.for_each_stack([&](thread_control* t) {
+    // A carved stack whose thread ended and was joined (or never started) is free: its control
+    // block keeps the last state, terminated, or the initial one with id 0.
+    if (t->id != 0 && t->state != thread_state::terminated) live.push_back(t);
+  });
+  std::sort(live.begin(), live.end(),
+            [](const thread_control* a, const thread_control* b) { return a->id < b->id; });
+  auto line_of = [&](const thread_control& t) {
+    std::string text = to_string(t.state);
+    if (t.state == thread_state::blocked) text += " in " + waits_for(t);
+    if (t.state == thread_state::running) {
+      for (const auto& [index, r] : running) {
+        if (r == &t && index != ~0u) text += " on worker " + std::to_string(index);
+        if (r == &t && index == ~0u) text += " on a carrier without a worker (a blocking call)";
+      }
+    }
+    return text;
+  };
+  // The counts first: with 100,000 threads, what they wait for is the story.
+  std::vector<std::pair<std::string, std::size_t>> counts;
+  for (const thread_control* t : live) {
+    std::string what = to_string(t->state);
+    if (t->state == thread_state::blocked) what += " in " + std::string(describe(t->waiting_on));
+    auto it =
+        std::find_if(counts.begin(), counts.end(), [&](const auto& c) { return c.first == what; });
+    if (it == counts.end()) {
+      counts.emplace_back(std::move(what), 1);
+    } else {
+      ++it->second;
+    }
+  }
+  std::string out = "hybrid: " + std::to_string(live.size()) + " green threads on " +
+                    std::to_string(worker_count()) +
+                    (worker_count() == 1 ? " worker:\n" : " workers:\n");
+  for (const auto& [what, n] : counts) out += "  " + std::to_string(n) + " " + what + "\n";
+  constexpr std::size_t shown = 20;
+  for (std::size_t i = 0; i < live.size() && i < shown; ++i) {
+    out += "  thread #" + std::to_string(live[i]->id) + " (" + name_of(*live[i]) +
+           "): " + line_of(*live[i]) + "\n";
+  }
+  if (live.size() > shown) {
+    out += "  ... and " + std::to_string(live.size() - shown) + " more threads\n";
+  }
+  return out;
 }
 
 stats scheduler::run(void (*invoke)(void*), void* body) {

@@ -27,6 +27,11 @@ class scheduler {
   explicit scheduler(const options& o);
   ~scheduler();
 
+  // running_world() — the scheduler of the run in progress, or nullptr (published by the
+  // constructor, retracted by the destructor). describe_threads() — see hybrid::describe_threads.
+  static scheduler* running_world() noexcept;
+  std::string describe_threads();
+
   // run(invoke, body) — the whole life of a run: invoke(body) as the first thread; see
   // hybrid::run. Precondition: on the kernel thread that becomes worker 0, once.
   stats run(void (*invoke)(void*), void* body);

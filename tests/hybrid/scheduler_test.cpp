@@ -11,6 +11,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <hybrid/channel.hpp>
@@ -226,6 +227,33 @@ TEST_CASE("a deadlock on a mutex and a condition variable is reported too") {
   CAPTURE(message);
   CHECK(message.find("(locker) in mutex lock") != std::string::npos);
   CHECK(message.find("(sleeper) in condition variable wait") != std::string::npos);
+}
+
+TEST_CASE("describe_threads lists a running world's threads from a kernel thread outside it") {
+  CHECK(hybrid::describe_threads().empty());  // no world runs
+  std::string listing;
+  // One worker: every state the listing reads was written on this kernel thread, before the
+  // std::thread that reads it was created.
+  hybrid::run(hybrid_test::with_workers(1), [&] {
+    hybrid::channel<int> ch(2);
+    auto a = hybrid::spawn(hybrid::spawn_options{"alice"}, [&] { ch.pop(); });
+    auto b = hybrid::spawn(hybrid::spawn_options{"bob"}, [&] { ch.pop(); });
+    hybrid::this_thread::sleep_for(std::chrono::milliseconds(20));  // both park in pop
+    std::thread watchdog([&] { listing = hybrid::describe_threads(); });
+    watchdog.join();
+    ch.push(1);
+    ch.push(2);
+    a.join();
+    b.join();
+  });
+  CAPTURE(listing);
+  CHECK(listing.rfind("hybrid: 3 green threads on 1 worker:\n", 0) == 0);
+  CHECK(listing.find("  2 blocked in channel pop\n") != std::string::npos);
+  CHECK(listing.find("  1 running\n") != std::string::npos);
+  CHECK(listing.find("(main): running on worker 0") != std::string::npos);
+  CHECK(listing.find("(alice): blocked in channel pop") != std::string::npos);
+  CHECK(listing.find("(bob): blocked in channel pop") != std::string::npos);
+  CHECK(hybrid::describe_threads().empty());  // the world has ended
 }
 
 TEST_CASE("idle workers sleep instead of polling") {

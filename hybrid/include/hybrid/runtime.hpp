@@ -69,6 +69,20 @@ std::string io_uring_unavailable();
 // draining) lifo_limit=16 switch=direct thread-to-thread (Boost.Context fcontext)".
 std::string describe(const options& o);
 
+// describe_threads() — what the world running in this process is doing, for a program that
+// hangs: a line per state and wait with how many threads are in it, then up to 20 threads, a
+// line each, e.g.
+//   hybrid: 3 green threads on 2 workers:
+//     2 blocked in channel pop
+//     1 running
+//     thread #1 (main): running on worker 0
+//     thread #2 (a): blocked in channel pop
+// "" when no world runs. May be called from any kernel thread, a worker or not (a watchdog's),
+// while the world runs; it reads the threads' fields without waiting for the workers, so the
+// listing is a snapshot that may be a moment stale. A diagnostic: the world must not end while
+// it runs (a hung world does not).
+std::string describe_threads();
+
 // deadlock_error — thrown by run when every worker is idle, no timer is pending, and threads
 // are still blocked: nothing can ever wake them. what() names each one, a line each, e.g.
 //   hybrid: deadlock: 2 threads blocked forever:
