@@ -43,13 +43,20 @@ function(threadlab_check_boost_version version where only_hybrid allow_untested)
     string(APPEND tested_text "; ${hybrid_list} (hybrid alone: THREADLAB_ONLY_HYBRID=ON, "
                               "as scripts/boost_check.sh builds it)")
   endif()
-  set(text
-      "threadlab has not been tested with Boost ${version} (found in ${where}).\n"
-      "Tested: ${tested_text}.\n"
-      "hybrid switches stacks with Boost.Context's fcontext functions "
-      "(boost/context/detail/fcontext.hpp) and green_threads uses Boost.Fiber's internals: "
-      "neither is a public, stable API, and either may change in any Boost release "
-      "(hybrid/README.md, \"Boost versions\").\n")
+  string(CONCAT text
+         "threadlab has not been tested with Boost ${version} (found in ${where}).\n"
+         "Tested: ${tested_text}.\n"
+         "hybrid switches stacks with Boost.Context's fcontext functions "
+         "(boost/context/detail/fcontext.hpp)")
+  if(only_hybrid)
+    string(APPEND text ", which is not a public, stable API: it may change in any Boost "
+                       "release, and a change may still compile")
+  else()
+    string(APPEND text " and green_threads uses Boost.Fiber's internals: neither is a public, "
+                       "stable API, either may change in any Boost release, and a change may "
+                       "still compile")
+  endif()
+  string(APPEND text " (hybrid/README.md, \"Boost versions\").\n")
   if(allow_untested)
     message(WARNING "${text}THREADLAB_ALLOW_UNTESTED_BOOST is ON: going on with Boost ${version}.")
   else()
