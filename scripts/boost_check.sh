@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # scripts/boost_check.sh — build hybrid and its test suite against another Boost than the
-# system's, and run that suite. CI runs it for 1.81 (.ci/run): under three minutes on 2 busy
-# cores, about a minute and a half of it CPU time.
+# system's, and run that suite. CI runs it for 1.81 (.ci/run). From nothing it costs about 100
+# seconds of CPU time, nearly all of it compiling; the download and unpacking take seconds.
 # Usage: scripts/boost_check.sh [--version 1.81]
 #
 # hybrid switches stacks with Boost.Context's fcontext functions, which are not a public, stable
