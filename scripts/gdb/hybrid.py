@@ -16,7 +16,11 @@ so it works on a release binary without debug information. `hybrid bt` writes th
 registers into the selected kernel thread for the length of the backtrace and puts them back
 after: a live process only (a core file cannot take registers). The saved context's layout is
 Boost.Context's x86-64 System V fcontext (jump_fcontext: mxcsr/x87 control word, r12-r15, rbx,
-rbp, then the return address; the stack pointer continues above them).
+rbp, then the return address; the stack pointer continues above them). It is private to
+Boost.Context and changed between the Boost versions hybrid is tested with: 1.81 reserves a
+slot for the shadow-stack pointer after the control words, which moves every register down by
+8 bytes. The script reads which layout the process has from jump_fcontext's first instruction,
+the one that makes room for the frame (saved_layout below).
 
 Boost.Fiber's fibers (the green and boost_fiber_ws models) are not covered: their contexts sit
 in private members of boost::fibers::context, reachable only with Boost's debug information
@@ -36,10 +40,14 @@ OFFSET_FIELDS = ["sched_stacks", "sched_carriers", "pool_slabs", "pool_stack_siz
                  "thread_name_size", "thread_state", "thread_waiting_on",
                  "thread_waiting_detail", "thread_context"]
 MAX_NAMES = 16
-# Saved by jump_fcontext, as offsets from the context pointer.
-SAVED_REGISTERS = {"r12": 0x08, "r13": 0x10, "r14": 0x18, "r15": 0x20, "rbx": 0x28,
-                   "rbp": 0x30, "rip": 0x38}
-SAVED_STACK_POINTER = 0x40
+# Saved by jump_fcontext, in this order at the top of its frame, the return address (rip) last;
+# the stack pointer continues above the frame. Where the frame starts depends on its size.
+SAVED_REGISTERS = ["r12", "r13", "r14", "r15", "rbx", "rbp", "rip"]
+# jump_fcontext's frame sizes this script knows: what the frame holds below r12.
+KNOWN_FRAMES = {0x38: "Boost 1.74: mxcsr and the x87 control word",
+                0x40: "Boost 1.81: mxcsr, the x87 control word and the shadow-stack pointer"}
+ENDBR64 = bytes.fromhex("f30f1efa")
+LEA_RSP = bytes.fromhex("488d6424")  # lea disp8(%rsp), %rsp
 LIVE_STATES = ("created", "ready", "running", "blocked")
 
 
@@ -216,17 +224,40 @@ class HybridBacktrace(gdb.Command):
         show_parked_frames(f["context"])
 
 
+def saved_layout():
+    """{register: offset from the context pointer} for the registers jump_fcontext saves, and
+    the stack pointer after its frame, read from the jump_fcontext this process runs: its
+    first instruction (after an endbr64, if any) is `lea -FRAME(%rsp), %rsp`, and the saved
+    registers fill the frame's top seven slots."""
+    try:
+        address = int(gdb.parse_and_eval("(unsigned long)&jump_fcontext"))
+    except gdb.error:
+        raise HybridError("hybrid: this program has no jump_fcontext symbol (Boost.Context)")
+    code = read(address, 9)
+    if code.startswith(ENDBR64):
+        code = code[len(ENDBR64):]
+    frame = 0x100 - code[4] if code.startswith(LEA_RSP) else None
+    if frame not in KNOWN_FRAMES:
+        raise HybridError(f"hybrid: jump_fcontext starts with {code.hex()}, a frame this script "
+                          f"does not know (it knows {', '.join(KNOWN_FRAMES.values())}): this "
+                          "Boost version's saved context cannot be read")
+    first = frame - 8 * (len(SAVED_REGISTERS) - 1)
+    offsets = {name: first + 8 * i for i, name in enumerate(SAVED_REGISTERS)}
+    return offsets, frame + 8
+
+
 def show_parked_frames(context):
     """Load the registers saved at context into the selected kernel thread, print the
     backtrace, and put the thread's own registers back."""
+    offsets, stack_pointer = saved_layout()
     gdb.execute("frame 0", to_string=True)
     frame = gdb.selected_frame()
-    names = list(SAVED_REGISTERS) + ["rsp"]
+    names = SAVED_REGISTERS + ["rsp"]
     saved = {name: int(frame.read_register(name)) for name in names}
     try:
-        for name, at in SAVED_REGISTERS.items():
+        for name, at in offsets.items():
             gdb.execute(f"set ${name} = {u64(context + at)}", to_string=True)
-        gdb.execute(f"set $rsp = {context + SAVED_STACK_POINTER}", to_string=True)
+        gdb.execute(f"set $rsp = {context + stack_pointer}", to_string=True)
         gdb.write(gdb.execute("bt", to_string=True))
     finally:
         for name in names:

@@ -2,7 +2,10 @@
 # tests/hybrid/gdb_helper_test.sh TARGET HELPER — runs TARGET (tests/hybrid/gdb_target.cpp) under
 # gdb in batch mode with HELPER (scripts/gdb/hybrid.py) loaded, and checks that `hybrid threads`
 # lists the parked threads with what they wait for and that `hybrid bt` of the consumer shows
-# the frame it parked in. Skipped (exit 77) when gdb is not installed.
+# the frame it parked in. Frame #0 must be switch_away, where the saved return address points:
+# registers read from the wrong offsets (another Boost version's fcontext layout) give a bogus
+# frame #0 from which gdb may still unwind to the frames below. Skipped (exit 77) when gdb is
+# not installed.
 set -euo pipefail
 target=$1
 helper=$2
@@ -21,6 +24,8 @@ grep -Eq 'main +running +0' <<<"$out" || fail "the body (named main) running on 
 grep -q '3 green threads alive' <<<"$out" || fail "three threads alive"
 grep -q 'green thread #[0-9]* (consumer), blocked, in channel pop:' <<<"$out" ||
   fail "the consumer's backtrace header"
+grep -Eq '^#0 .* in hybrid::detail::switch_away' <<<"$out" ||
+  fail "frame #0 is switch_away (the saved registers read at the right offsets)"
 grep -Eq '^#[0-9]+ .*wait_for_a_message' <<<"$out" || fail "wait_for_a_message in the backtrace"
 grep -q 'is running (worker 0)' <<<"$out" || fail "bt of the running body says where to look"
 echo "gdb helper: ok"
