@@ -68,9 +68,6 @@ bool take_guard() noexcept {
   return true;
 }
 
-// force_guard() — one more guarded stack, budget or not (stack_kind::guarded).
-void force_guard() noexcept { guards_held.fetch_add(1, std::memory_order_relaxed); }
-
 // return_guards(n) — n guarded stacks unmapped, or never protected.
 void return_guards(std::size_t n) noexcept { guards_held.fetch_sub(n, std::memory_order_relaxed); }
 
@@ -193,15 +190,7 @@ class stack_slabs {
       s.register_tried = true;
       s.slot = detail::register_guarded_slab(s.base, s.bytes, stack_size_);
     }
-    bool held = false;
-    if (s.slot >= 0) {
-      if (every_stack_guarded_) {
-        force_guard();
-        held = true;
-      } else {
-        held = take_guard();
-      }
-    }
+    const bool held = s.slot >= 0 && take_guard();
     if (held && ::mprotect(stack, page_size(), PROT_NONE) == 0) {
       ++guarded_;
       return page_size();

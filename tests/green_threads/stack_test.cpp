@@ -11,6 +11,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -148,10 +149,33 @@ TEST_CASE("past the guard budget, stacks are carved unguarded, counted and annou
     ws.scheduling = gt::algorithm::work_stealing;
     ws.workers = 2;
     say("work_stealing=" + std::to_string(park_at_once(ws, 20).unguarded_stacks));
-    // stack_kind::guarded ignores the budget: every stack has its guard.
+    // stack_kind::guarded never carves a stack without a guard: past the budget, spawn throws.
     gt::options every;
     every.stack = gt::stack_kind::guarded;
-    say("guarded=" + std::to_string(park_at_once(every, 20).unguarded_stacks));
+    say("guarded=" + std::to_string(park_at_once(every, 7).unguarded_stacks));
+    int spawned = 0;
+    gt::run(every, [&] {
+      gt::mutex mu;
+      gt::condition_variable cv;
+      bool released = false;
+      std::vector<gt::thread> parked;
+      try {
+        for (; spawned < 20; ++spawned) {
+          parked.push_back(gt::spawn([&] {
+            std::unique_lock lock(mu);
+            while (!released) cv.wait(lock);
+          }));
+        }
+      } catch (const std::bad_alloc&) {
+        say("guarded world: spawn threw bad_alloc after " + std::to_string(spawned));
+      }
+      {
+        std::unique_lock lock(mu);
+        released = true;
+      }
+      cv.notify_all();
+      for (gt::thread& t : parked) t.join();
+    });
     // And through the allocator: a stack without a guard has one page more for frames.
     gt::set_guard_budget(0);
     gt::stack_allocator stacks(gt::stack_kind::pooled, 16 * 1024);
@@ -165,6 +189,8 @@ TEST_CASE("past the guard budget, stacks are carved unguarded, counted and annou
   CHECK(c.err.find("second=13\n") != std::string::npos);
   CHECK(c.err.find("work_stealing=13\n") != std::string::npos);
   CHECK(c.err.find("guarded=0\n") != std::string::npos);
+  // The body's stack and 7 fibers' take the budget of 8.
+  CHECK(c.err.find("guarded world: spawn threw bad_alloc after 7\n") != std::string::npos);
   CHECK(c.err.find("unguarded size=" + std::to_string(16 * 1024 - 64)) != std::string::npos);
   // One warning for the whole process, however many worlds ran out.
   const std::string warning = "green_threads: warning: 8 fiber stacks hold a guard page";

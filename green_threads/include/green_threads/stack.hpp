@@ -14,7 +14,8 @@
 //     block, faulting in the bottom page of every stack whether a fiber uses it or not.
 //   * boost::fibers::protected_fixedsize_stack adds a guard page below each stack (mmap +
 //     mprotect per fiber): a stack overflow faults instead of silently corrupting the
-//     neighbouring stack, at the fixedsize cost or worse.
+//     neighbouring stack, at the fixedsize cost or worse. Ours pays the mprotect once per
+//     stack instead of once per spawn (below).
 //
 // A fair comparison runs every model at its best, so the default is `stack_kind::pooled`, and
 // pooled stacks are guarded too, without a system call per spawn: each stack's lowest page is
