@@ -175,29 +175,36 @@ class stack_slabs {
     ++carved_;
     if (guard == 0 && unguarded_++ == 0 && !warned.exchange(true, std::memory_order_relaxed)) {
       std::fprintf(stderr,
-                   "green_threads: warning: %zu fiber stacks hold a guard page, the share of "
-                   "vm.max_map_count set aside for them; stacks carved from now on have none\n",
+                   "green_threads: warning: %zu fiber stacks hold a guard page, all that the "
+                   "share of vm.max_map_count set aside for them allows (guard_budget()); "
+                   "stacks carved while none is free have no guard page\n",
                    guards_held.load(std::memory_order_relaxed));
     }
     return stack;
   }
 
-  // protect(s, stack) — make stack's lowest page its guard; returns the guard's size, or 0 when the
-  // budget (or the handler's table) has no room. Throws std::bad_alloc instead of returning 0
-  // when every stack must be guarded.
+  // protect(s, stack) — make stack's lowest page its guard; returns the guard's size, or 0
+  // when the budget has no room (nor the handler's table, nor the kernel another VMA). Throws
+  // std::bad_alloc instead of returning 0 when every stack must be guarded.
   std::size_t protect(slab& s, char* stack) {
+    if (take_guard()) {
+      if (registered(s) && ::mprotect(stack, page_size(), PROT_NONE) == 0) {
+        ++guarded_;
+        return page_size();
+      }
+      return_guards(1);  // the table is full, or the kernel refused (ENOMEM: max_map_count)
+    }
+    if (every_stack_guarded_) throw std::bad_alloc();
+    return 0;
+  }
+
+  // registered(s) — s is in the overflow handler's table: registered with its first guard.
+  bool registered(slab& s) noexcept {
     if (!s.register_tried) {
       s.register_tried = true;
       s.slot = detail::register_guarded_slab(s.base, s.bytes, stack_size_);
     }
-    const bool held = s.slot >= 0 && take_guard();
-    if (held && ::mprotect(stack, page_size(), PROT_NONE) == 0) {
-      ++guarded_;
-      return page_size();
-    }
-    if (held) return_guards(1);  // the kernel refused (ENOMEM: vm.max_map_count reached)
-    if (every_stack_guarded_) throw std::bad_alloc();
-    return 0;
+    return s.slot >= 0;
   }
 
   // grow() — map a new slab, twice as many stacks as the last one (capped).
