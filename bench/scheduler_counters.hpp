@@ -16,7 +16,7 @@
 //     threads_stolen, worker_parks, worker_unparks, empty_wakeups, timer_fires, handoffs,
 //     blocking_moves, stacks_mapped
 //   green: threads_spawned, local_pushes, worker_parks, worker_unparks, park_timeouts,
-//     idle_spins
+//     idle_spins, unguarded_stacks (stacks without a guard page: the guard budget was spent)
 //   boost_fiber_ws: green's, and steals, threads_stolen
 //   kernel: threads_spawned (the body's thread included)
 //   kernel_pool: tasks_submitted, worker_parks, worker_unparks, empty_wakeups

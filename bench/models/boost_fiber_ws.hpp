@@ -34,7 +34,8 @@ struct boost_fiber_ws : detail::green_threads_base<boost_fiber_ws> {
       "algorithm";
 
   // world_options(opts) — work_stealing over opts.workers kernel threads (0: one per core),
-  // idle workers spinning, opts.stack_size when non-zero, pooled stacks, launch::dispatch.
+  // idle workers spinning, opts.stack_size when non-zero, pooled stacks with guard pages,
+  // launch::dispatch.
   static green_threads::options world_options(const run_options& opts) {
     green_threads::options o;
     o.scheduling = green_threads::algorithm::work_stealing;

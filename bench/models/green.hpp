@@ -37,8 +37,8 @@ struct green : detail::green_threads_base<green> {
     return green_threads::net::connect(address, port, d);
   }
 
-  // world_options(opts) — round_robin, opts.stack_size when non-zero, pooled stacks,
-  // launch::dispatch. opts.workers is ignored (one kernel thread).
+  // world_options(opts) — round_robin, opts.stack_size when non-zero, pooled stacks with
+  // guard pages, launch::dispatch. opts.workers is ignored (one kernel thread).
   static green_threads::options world_options(const run_options& opts) {
     green_threads::options o;
     o.stack_size = opts.stack_size;

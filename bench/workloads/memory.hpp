@@ -27,7 +27,13 @@
 //                              freed thread stacks, freed heap) is not counted either.
 //   reserved_bytes_per_thread  the same for VmSize: address space reserved per thread, resident
 //                              or not (a kernel thread's whole stack mapping; a fiber pool's
-//                              share of its slabs).
+//                              share of its slabs). Guard pages are in it and cost nothing else
+//                              here: a fiber model's guard (green, boost_fiber_ws, hybrid) is
+//                              one page of its stack's own size, PROT_NONE, so never resident;
+//                              the two kernel VMAs it splits its slab into are kernel memory,
+//                              counted in neither figure. Past a budget of about 24,000 guarded
+//                              stacks (vm.max_map_count) the rest are carved without one, as
+//                              sched_unguarded_stacks counts on green and boost_fiber_ws.
 //   threads_reached            N, the threads parked at once (higher is better).
 // Nothing here is timed: the figures are sizes, not durations.
 // Checked: every spawned thread parked (the body waits for all of them, and gives up with an

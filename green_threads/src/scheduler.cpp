@@ -24,6 +24,11 @@
 //                             thread.
 //   detail::world             per run: launch policy, stack allocator, worker count, and the
 //                             census of live fibers that run waits on (detail/world.hpp).
+//   stack_allocator           per run: pooled stacks, each with a guard page below it while the
+//                             process's guard budget lasts (stack.hpp).
+//   overflow_handler,         per run: a SIGSEGV handler, and an alternate signal stack on each
+//   alt_signal_stack          kernel thread that runs fibers, so that a fiber running into its
+//                             guard page is reported by number and aborts (overflow.hpp).
 //
 // The queues, and who may touch each
 // ----------------------------------
@@ -137,6 +142,7 @@
 //   runnext) would make trees run depth-first; hybrid/ has one.
 // ============================================================================================
 #include <atomic>
+#include <cstdint>
 #include <exception>
 #include <latch>
 #include <mutex>
@@ -155,6 +161,7 @@
 
 #include "counting.hpp"
 #include "helper_pool.hpp"
+#include "overflow.hpp"
 #include "round_robin.hpp"
 #include "work_stealing.hpp"
 
@@ -190,14 +197,16 @@ stats run_round_robin(const options& o, void (*invoke)(void*), void* body) {
   stats_sink counted;        // outlives the algorithm (destroyed at the thread's exit)
   observation watched(o.observer);
   poller io;
-  helper_pool helpers(o.blocking_threads);  // outlives the world's fibers
+  helper_pool helpers(o.blocking_threads);              // outlives the world's fibers
+  const stack_allocator stacks(o.stack, o.stack_size);  // a copy, to read its count after
   std::thread kernel_thread([&] {
+    alt_signal_stack alt;  // before the first fiber runs; given back after the last ends
     if (hooks_compiled && o.observer != nullptr) {
       boost::fibers::use_scheduling_algorithm<polling_round_robin<true>>(&watched, &io, &counted);
     } else {
       boost::fibers::use_scheduling_algorithm<polling_round_robin<false>>(nullptr, &io, &counted);
     }
-    world w{fiber_launch(o.launch), stack_allocator(o.stack, o.stack_size), 1, {}, &io, &helpers};
+    world w{fiber_launch(o.launch), stacks, 1, {}, &io, &helpers};
     world_binding binding(w, 0);
     error = run_body(w, w.launch, invoke, body);
   });
@@ -205,6 +214,7 @@ stats run_round_robin(const options& o, void (*invoke)(void*), void* body) {
   if (error) std::rethrow_exception(error);
   stats s = counted.total();
   s.workers = 1;
+  s.unguarded_stacks = stacks.unguarded_stacks();
   return s;
 }
 
@@ -212,8 +222,9 @@ stats run_round_robin(const options& o, void (*invoke)(void*), void* body) {
 // own ws_algorithm; kernel thread 0 runs body (shutdown steps in the essay). The team keeps
 // every algorithm alive until this function returns, after the helpers are joined (a helper
 // may still be inside an algorithm's notify() when the fiber it woke has ended); each
-// algorithm then adds its counts to `counted`.
-void run_ws_world(const options& o, void (*invoke)(void*), void* body, stats_sink& counted) {
+// algorithm then adds its counts to `counted`. Returns the stacks carved without a guard page.
+std::uint64_t run_ws_world(const options& o, void (*invoke)(void*), void* body,
+                           stats_sink& counted) {
   const unsigned m = worker_count(o);
   ws_team team(m);
   std::optional<observation> watched;
@@ -242,6 +253,7 @@ void run_ws_world(const options& o, void (*invoke)(void*), void* body, stats_sin
     started.arrive_and_wait();
     // relaxed: ordered by the latch (count_down releases, arrive_and_wait acquires).
     if (aborted.load(std::memory_order_relaxed)) return;
+    alt_signal_stack alt;  // every kernel thread may run any fiber: each needs its own
     boost::fibers::use_scheduling_algorithm<ws_algorithm>(team, id, o.idle == idle_policy::sleep,
                                                           &counted, observed);
     world_binding binding(w, id);
@@ -275,14 +287,16 @@ void run_ws_world(const options& o, void (*invoke)(void*), void* body, stats_sin
   }
   for (auto& t : threads) t.join();
   if (error) std::rethrow_exception(error);
+  return w.stacks.unguarded_stacks();
 }
 
 // run_work_stealing(o, invoke, body) — run_ws_world, and the counts its algorithms added.
 stats run_work_stealing(const options& o, void (*invoke)(void*), void* body) {
   stats_sink counted;  // outlives every algorithm of the world
-  run_ws_world(o, invoke, body, counted);
+  const std::uint64_t unguarded = run_ws_world(o, invoke, body, counted);
   stats s = counted.total();
   s.workers = worker_count(o);
+  s.unguarded_stacks = unguarded;
   return s;
 }
 
@@ -290,6 +304,7 @@ stats run_work_stealing(const options& o, void (*invoke)(void*), void* body) {
 
 stats run_world(const options& o, void (*invoke)(void*), void* body) {
   BOOST_ASSERT_MSG(current_world() == nullptr, "green_threads::run: runs do not nest");
+  overflow_handler on_overflow;  // installed by the first world of the process to run
   if (o.scheduling == algorithm::work_stealing) return run_work_stealing(o, invoke, body);
   return run_round_robin(o, invoke, body);
 }

@@ -73,7 +73,9 @@ TEST_CASE("stack options: every stack kind and a custom size run fibers") {
     CHECK(sum == 55);
     CHECK(gt::describe(o).find(gt::to_string(kind) + " 64 KiB") != std::string::npos);
   }
-  CHECK(gt::stack_allocator(gt::stack_kind::pooled, 1000).size() == 4096);
+  // Rounded up to whole pages, and at least two: a guard page and a page of frames.
+  CHECK(gt::stack_allocator(gt::stack_kind::pooled, 1000).size() == gt::min_stack_size());
+  CHECK(gt::stack_allocator(gt::stack_kind::pooled, 3 * 4096 + 1).size() == 4 * 4096);
   CHECK(gt::stack_allocator().size() == gt::default_stack_size);
 }
 
@@ -86,7 +88,8 @@ TEST_CASE("green adapter: satisfies the contract, reports its setup, runs repeat
   threadlab::run_options opts;
   opts.stack_size = 16 * 1024;
   CHECK(green::configuration(opts) ==
-        "round_robin, 1 kernel thread, pooled 16 KiB stacks, launch dispatch, blocking(fn) on up "
+        "round_robin, 1 kernel thread, pooled 16 KiB stacks with guard pages, launch dispatch, "
+        "blocking(fn) on up "
         "to 64 "
         "helper threads");
   long sum = 0;

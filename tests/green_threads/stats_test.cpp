@@ -179,6 +179,7 @@ TEST_CASE("green and boost_fiber_ws adapters report the world's counters") {
   CHECK(counted.find("local_pushes") >= 50u);
   CHECK(counted.find("worker_parks").has_value());
   CHECK_FALSE(counted.find("steals").has_value());  // one kernel thread: no peers
+  CHECK(counted.find("unguarded_stacks") == 0u);    // 51 stacks: far below the guard budget
   // A second run in the same repetition adds to the same sink.
   green::run(opts, [] { green::spawn([] {}).join(); });
   CHECK(counted.find("threads_spawned") == 53u);

@@ -92,7 +92,8 @@ struct green_threads_base {
   }
 
   // report_counters(s, stealing, to) — the counters of one world (green_threads::stats:
-  // counted by each kernel thread's scheduling algorithm), under the names
+  // counted by each kernel thread's scheduling algorithm, and by the stack pool for
+  // unguarded_stacks: stacks carved past the guard budget, without a guard page), under the names
   // bench/scheduler_counters.hpp lists for green and boost_fiber_ws; hybrid's names where the
   // event is the same. Steals only for a work_stealing world (`stealing`): round_robin has no
   // peers, and zeros would read as data.
@@ -108,6 +109,7 @@ struct green_threads_base {
     to.add("worker_unparks", s.worker_unparks);
     to.add("park_timeouts", s.park_timeouts);
     to.add("idle_spins", s.idle_spins);
+    to.add("unguarded_stacks", s.unguarded_stacks);
   }
 };
 

@@ -89,7 +89,8 @@ struct options {
 // worker_count(o) — the kernel threads a world set up with o runs on.
 unsigned worker_count(const options& o) noexcept;
 
-// describe(options) — "round_robin, 1 kernel thread, pooled 32 KiB stacks, launch dispatch".
+// describe(options) — "round_robin, 1 kernel thread, pooled 32 KiB stacks with guard pages,
+// launch dispatch, ...".
 std::string describe(const options& options);
 
 namespace detail {

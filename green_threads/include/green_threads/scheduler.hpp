@@ -40,6 +40,10 @@ struct stats {
   // waiting: every idle pass of work_stealing with idle_policy::spin (Boost's default), and a
   // round_robin pass whose earliest deadline had already come.
   std::uint64_t idle_spins = 0;
+  // unguarded_stacks — stacks the world's pool carved without a guard page, the process's
+  // guard budget being spent (stack.hpp): fibers on them overflow silently. Counted by the
+  // stack pool, not by the algorithms.
+  std::uint64_t unguarded_stacks = 0;
 };
 
 // worker_id() — the index (0..worker_count()-1) of the kernel thread running the caller; always
