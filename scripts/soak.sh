@@ -12,12 +12,13 @@
 #   rss_kib  VmRSS of /proc/PID/status        fds   entries of /proc/PID/fd
 #   maps     lines of /proc/PID/maps          threads, and the rounds finished so far
 # into DIR/samples.csv. It fails (and says which in DIR/summary.md) on:
-#   1  an accounting error or a crash: the program exits non-zero; its FAIL lines name the
-#      model, the seed and what differed, and the command that replays the round;
+#   1  an accounting error or a crash: the program's FAIL lines name the model, the seed and
+#      what differed; a crash's lines name the round's model and seed and give the faulting
+#      thread's backtrace; both give the command that replays the round;
 #   3  a hang: no round finished for --stall-seconds (default 60). What is known is dumped to
 #      DIR/hang.txt (the program's last lines, which name the round and, after 10 s, its
 #      activities' counters; every thread's state and kernel wait channel; gdb's backtraces when
-#      gdb is installed), then the process is killed;
+#      gdb is installed, for up to a minute), then the process is killed;
 #   4  steady growth: scripts/soak_report.py's rule — after a warm-up of the first sixth of the
 #      samples, the rest is cut into thirds, and the median of the last third minus the median
 #      of the second must stay under a limit: 16 MiB of RSS, 8 descriptors, 64 mappings
@@ -197,21 +198,27 @@ done
 wait "$pid"
 program_status=$?
 trap - EXIT
-if [[ $outcome != hang && $program_status -ne 0 ]]; then
+signal=0
+if [[ $outcome != hang && $program_status -gt 128 ]]; then
+  outcome=crashed
+  signal=$((program_status - 128))
+  echo "scripts/soak.sh: the soak program died of signal $signal:" >&2
+  grep -E '^(crash: |replay: )' "$log" >&2 || tail -n 20 "$log" >&2
+elif [[ $outcome != hang && $program_status -ne 0 ]]; then
   outcome=failed
   echo "scripts/soak.sh: the soak program exited with status $program_status:" >&2
   grep -E '^(FAIL |  |replay: )' "$log" >&2 || tail -n 20 "$log" >&2
 fi
 
 python3 scripts/soak_report.py "$csv" "$log" --summary "$out/summary.md" \
-  --command "$command" --revision "$revision" --outcome "$outcome" "${report_args[@]}" >&2
+  --command "$command" --revision "$revision" --outcome "$outcome" --signal "$signal" "${report_args[@]}" >&2
 report_status=$?
 python3 scripts/soak_plot.py "$csv" "$out/soak.svg" >&2 || echo "scripts/soak.sh: no plot" >&2
 echo "scripts/soak.sh: $(grep -m1 '^Outcome:' "$out/summary.md" | tr -d '*') (details: $out/summary.md)" >&2
 
 case "$outcome" in
   hang) exit 3 ;;
-  failed) exit 1 ;;
+  failed | crashed) exit 1 ;;
 esac
 [[ $report_status -eq 4 ]] && exit 4
 [[ $report_status -ne 0 ]] && exit 1

@@ -92,7 +92,7 @@ def parse_log(path):
             line = line.rstrip("\n")
             if line.startswith("done "):
                 done = dict(kv.split("=", 1) for kv in line.split()[1:] if "=" in kv)
-            elif line.startswith(("FAIL ", "  difference: ", "replay: ")):
+            elif line.startswith(("FAIL ", "  difference: ", "replay: ", "crash: signal")):
                 failures.append(line)
             elif line.startswith("skip "):
                 skipped.append(line[len("skip "):])
@@ -142,8 +142,10 @@ def summary(args, rows, verdicts, done, failures, skipped):
     lines.append("")
     if args.outcome == "hang":
         outcome = "**failed: a round hung** (no round finished for the stall limit; see hang.txt)"
+    elif args.outcome == "crashed":
+        outcome = f"**failed: the program crashed (signal {args.signal})**"
     elif failures or args.outcome == "failed":
-        outcome = "**failed: a round's accounting differed, or the program crashed**"
+        outcome = "**failed: a round's accounting differed**"
     elif grew:
         outcome = "**failed: steady growth of " + ", ".join(grew) + "**"
     else:
@@ -193,8 +195,9 @@ def main():
     p.add_argument("--summary", help="write the markdown summary here")
     p.add_argument("--command", default="scripts/soak.sh", help="the command, for the summary")
     p.add_argument("--revision", help="the git revision soaked (default: the tree's now)")
-    p.add_argument("--outcome", default="finished", choices=("finished", "failed", "hang"),
+    p.add_argument("--outcome", default="finished", choices=("finished", "failed", "crashed", "hang"),
                    help="how the program ended, as scripts/soak.sh saw it")
+    p.add_argument("--signal", type=int, default=0, help="the signal a crashed program died of")
     p.add_argument("--svg-link", default="soak.svg", help="the plot, relative to the summary")
     for _, label, unit, _, default, option in SERIES:
         p.add_argument("--" + option.replace("_", "-"), type=float, default=default,

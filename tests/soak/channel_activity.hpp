@@ -141,6 +141,10 @@ class channel_activity {
       } else {
         last[producer] = index;
       }
+      if (c == plan_.consumers && lose_now_) {
+        lose_now_ = false;  // the planted fault (channel_plan::lose_one): this one goes uncounted
+        continue;
+      }
       received_hash_.fetch_add(mix(*v), std::memory_order_relaxed);
       const std::uint64_t n = received_.fetch_add(1, std::memory_order_relaxed) + 1;
       if (n == plan_.close_after) ch.close();
@@ -151,6 +155,7 @@ class channel_activity {
   const channel_plan plan_;
   const std::string name_;
   notes notes_;
+  bool lose_now_ = plan_.lose_one;  // read and written by the root only
   // Observed, by any thread of the activity; read by check() after M::run (which orders every
   // write before it) and by progress() at any time (a snapshot).
   std::atomic<std::uint64_t> pushed_{0};

@@ -66,6 +66,9 @@ struct channel_plan {
   unsigned sleep_one_in = 0;      // ... or by a sleep of sleep_us
   unsigned sleep_us = 0;
   std::uint64_t seed = 0;  // for the threads' own random choices
+  // lose_one — a fault planted on purpose, never drawn (threadlab-soak --lose-value-at-round):
+  // the root's consumer leaves one value it received uncounted, as a lost message would.
+  bool lose_one = false;
 };
 
 // tree_plan — nested spawns: every inner node spawns `fanout` children and joins them, down to

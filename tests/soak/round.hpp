@@ -13,6 +13,8 @@
 // waits_on_threads run at the plan's 1 to 4 workers.
 #pragma once
 
+#include <signal.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <exception>
@@ -23,6 +25,7 @@
 #include "activity_support.hpp"
 #include "bench/model.hpp"
 #include "channel_activity.hpp"
+#include "crash_report.hpp"
 #include "exception_activity.hpp"
 #include "heartbeat.hpp"
 #include "lock_activity.hpp"
@@ -99,16 +102,26 @@ unsigned workers_for(const plan& p) {
   }
 }
 
-// run_round<M>(seed, beat, hang) — draws the seed's plan for M, runs it and checks it, telling
-// beat when it starts and ends. With hang (a test of the soak's own watchdog, never in a real
-// soak) the body then waits forever on a channel nobody fills.
+// fault — a fault planted on purpose, to test that the soak catches it; never in a real soak.
+enum class fault {
+  none,
+  hang,        // the body, once the activities are done, waits forever on a channel nobody fills
+  lose_value,  // the first channel activity leaves one received value uncounted
+  crash        // the body, once the activities are done, raises SIGSEGV
+};
+
+// run_round<M>(seed, beat, planted) — draws the seed's plan for M, runs it and checks it,
+// telling beat when it starts and ends.
 template <model M>
-round_outcome run_round(std::uint64_t seed, heartbeat& beat, bool hang = false) {
-  const plan p = draw_plan(seed, M::capabilities);
+round_outcome run_round(std::uint64_t seed, heartbeat& beat, fault planted) {
+  plan p = draw_plan(seed, M::capabilities);
+  if (planted == fault::lose_value) p.channels.front().lose_one = true;  // there is always one
+  const bool hang = planted == fault::hang;
   round_outcome out;
   out.workers = workers_for<M>(p);
   out.plan_text = describe(p);
   activities acts(p);
+  crash_report_round(M::name, seed, out.workers);
   beat.round_started(seed, M::name, out.workers, [&acts] { return acts.progress(); });
   run_options options;
   options.workers = out.workers;
@@ -121,6 +134,7 @@ round_outcome run_round(std::uint64_t seed, heartbeat& beat, bool hang = false) 
           out.differences.push_back("activity root " + std::to_string(i) + " threw " + describe(e));
         }
       }
+      if (planted == fault::crash) ::raise(SIGSEGV);
       if (hang) {
         typename M::template channel<int> never_filled(1);
         static_cast<void>(never_filled.pop());

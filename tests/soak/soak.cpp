@@ -13,7 +13,9 @@
 //   threadlab-soak --seed 1234 --model hybrid         replays one round
 //   threadlab-soak --seed 1234 --model hybrid --repeat 200   ...200 times: other interleavings
 //
-// Exit status: 0 when every round was exact, 1 on the first difference, 2 on a bad argument.
+// Exit status: 0 when every round was exact, 1 on the first difference, 2 on a bad argument;
+// a crash kills the process with its signal, after a report naming the round
+// (crash_report.hpp).
 #include <CLI/CLI.hpp>
 
 #include <chrono>
@@ -27,6 +29,7 @@
 
 #include "bench/models/all.hpp"
 #include "bench/type_list.hpp"
+#include "crash_report.hpp"
 #include "heartbeat.hpp"
 #include "round.hpp"
 
@@ -39,7 +42,7 @@ using namespace threadlab::soak;
 struct model_entry {
   std::string name;
   std::string unavailable;  // why this machine cannot run it; empty when it can
-  round_outcome (*run)(std::uint64_t seed, heartbeat& beat, bool hang);
+  round_outcome (*run)(std::uint64_t seed, heartbeat& beat, fault planted);
   std::uint64_t rounds = 0;
 };
 
@@ -86,6 +89,8 @@ int main(int argc, char** argv) {
   bool print_plan = false;
   std::size_t leak_bytes = 0;
   std::uint64_t hang_at_round = 0;
+  std::uint64_t lose_value_at_round = 0;
+  std::uint64_t crash_at_round = 0;
   app.add_option("--seed", first_seed, "the first round's seed; round i runs seed + i")
       ->capture_default_str();
   app.add_option("--model", models_arg,
@@ -106,7 +111,10 @@ int main(int argc, char** argv) {
   // Hidden: faults planted on purpose, to test that scripts/soak.sh catches them.
   app.add_option("--leak-bytes-per-round", leak_bytes)->group("");
   app.add_option("--hang-at-round", hang_at_round)->group("");
+  app.add_option("--lose-value-at-round", lose_value_at_round)->group("");
+  app.add_option("--crash-at-round", crash_at_round)->group("");
   CLI11_PARSE(app, argc, argv);
+  install_crash_report(argv[0]);
   if (repeat == 0) repeat = 1;
 
   std::vector<model_entry> all = catalogue();
@@ -157,8 +165,11 @@ int main(int argc, char** argv) {
     const std::uint64_t seed = first_seed + round / repeat;
     model_entry& m = *runnable[seed % runnable.size()];
     last_seed = seed;
-    const bool hang = hang_at_round != 0 && round + 1 == hang_at_round;
-    const round_outcome r = m.run(seed, beat, hang);
+    fault planted = fault::none;
+    if (round + 1 == hang_at_round) planted = fault::hang;
+    if (round + 1 == lose_value_at_round) planted = fault::lose_value;
+    if (round + 1 == crash_at_round) planted = fault::crash;
+    const round_outcome r = m.run(seed, beat, planted);
     ++m.rounds;
     const std::string which = "model=" + m.name + " seed=" + std::to_string(seed) +
                               " workers=" + std::to_string(r.workers) +

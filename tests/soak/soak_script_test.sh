@@ -4,6 +4,11 @@
 #   soak_script_test.sh clean  BIN   a 2-minute soak of the real program must pass (CI's soak)
 #   soak_script_test.sh leak   BIN   a planted leak (--leak-bytes-per-round) must fail it as
 #                                    growth (exit 4), with the RSS marked as grown
+#   soak_script_test.sh fail   BIN   a planted lost message (--lose-value-at-round) must fail it
+#                                    as an accounting error (exit 1) naming the model, the seed
+#                                    and the difference, and the replay it prints must pass
+#   soak_script_test.sh crash  BIN   a planted crash (--crash-at-round) must fail it (exit 1),
+#                                    the log naming the round's model and seed, and a backtrace
 #   soak_script_test.sh hang   BIN   a planted hang (--hang-at-round) must fail it as a hang
 #                                    (exit 3), with hang.txt naming the round's seed and model
 #
@@ -11,8 +16,8 @@
 # end unless the test failed (its path is printed then).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-mode=${1:?usage: soak_script_test.sh clean|leak|hang BIN}
-bin=${2:?usage: soak_script_test.sh clean|leak|hang BIN}
+mode=${1:?usage: soak_script_test.sh clean|leak|fail|crash|hang BIN}
+bin=${2:?usage: soak_script_test.sh clean|leak|fail|crash|hang BIN}
 out=$(mktemp -d /tmp/threadlab-soak-test.XXXXXX)
 
 fail() {
@@ -49,6 +54,32 @@ case "$mode" in
     fi
     [[ $status -eq 4 ]] || fail "a planted leak exited with status $status, expected 4 (growth)"
     grep -q '^| RSS |.*| \*\*grew\*\* |$' "$out/summary.md" || fail "RSS is not marked as grown"
+    ;;
+  fail)
+    "$root/scripts/soak.sh" --minutes 1 --bin "$bin" --out "$out" -- --lose-value-at-round 4
+    status=$?
+    [[ $status -eq 1 ]] || fail "a planted lost value exited with status $status, expected 1"
+    grep -q '^FAIL model=[a-z_]* seed=[0-9]* workers=[0-9]* round=4$' "$out/soak.log" ||
+      fail "no FAIL line naming the model, seed and round"
+    grep -q '^  difference: channel #0: values received (count) vs pushed: expected ' \
+      "$out/soak.log" || fail "the difference is not named"
+    grep -q '^Outcome: \*\*failed: a round.s accounting differed' "$out/summary.md" ||
+      fail "the summary does not say the accounting differed"
+    replay=$(sed -n 's/^replay: //p' "$out/soak.log")
+    [[ -n $replay ]] || fail "no replay command"
+    # The replay runs the same program without the planted fault: it must pass.
+    $replay >"$out/replay.log" 2>&1 || fail "the replay '$replay' failed: $(cat "$out/replay.log")"
+    ;;
+  crash)
+    "$root/scripts/soak.sh" --minutes 1 --bin "$bin" --out "$out" -- --crash-at-round 3
+    status=$?
+    [[ $status -eq 1 ]] || fail "a planted crash exited with status $status, expected 1"
+    grep -q '^crash: signal 11 in a round of model=[a-z_]* seed=[0-9]* workers=[0-9]*$' \
+      "$out/soak.log" || fail "no crash line naming the round"
+    grep -q '^replay: .* --seed [0-9]* --model [a-z_]*$' "$out/soak.log" || fail "no replay line"
+    grep -q '^crash: backtrace' "$out/soak.log" || fail "no backtrace"
+    grep -q '^Outcome: \*\*failed: the program crashed (signal 11)' "$out/summary.md" ||
+      fail "the summary does not say the program crashed"
     ;;
   hang)
     "$root/scripts/soak.sh" --minutes 1 --stall-seconds 5 --bin "$bin" --out "$out" -- \
