@@ -17,9 +17,10 @@ Medians, because a sample lands at a random point of a random round (a round of 
 holds a hundred stacks, one of sockets a dozen descriptors): the middle of each third is the
 process's level, and one sample in the middle of a busy round moves it not at all. B and C
 rather than A and C because A is the closest to the warm-up, where a plateau may still be being
-approached. The limits are well above what a clean run moves (RESULTS.md shows one) and well
-below what a leak of one descriptor, mapping or KiB per round adds in a third of a run at tens
-of rounds a second. Fewer than 9 samples after the warm-up are too few to judge: the verdict is
+approached. The limits are above what a clean run moves (its RSS may step up by a few MiB and
+stay flat; bench/RESULTS.md shows a run) and well below what a leak adds in a third of a
+30-minute run (about 13,000 rounds here): 2 KiB a round, a descriptor in a thousand rounds or a
+mapping in a hundred crosses them. Fewer than 9 samples after the warm-up are too few to judge: the verdict is
 then "not judged", which is not a failure.
 
 Exit status: 0 when nothing grew (or it was not judged), 4 when something grew, 2 on bad input.
