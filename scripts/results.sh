@@ -4,9 +4,53 @@
 # comparison at 2 workers, and write the tables with the command, machine and date that
 # produced them. Nothing in RESULTS.md is typed by hand. The default comparison is also drawn
 # as bench/report.html (`threadlab report --html`), from the same run's JSON as its table.
+# The last section, the soak, is not run here (it takes 30 minutes): it is included from the
+# artefacts `scripts/soak.sh --minutes 30 --out bench/soak` wrote (bench/soak/summary.md and its
+# plot bench/soak/soak.svg), and `scripts/results.sh --soak-only` replaces just that section of
+# the existing RESULTS.md after a new soak, running nothing else.
 # Usage: scripts/results.sh [extra threadlab run arguments, e.g. --repetitions 7]
+#        scripts/results.sh --soak-only
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# soak_section — the soak's section, from bench/soak/summary.md, its plot's link made relative
+# to bench/ (the summary sits in bench/soak/); nothing when no soak was recorded.
+soak_section() {
+  local summary=bench/soak/summary.md
+  [[ -r $summary ]] || return 0
+  echo "## Soak: every model, round after round, for minutes"
+  echo
+  echo "Written by \`scripts/soak.sh --out bench/soak\` (included from \`bench/soak/summary.md\`, not"
+  echo "run by this script). Each round runs a random program — channels with close and stop, nested"
+  echo "spawns, mutexes and condition variables, sleeps and blocking calls, exceptions seen at join,"
+  echo "sockets — on one model in a fresh world and checks every count exactly; the process's RSS,"
+  echo "open descriptors and mapped regions are sampled once a second ([docs/soak.md](../docs/soak.md))."
+  echo
+  sed 's#](soak\.svg)#](soak/soak.svg)#' "$summary"
+  echo
+}
+
+if [[ ${1:-} == --soak-only ]]; then
+  out=bench/RESULTS.md
+  section=$(mktemp)
+  tmp=$(mktemp "${out}.XXXXXX")
+  trap 'rm -f "$section" "$tmp"' EXIT
+  soak_section >"$section"
+  # Every line of RESULTS.md, except an existing soak section (its heading up to the next
+  # heading), which the new one replaces in place; appended when there was none.
+  awk -v section="$section" '
+    function put() { while ((getline line < section) > 0) print line; close(section) }
+    /^## / { skipping = 0 }
+    /^## Soak/ { put(); skipping = 1; done = 1; next }
+    !skipping { print }
+    END { if (!done) put() }
+  ' "$out" >"$tmp"
+  mv "$tmp" "$out"
+  trap - EXIT
+  rm -f "$section"
+  echo "wrote the soak section of $out" >&2
+  exit 0
+fi
 scripts/deps.sh --tests  # the same build folder as scripts/test.sh, which needs doctest
 cmake --preset release >/dev/null
 cmake --build --preset release --target threadlab -j "$(nproc)" >/dev/null
@@ -116,6 +160,8 @@ run "Time in each state (--states)" run --workload spawn_join,pingpong,pipeline 
 } >>"$tmp"
 scripts/trace_overhead.sh >>"$tmp"
 echo >>"$tmp"
+
+soak_section >>"$tmp"
 
 rm -f "$json" "$default_json"
 mv "$tmp" "$out"
