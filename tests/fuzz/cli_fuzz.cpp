@@ -5,7 +5,7 @@
 // program's name. It is parsed against a small registry shaped like the real catalogue (a
 // network workload that a model lacks the capability for, a baseline), whose pairs are never
 // run. Checked, beyond the sanitizers: the parse never throws; a rejected command line gives
-// exit status 2 and exactly one line of text naming the problem.
+// exit status 2 and exactly one line of text naming the problem, without control characters.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -80,9 +80,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (const auto* exit = std::get_if<cli_exit>(&command)) {
     if (exit->code == exit_ok) {
       if (exit->text.empty()) std::abort();  // help, which says something
-    } else if (exit->code != exit_usage || exit->text.rfind("threadlab: ", 0) != 0 ||
-               exit->text.find('\n') != std::string::npos) {
-      std::abort();  // a rejection is exit 2 and one line
+    } else if (exit->code != exit_usage || exit->text.rfind("threadlab: ", 0) != 0) {
+      std::abort();  // a rejection is exit 2 and a line naming the program
+    } else {
+      for (const char c : exit->text) {
+        if (static_cast<unsigned char>(c) < 0x20) std::abort();  // one line, nothing to a terminal
+      }
     }
   }
   return 0;
