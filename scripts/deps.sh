@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # scripts/deps.sh — install what threadlab needs from Debian 12 packages, if anything is missing.
 # As root it runs apt-get; otherwise it prints the `sudo apt-get install …` line and exits 1.
-# Usage: scripts/deps.sh [--tests]   (--tests adds what the test suites need)
+# Usage: scripts/deps.sh [--tests | --fuzz]   (--tests adds what the test suites need, --fuzz
+# what scripts/fuzz.sh needs: clang and libFuzzer, which is in libclang-rt-14-dev, only
+# recommended by clang and so not installed with it here)
 set -euo pipefail
 
 packages=(g++ make cmake git pkg-config
           libboost-context-dev libboost-fiber-dev libfmt-dev libcli11-dev nlohmann-json3-dev
           liburing-dev
           wrk)
-if [[ "${1:-}" == "--tests" ]]; then
+case "${1:-}" in
+  "") ;;
   # gdb: tests/hybrid/gdb_helper_test.sh; chromium: scripts/html_check.py
-  packages+=(doctest-dev clang-format clang valgrind gdb chromium)
-fi
+  --tests) packages+=(doctest-dev clang-format clang valgrind gdb chromium) ;;
+  --fuzz) packages+=(clang libclang-rt-14-dev) ;;
+  *) echo "scripts/deps.sh: unknown argument '$1' (valid: --tests, --fuzz)" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

@@ -87,11 +87,16 @@ std::vector<std::string> split_names(const std::string& text) {
 }
 
 // parse_list(option, text, lo, hi) — a comma-separated list of integers in [lo, hi] (one value
-// is a list of one), each at most once: a sweep's points.
+// is a list of one), each at most once, at most max_sweep_values of them: a sweep's points.
 std::vector<std::uint64_t> parse_list(std::string_view option, const std::string& text,
                                       std::uint64_t lo, std::uint64_t hi) {
+  const std::vector<std::string> items = split_names(text);
+  if (items.size() > limits::max_sweep_values) {
+    throw usage_error{fmt::format("invalid {}: {} values; a sweep takes at most {}", option,
+                                  items.size(), limits::max_sweep_values)};
+  }
   std::vector<std::uint64_t> values;
-  for (const std::string& item : split_names(text)) {
+  for (const std::string& item : items) {
     const std::uint64_t v = parse_integer(option, item, lo, hi);
     if (std::find(values.begin(), values.end(), v) != values.end()) {
       throw usage_error{fmt::format("invalid {} '{}': {} is listed twice", option, text, v)};
@@ -360,7 +365,9 @@ void check_compare(const compare_text& t, const CLI::App& compare, compare_reque
 cli_exit usage(const std::string& message) {
   std::string line = "threadlab: " + message;
   for (char& c : line) {
-    if (c == '\n') c = ' ';  // one line, whatever the message
+    // One line, whatever the message: a value quoted in it may hold a line break, or a carriage
+    // return or escape sequence that would redraw the terminal's line.
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
   }
   return cli_exit{exit_usage, line};
 }

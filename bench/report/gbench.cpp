@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <stdexcept>
 
@@ -46,7 +47,9 @@ environment gbench_environment(const json& context) {
   e.build_type = context.value("library_build_type", std::string("unknown"));
   e.hostname = context.value("host_name", std::string("unknown"));
   e.date_utc = context.value("date", std::string("unknown"));
-  e.logical_cores = context.value("num_cpus", 0u);
+  e.logical_cores = context.contains("num_cpus")
+                        ? count_from_json<unsigned>(context.at("num_cpus"), "num_cpus")
+                        : 0;
   return e;
 }
 
@@ -59,16 +62,21 @@ struct pending {
   bool failed = false;
 };
 
-// real_time_ns(entry, name) — the entry's real_time in ns.
+// real_time_ns(entry, name) — the entry's real_time in ns: finite and not negative.
 double real_time_ns(const json& entry, const std::string& name) {
   if (!entry.contains("real_time") || !entry.at("real_time").is_number()) {
     throw std::runtime_error("benchmark '" + name + "' has no numeric real_time");
   }
   const std::string unit = entry.value("time_unit", std::string("ns"));
-  const double ns = nanoseconds(entry.at("real_time").get<double>(), unit);
-  if (ns < 0 || unit == "µs") {  // µs is our spelling, never Google Benchmark's
+  if (nanoseconds(1, unit) < 0 || unit == "µs") {  // µs is our spelling, never Google Benchmark's
     throw std::runtime_error("benchmark '" + name + "' has unknown time_unit '" + unit +
                              "'; expected ns, us, ms or s");
+  }
+  // 1e308 s is a finite real_time and an infinite number of ns.
+  const double ns = nanoseconds(entry.at("real_time").get<double>(), unit);
+  if (!std::isfinite(ns) || ns < 0) {
+    throw std::runtime_error("benchmark '" + name +
+                             "' has a real_time that is negative or too large");
   }
   return ns;
 }

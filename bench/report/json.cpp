@@ -1,13 +1,33 @@
 // bench/report/json.cpp — results to and from JSON (schema in bench/report/json.hpp).
 #include "bench/report/json.hpp"
 
+#include <cmath>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 namespace threadlab {
 
 using json = nlohmann::ordered_json;
 
 namespace {
+
+// counts_from_json<T>(v, what) / numbers_from_json(v, what) — an array of count_from_json<T> /
+// number_from_json.
+template <class T>
+std::vector<T> counts_from_json(const json& v, std::string_view what) {
+  if (!v.is_array()) throw std::runtime_error(std::string(what) + " is not an array");
+  std::vector<T> out;
+  for (const json& x : v) out.push_back(count_from_json<T>(x, what));
+  return out;
+}
+
+std::vector<double> numbers_from_json(const json& v, std::string_view what) {
+  if (!v.is_array()) throw std::runtime_error(std::string(what) + " is not an array");
+  std::vector<double> out;
+  for (const json& x : v) out.push_back(number_from_json(x, what));
+  return out;
+}
 
 json parameters_to_json(const parameters& p) {
   return {{"warmup", p.warmup},
@@ -22,16 +42,17 @@ json parameters_to_json(const parameters& p) {
 
 parameters parameters_from_json(const json& j) {
   parameters p;
-  p.warmup = j.at("warmup").get<unsigned>();
-  p.repetitions = j.at("repetitions").get<unsigned>();
-  p.timeout_s = j.at("timeout_s").get<double>();
-  p.workers = j.at("workers").get<unsigned>();
-  p.stack_size = j.at("stack_size").get<std::uint64_t>();
-  if (!j.at("size").is_null()) p.size = j.at("size").get<std::uint64_t>();
+  p.warmup = count_from_json<unsigned>(j.at("warmup"), "warmup");
+  p.repetitions = count_from_json<unsigned>(j.at("repetitions"), "repetitions");
+  p.timeout_s = number_from_json(j.at("timeout_s"), "timeout_s");
+  p.workers = count_from_json<unsigned>(j.at("workers"), "workers");
+  p.stack_size = count_from_json<std::uint64_t>(j.at("stack_size"), "stack_size");
+  if (!j.at("size").is_null()) p.size = count_from_json<std::uint64_t>(j.at("size"), "size");
   // Files written before sweeps existed have neither list: no sweep.
   if (j.contains("workers_sweep"))
-    p.workers_sweep = j.at("workers_sweep").get<std::vector<unsigned>>();
-  if (j.contains("size_sweep")) p.size_sweep = j.at("size_sweep").get<std::vector<std::uint64_t>>();
+    p.workers_sweep = counts_from_json<unsigned>(j.at("workers_sweep"), "workers_sweep");
+  if (j.contains("size_sweep"))
+    p.size_sweep = counts_from_json<std::uint64_t>(j.at("size_sweep"), "size_sweep");
   return p;
 }
 
@@ -56,17 +77,17 @@ metric_summary metric_from_json(const json& j) {
   m.name = j.at("name").get<std::string>();
   m.unit = j.at("unit").get<std::string>();
   m.lower_is_better = j.at("lower_is_better").get<bool>();
-  m.stats.median = j.at("median").get<double>();
-  m.stats.min = j.at("min").get<double>();
-  m.stats.max = j.at("max").get<double>();
-  m.stats.mad = j.at("mad").get<double>();
-  m.stats.count = j.at("count").get<std::size_t>();
+  m.stats.median = number_from_json(j.at("median"), "median");
+  m.stats.min = number_from_json(j.at("min"), "min");
+  m.stats.max = number_from_json(j.at("max"), "max");
+  m.stats.mad = number_from_json(j.at("mad"), "mad");
+  m.stats.count = count_from_json<std::size_t>(j.at("count"), "count");
   m.stats.unstable = j.at("unstable").get<bool>();
-  m.samples = j.at("samples").get<std::vector<double>>();
+  m.samples = numbers_from_json(j.at("samples"), "samples");
   if (j.contains("ci_low")) {
-    m.stats.ci_low = j.at("ci_low").get<double>();
-    m.stats.ci_high = j.at("ci_high").get<double>();
-    m.stats.ci_level = j.at("ci_level").get<double>();
+    m.stats.ci_low = number_from_json(j.at("ci_low"), "ci_low");
+    m.stats.ci_high = number_from_json(j.at("ci_high"), "ci_high");
+    m.stats.ci_level = number_from_json(j.at("ci_level"), "ci_level");
   } else {
     // Written before the interval existed: it is a function of the samples, so recompute it.
     const median_interval ci = median_confidence_interval(m.samples);
@@ -104,11 +125,12 @@ json record_to_json(const record& r) {
 // before records named theirs.
 record record_from_json(const json& j, const parameters& params) {
   record r;
-  r.workers = j.contains("workers") ? j.at("workers").get<unsigned>() : params.workers;
+  r.workers = j.contains("workers") ? count_from_json<unsigned>(j.at("workers"), "workers")
+                                    : params.workers;
   if (!j.contains("requested_size")) {
     r.requested_size = params.size;
   } else if (!j.at("requested_size").is_null()) {
-    r.requested_size = j.at("requested_size").get<std::uint64_t>();
+    r.requested_size = count_from_json<std::uint64_t>(j.at("requested_size"), "requested_size");
   }
   r.workload = j.at("workload").get<std::string>();
   r.model = j.at("model").get<std::string>();
@@ -116,21 +138,31 @@ record record_from_json(const json& j, const parameters& params) {
   if (!status) throw std::runtime_error("unknown record status " + j.at("status").dump());
   r.status = *status;
   r.reason = j.at("reason").get<std::string>();
-  r.size = j.at("size").get<std::uint64_t>();
+  r.size = count_from_json<std::uint64_t>(j.at("size"), "size");
   r.scaled = j.at("scaled").get<bool>();
   r.note = j.at("note").get<std::string>();
   r.check = j.at("check").get<std::string>();
   r.configuration = j.at("configuration").get<std::string>();
   for (const json& m : j.at("metrics")) r.metrics.push_back(metric_from_json(m));
   const json& u = j.at("rusage");
-  r.rusage.peak_rss_bytes = u.at("peak_rss_bytes").get<std::uint64_t>();
-  r.rusage.voluntary_ctx_switches = u.at("voluntary_ctx_switches").get<std::uint64_t>();
-  r.rusage.involuntary_ctx_switches = u.at("involuntary_ctx_switches").get<std::uint64_t>();
+  r.rusage.peak_rss_bytes =
+      count_from_json<std::uint64_t>(u.at("peak_rss_bytes"), "peak_rss_bytes");
+  r.rusage.voluntary_ctx_switches =
+      count_from_json<std::uint64_t>(u.at("voluntary_ctx_switches"), "voluntary_ctx_switches");
+  r.rusage.involuntary_ctx_switches =
+      count_from_json<std::uint64_t>(u.at("involuntary_ctx_switches"), "involuntary_ctx_switches");
   r.dump = j.value("dump", std::string());
   return r;
 }
 
 }  // namespace
+
+double number_from_json(const json& v, std::string_view what) {
+  if (!v.is_number() || !std::isfinite(v.get<double>())) {
+    throw std::runtime_error(std::string(what) + " is not a finite number");
+  }
+  return v.get<double>();
+}
 
 json environment_to_json(const environment& e) {
   return {{"cpu_model", e.cpu_model},
@@ -152,8 +184,8 @@ environment environment_from_json(const json& j) {
   environment e;
   e.cpu_model = j.at("cpu_model").get<std::string>();
   e.cpu_governor = j.value("cpu_governor", std::string(unavailable));
-  e.logical_cores = j.at("logical_cores").get<unsigned>();
-  e.cores_used = j.at("cores_used").get<unsigned>();
+  e.logical_cores = count_from_json<unsigned>(j.at("logical_cores"), "logical_cores");
+  e.cores_used = count_from_json<unsigned>(j.at("cores_used"), "cores_used");
   e.kernel = j.at("kernel").get<std::string>();
   e.compiler = j.at("compiler").get<std::string>();
   e.cxx_flags = j.at("cxx_flags").get<std::string>();
@@ -200,6 +232,8 @@ results results_from_json(const json& j) {
     }
     return res;
   } catch (const json::exception& e) {
+    throw std::runtime_error(std::string("malformed threadlab results file: ") + e.what());
+  } catch (const std::runtime_error& e) {
     throw std::runtime_error(std::string("malformed threadlab results file: ") + e.what());
   }
 }

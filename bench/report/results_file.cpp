@@ -3,7 +3,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -26,7 +25,24 @@ std::string_view to_string(results_file_format f) {
   return "threadlab results";
 }
 
-loaded_results parse_results_text(std::string_view text) {
+namespace {
+
+// one_line(message) — message as the one line `threadlab` prints: control characters (a line
+// break in a benchmark's name) as spaces, and at most max_message_chars characters.
+std::string one_line(std::string message) {
+  constexpr std::size_t max_message_chars = 500;
+  if (message.size() > max_message_chars) {
+    message.resize(max_message_chars);
+    message += "...";
+  }
+  for (char& c : message) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  }
+  return message;
+}
+
+// parse(text) — parse_results_text, its messages as they come.
+loaded_results parse(std::string_view text) {
   nlohmann::ordered_json j;
   try {
     j = nlohmann::ordered_json::parse(text);
@@ -48,6 +64,18 @@ loaded_results parse_results_text(std::string_view text) {
   return out;
 }
 
+}  // namespace
+
+loaded_results parse_results_text(std::string_view text) {
+  try {
+    return parse(text);
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(one_line(e.what()));
+  } catch (const nlohmann::ordered_json::exception& e) {
+    throw std::runtime_error(one_line(std::string("malformed results file: ") + e.what()));
+  }
+}
+
 loaded_results read_results_file(const std::string& path, std::uintmax_t max_bytes) {
   std::error_code ec;
   const bool regular = std::filesystem::is_regular_file(path, ec);
@@ -60,13 +88,7 @@ loaded_results read_results_file(const std::string& path, std::uintmax_t max_byt
   }
   std::stringstream text;
   text << in.rdbuf();
-  try {
-    return parse_results_text(text.str());
-  } catch (const std::runtime_error& e) {
-    std::string message = e.what();
-    std::replace(message.begin(), message.end(), '\n', ' ');
-    throw std::runtime_error(message);
-  }
+  return parse_results_text(text.str());
 }
 
 }  // namespace threadlab

@@ -29,8 +29,10 @@ struct loaded_results {
 };
 
 // parse_results_text(text) — the results in text, in whichever format it is. Throws
-// std::runtime_error with a one-line message when text is not JSON, is neither format, or is a
-// malformed document of its format.
+// std::runtime_error with a one-line message (at most a few hundred characters, no control
+// characters) when text is not JSON, is neither format, or is a malformed document of its
+// format: a field missing or of the wrong type, a count out of its type's range, a figure that
+// is not finite. tests/fuzz/results_file_fuzz.cpp checks that nothing else can come out.
 loaded_results parse_results_text(std::string_view text);
 
 // read_results_file(path, max_bytes) — parse_results_text of the file at path. Throws

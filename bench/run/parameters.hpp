@@ -5,6 +5,7 @@
 // file records it (run/results.hpp, report/json.cpp).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -45,6 +46,9 @@ inline constexpr unsigned max_workers = 1024;
 inline constexpr std::uint64_t min_stack_size = 16 * 1024;  // PTHREAD_STACK_MIN on x86-64
 inline constexpr std::uint64_t max_stack_size = 1ull << 30;
 inline constexpr double max_timeout_s = 24 * 3600;
+// max_sweep_values — values in one --workers or --size list: each is a run of the whole
+// selection, so a thousand is already days; more is a pasted file, not a sweep.
+inline constexpr std::size_t max_sweep_values = 1000;
 }  // namespace parameter_limits
 
 }  // namespace threadlab

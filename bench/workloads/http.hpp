@@ -36,7 +36,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
@@ -45,6 +47,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/core/error.hpp>
@@ -126,9 +129,72 @@ struct wrk_report {
   std::uint64_t non_2xx = 0;
 };
 
-// parse_wrk(text) — wrk 4's report (with --latency). Throws std::runtime_error naming what is
-// missing when the text is not one.
+// parse_wrk(text) — wrk 4's report (with --latency). Throws std::runtime_error, with a message
+// of one line, naming what is missing or malformed when the text is not one; an accepted
+// report's figures are finite and non-negative (tests/fuzz/wrk_output_fuzz.cpp checks both).
 inline wrk_report parse_wrk(const std::string& text);
+
+namespace wrk_text {
+
+// one_line(text) — text for an error message: on one line (line breaks as " | ", other control
+// characters as spaces) and at most max_chars characters, the rest replaced by "...".
+inline std::string one_line(std::string_view text) {
+  constexpr std::size_t max_chars = 300;
+  std::string out;
+  for (const char c : text) {
+    if (out.size() >= max_chars) {
+      out += "...";
+      break;
+    }
+    if (c == '\n') {
+      out += " | ";
+    } else {
+      out += static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? ' ' : c;
+    }
+  }
+  return out;
+}
+
+// count(word, what) — word, all of it, as a non-negative integer; throws std::runtime_error
+// naming what otherwise.
+inline std::uint64_t count(std::string_view word, std::string_view what) {
+  std::uint64_t value = 0;
+  const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), value);
+  if (word.empty() || ec != std::errc() || end != word.data() + word.size()) {
+    throw std::runtime_error("http: wrk's " + std::string(what) + " is not a count: '" +
+                             one_line(word) + "'");
+  }
+  return value;
+}
+
+// figure(word, what) — a wrk figure with its unit ("1.23ms", "8.57MB", "154.35") as a finite,
+// non-negative number, times to ns and sizes to bytes; throws std::runtime_error naming what
+// when word is not one.
+inline double figure(std::string_view word, std::string_view what) {
+  double value = 0;
+  const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), value);
+  const std::string_view unit(end, static_cast<std::size_t>(word.data() + word.size() - end));
+  double scale = -1;
+  for (const auto& [name, factor] : {std::pair<std::string_view, double>{"", 1},
+                                     {"us", 1e3},
+                                     {"ms", 1e6},
+                                     {"s", 1e9},
+                                     {"m", 60e9},
+                                     {"B", 1},
+                                     {"KB", 1024.0},
+                                     {"MB", 1024.0 * 1024},
+                                     {"GB", 1024.0 * 1024 * 1024}}) {
+    if (unit == name) scale = factor;
+  }
+  value *= scale;
+  if (word.empty() || ec != std::errc() || scale < 0 || !std::isfinite(value) || value < 0) {
+    throw std::runtime_error("http: wrk's " + std::string(what) + " is not a figure: '" +
+                             one_line(word) + "'");
+  }
+  return value;
+}
+
+}  // namespace wrk_text
 
 struct http {
   static constexpr std::string_view name = "http";
@@ -191,7 +257,8 @@ struct http {
     });
 
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-      throw wrong_result("http: wrk failed (status " + std::to_string(status) + "): " + output);
+      throw wrong_result("http: wrk failed (status " + std::to_string(status) +
+                         "): " + wrk_text::one_line(output));
     }
     const wrk_report r = parse_wrk(output);
     if (r.socket_errors != 0 || r.non_2xx != 0) {
@@ -230,65 +297,58 @@ struct http {
 };
 
 inline wrk_report parse_wrk(const std::string& text) {
+  using wrk_text::count;
+  using wrk_text::figure;
   wrk_report r;
-  // scaled(value, unit) — a wrk figure with its unit: time to ns, size to bytes.
-  auto scaled = [](double value, const std::string& unit) {
-    if (unit == "us") return value * 1e3;
-    if (unit == "ms") return value * 1e6;
-    if (unit == "s") return value * 1e9;
-    if (unit == "m") return value * 60e9;
-    if (unit == "B") return value;
-    if (unit == "KB") return value * 1024;
-    if (unit == "MB") return value * 1024 * 1024;
-    if (unit == "GB") return value * 1024.0 * 1024 * 1024;
-    throw std::runtime_error("http: unknown unit '" + unit + "' in wrk's report");
-  };
-  // number_unit(s) — "1.23ms" as (1.23, "ms").
-  auto number_unit = [](const std::string& s) {
-    std::size_t end = 0;
-    const double value = std::stod(s, &end);
-    return std::pair<double, std::string>{value, s.substr(end)};
-  };
   bool have_rps = false, have_requests = false, have_latency = false;
   std::istringstream lines(text);
   std::string line;
   while (std::getline(lines, line)) {
     std::istringstream words(line);
-    std::string first;
-    words >> first;
+    std::string first, second;
+    words >> first >> second;
     if (first == "50%" || first == "90%" || first == "99%") {
-      std::string figure;
-      words >> figure;
-      const auto [value, unit] = number_unit(figure);
-      (first == "50%" ? r.p50_ns : first == "90%" ? r.p90_ns : r.p99_ns) = scaled(value, unit);
+      (first == "50%"   ? r.p50_ns
+       : first == "90%" ? r.p90_ns
+                        : r.p99_ns) = figure(second, first + " latency");
       have_latency = true;
     } else if (first == "Requests/sec:") {
-      words >> r.requests_per_s;
+      r.requests_per_s = figure(second, "Requests/sec");
       have_rps = true;
     } else if (first == "Transfer/sec:") {
-      std::string figure;
-      words >> figure;
-      const auto [value, unit] = number_unit(figure);
-      r.transfer_bytes_per_s = scaled(value, unit);
-    } else if (line.find(" requests in ") != std::string::npos) {
-      r.requests = std::stoull(first);
+      r.transfer_bytes_per_s = figure(second, "Transfer/sec");
+    } else if (second == "requests" && line.find(" requests in ") != std::string::npos) {
+      r.requests = count(first, "request count");
       have_requests = true;
-    } else if (first == "Socket") {  // Socket errors: connect 0, read 0, write 0, timeout 0
-      const auto colon = line.find(':');
-      if (colon != std::string::npos) r.socket_error_kinds = line.substr(colon + 2);
+    } else if (first == "Socket" && second == "errors:") {
+      // Socket errors: connect 0, read 0, write 0, timeout 0
+      r.socket_error_kinds = line.substr(line.find(':') + 1);
+      r.socket_error_kinds.erase(0, r.socket_error_kinds.find_first_not_of(' '));
       std::string word;
       while (words >> word) {
         if (!word.empty() && std::isdigit(static_cast<unsigned char>(word[0]))) {
-          r.socket_errors += std::stoull(word);
+          if (word.back() == ',') word.pop_back();
+          const std::uint64_t n = count(word, "socket error count");
+          if (r.socket_errors + n < n)
+            throw std::runtime_error("http: wrk's socket errors overflow");
+          r.socket_errors += n;
         }
       }
     } else if (first == "Non-2xx") {  // Non-2xx or 3xx responses: 5
       const auto colon = line.rfind(':');
-      r.non_2xx = std::stoull(line.substr(colon + 1));
+      if (colon == std::string::npos)
+        throw std::runtime_error("http: wrk's Non-2xx line has no count");
+      std::istringstream rest(line.substr(colon + 1));
+      std::string n;
+      rest >> n;
+      r.non_2xx = count(n, "Non-2xx count");
     }
   }
   if (!have_rps || !have_requests || !have_latency) {
-    throw std::runtime_error("http: not a wrk --latency report: " + text);
+    throw std::runtime_error(
+        "http: not a wrk --latency report (it needs 'Requests/sec:', 'N requests in' and the "
+        "latency percentiles): " +
+        wrk_text::one_line(text));
   }
   return r;
 }

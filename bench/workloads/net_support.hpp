@@ -183,10 +183,30 @@ constexpr bool brings_own_server = requires(typename M::listener& l,
       ->stop();
 };
 
+// serve_connection(s, protocol) — one connection, on the calling thread: feeds every chunk read
+// from s to protocol and writes the reply, until end of file or on_data's false. A peer that
+// resets or vanishes ends it quietly. (tests/fuzz/http_request_fuzz.cpp drives it over a
+// socketpair.)
+template <class Stream, class Protocol>
+void serve_connection(Stream& s, Protocol& protocol) {
+  char buf[16 * 1024];
+  std::string reply;
+  try {
+    while (const std::size_t n = s.read_some(buf, sizeof buf)) {
+      reply.clear();
+      const bool keep = protocol.on_data(buf, n, reply);
+      if (!reply.empty()) s.write_all(reply.data(), reply.size());
+      if (!keep) break;
+    }
+  } catch (const std::system_error&) {
+    // The peer reset or vanished: this connection ends, the others go on.
+  }
+}
+
 // thread_per_connection<M>(l, new_protocol, accepted) — the default server: accepts until l is
-// closed (operation_canceled), giving each connection a thread of its own that feeds every
-// chunk it reads to its protocol and writes the reply, until end of file or on_data's false;
-// then joins them all. accepted counts the connections. Runs on the calling thread of M.
+// closed (operation_canceled), giving each connection a thread of its own that runs
+// serve_connection; then joins them all. accepted counts the connections. Runs on the calling
+// thread of M.
 template <net_model M, class NewProtocol>
 void thread_per_connection(typename M::listener& l, NewProtocol new_protocol,
                            std::atomic<std::uint64_t>& accepted) {
@@ -200,20 +220,8 @@ void thread_per_connection(typename M::listener& l, NewProtocol new_protocol,
       throw;
     }
     accepted.fetch_add(1, std::memory_order_relaxed);
-    connections.spawn([s = std::move(s), protocol = new_protocol()]() mutable {
-      char buf[16 * 1024];
-      std::string reply;
-      try {
-        while (const std::size_t n = s.read_some(buf, sizeof buf)) {
-          reply.clear();
-          const bool keep = protocol.on_data(buf, n, reply);
-          if (!reply.empty()) s.write_all(reply.data(), reply.size());
-          if (!keep) break;
-        }
-      } catch (const std::system_error&) {
-        // The peer reset or vanished: this connection ends, the others go on.
-      }
-    });
+    connections.spawn(
+        [s = std::move(s), protocol = new_protocol()]() mutable { serve_connection(s, protocol); });
   }
   connections.join_all();
 }

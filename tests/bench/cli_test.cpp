@@ -126,6 +126,24 @@ TEST_CASE("cli: each bad value is one line naming it and the valid ones, exit 2"
   CHECK(contains(usage_error_of({"compare", "a", "b", "--alpha", "1.5"}), "less than 1"));
 }
 
+TEST_CASE("cli: an error line quotes a value without its control characters") {
+  const std::string e = usage_error_of({"run", "--workload", "a\rb\x1b[2Jc\nd"});
+  CHECK(contains(e, "'a b [2Jc d'"));
+}
+
+TEST_CASE("cli: a sweep list holds at most 1,000 values (each was checked against every other)") {
+  // 20,000 sizes fit in one argument (the kernel allows 128 KiB) and took seconds to check.
+  std::string sizes = "1";
+  for (int i = 2; i <= 20'000; ++i) sizes += "," + std::to_string(i);
+  CHECK(contains(usage_error_of({"run", "--size", sizes.c_str()}),
+                 "--size: 20000 values; a sweep takes at most 1000"));
+  sizes = "1";
+  for (int i = 2; i <= 1000; ++i) sizes += "," + std::to_string(i);
+  const cli_command c = parse({"run", "--size", sizes.c_str()});
+  REQUIRE(std::holds_alternative<run_request>(c));
+  CHECK(std::get<run_request>(c).params.size_sweep.size() == 1000);
+}
+
 namespace {
 
 using threadlab::testing::process_result;
