@@ -28,11 +28,18 @@ std::string_view to_string(results_file_format f) {
 namespace {
 
 // one_line(message) — message as the one line `threadlab` prints: control characters (a line
-// break in a benchmark's name) as spaces, and at most max_message_chars characters.
+// break in a benchmark's name) as spaces, and at most max_message_bytes bytes, cut between two
+// UTF-8 characters.
 std::string one_line(std::string message) {
-  constexpr std::size_t max_message_chars = 500;
-  if (message.size() > max_message_chars) {
-    message.resize(max_message_chars);
+  constexpr std::size_t max_message_bytes = 500;
+  if (message.size() > max_message_bytes) {
+    std::size_t cut = max_message_bytes;
+    // A UTF-8 character has at most 3 continuation bytes; more is not UTF-8, cut anywhere.
+    while (cut > max_message_bytes - 3 &&
+           (static_cast<unsigned char>(message[cut]) & 0xC0) == 0x80) {
+      --cut;
+    }
+    message.resize(cut);
     message += "...";
   }
   for (char& c : message) {

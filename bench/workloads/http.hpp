@@ -137,12 +137,15 @@ inline wrk_report parse_wrk(const std::string& text);
 namespace wrk_text {
 
 // one_line(text) — text for an error message: on one line (line breaks as " | ", other control
-// characters as spaces) and at most max_chars characters, the rest replaced by "...".
+// characters as spaces) and about max_bytes bytes, cut between two UTF-8 characters, the rest
+// replaced by "...".
 inline std::string one_line(std::string_view text) {
-  constexpr std::size_t max_chars = 300;
+  constexpr std::size_t max_bytes = 300;
   std::string out;
   for (const char c : text) {
-    if (out.size() >= max_chars) {
+    // A UTF-8 character has at most 3 continuation bytes; more is not UTF-8, cut anywhere.
+    const bool continuation = (static_cast<unsigned char>(c) & 0xC0) == 0x80;
+    if (out.size() >= max_bytes + (continuation ? 3 : 0)) {
       out += "...";
       break;
     }

@@ -31,6 +31,7 @@ void refused_in_one_line(Parse parse, const std::string& input) {
   }
   CAPTURE(message);
   for (const char c : message) CHECK(static_cast<unsigned char>(c) >= 0x20);
+  CHECK(message.size() <= 1024);
 }
 
 void refused_wrk(const std::string& input) {
@@ -97,6 +98,11 @@ TEST_CASE("parse_wrk: a real wrk --latency report is read, figure by figure") {
 TEST_CASE("fuzz regression: parse_wrk quoted the whole output, line breaks and all, in its error") {
   refused_wrk("\n");
   refused_wrk("Running 1s test @ http://127.0.0.1:8080/\n  1 threads and 2 connections\n");
+  // Quoted, 10,000 lines of output are cut to a few hundred bytes, between two characters.
+  std::string long_output;
+  for (int i = 0; i < 10'000; ++i) long_output += "  réponse µs\n";
+  refused_wrk(long_output);
+  refused_wrk(std::string(10'000, '\x80'));  // not UTF-8 at all: cut anyway
 }
 
 TEST_CASE("fuzz regression: parse_wrk let std::invalid_argument out for a latency not a number") {
@@ -145,4 +151,5 @@ TEST_CASE("fuzz regression: a Google Benchmark real_time of 1e308 s gave infinit
 
 TEST_CASE("fuzz regression: a results-file error carried a benchmark name's line break") {
   refused_results(R"({"benchmarks": [{"name": "a\nb\u001b[2J"}]})");
+  refused_results(R"({"benchmarks": [{"name": ")" + std::string(5000, 'x') + R"("}]})");
 }

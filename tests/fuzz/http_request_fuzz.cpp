@@ -32,7 +32,7 @@ namespace {
 using threadlab::workloads::http_protocol;
 
 // max_input — the most bytes a run sends: what the socketpair holds, with the replies, without
-// a reader on the other side (scripts/fuzz.sh passes -max_len below it).
+// a reader on the other side (scripts/fuzz.sh passes it as -max_len).
 constexpr std::size_t max_input = 16 * 1024;
 
 // well_formed(replies) — replies is a sequence of hello and not_found, perhaps ending with one

@@ -4,10 +4,10 @@
 // content.
 //
 // The input is the file's content. Checked, beyond the sanitizers: the only exception is
-// std::runtime_error, with a message of one line without control characters (what `threadlab`
-// prints before exiting with status 2). A file that is read is then used as the two commands use
-// it, without exceptions: rendered in every report format (`threadlab report --format F`, `--html`)
-// and compared with itself (`threadlab compare R R`).
+// std::runtime_error, with a message of one line without control characters and at most 1 KiB
+// (what `threadlab` prints before exiting with status 2). A file that is read is then used as the
+// two commands use it, without exceptions: rendered in every report format (`threadlab report
+// --format F`, `--html`) and compared with itself (`threadlab compare R R`).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -25,7 +25,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     in = threadlab::parse_results_text(text);
   } catch (const std::runtime_error& e) {
-    for (const char c : std::string_view(e.what())) {
+    const std::string_view message = e.what();
+    if (message.size() > 1024) std::abort();  // quotes of the input are cut short
+    for (const char c : message) {
       if (static_cast<unsigned char>(c) < 0x20) std::abort();  // one line, nothing to a terminal
     }
     return 0;

@@ -2,14 +2,15 @@
 // (bench/workloads/http.hpp), which the http workload runs on whatever wrk printed.
 //
 // The input is wrk's standard output. Checked, beyond the sanitizers: the only exception is
-// std::runtime_error, with a message of one line (it becomes the pair's error, printed under the
-// table); a report that is accepted holds finite, non-negative figures.
+// std::runtime_error, with a message of one line and at most 1 KiB (it becomes the pair's error,
+// printed under the table); a report that is accepted holds finite, non-negative figures.
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "bench/workloads/http.hpp"
 
@@ -28,7 +29,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       std::abort();
     }
   } catch (const std::runtime_error& e) {
-    if (std::string(e.what()).find('\n') != std::string::npos) std::abort();
+    const std::string_view message = e.what();
+    if (message.find('\n') != std::string_view::npos || message.size() > 1024) std::abort();
   }
   return 0;
 }

@@ -234,7 +234,9 @@ TEST_CASE("describe_threads lists a running world's threads from a kernel thread
   std::string listing;
   // One worker: every state the listing reads was written on this kernel thread, before the
   // std::thread that reads it was created.
-  hybrid::run(hybrid_test::with_workers(1), [&] {
+  hybrid::options o = hybrid_test::with_workers(1);
+  o.monitor_period = std::chrono::microseconds(0);  // no hand-off: nothing else touches a thread
+  hybrid::run(o, [&] {
     hybrid::channel<int> ch(2);
     auto a = hybrid::spawn(hybrid::spawn_options{"alice"}, [&] { ch.pop(); });
     auto b = hybrid::spawn(hybrid::spawn_options{"bob"}, [&] { ch.pop(); });
