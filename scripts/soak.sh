@@ -31,9 +31,10 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+# usage(status) — the header above, then exit with status (0 for --help, 2 after a bad argument).
 usage() {
   sed -n '2,/^set -uo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2
-  exit 2
+  exit "$1"
 }
 
 minutes=""
@@ -52,8 +53,8 @@ while [[ $# -gt 0 ]]; do
     --stall-seconds) stall="${2:-}"; shift 2 ;;
     --max-rss-growth-mib|--max-fd-growth|--max-maps-growth) report_args+=("$1" "${2:-}"); shift 2 ;;
     --) shift; program_args=("$@"); break ;;
-    -h|--help) usage ;;
-    *) echo "scripts/soak.sh: unknown argument '$1'" >&2; usage ;;
+    -h|--help) usage 0 ;;
+    *) echo "scripts/soak.sh: unknown argument '$1'" >&2; usage 2 ;;
   esac
 done
 if ! [[ $minutes =~ ^[0-9]+(\.[0-9]+)?$ ]] || [[ $(awk -v m="$minutes" 'BEGIN{print (m > 0)}') != 1 ]]; then
