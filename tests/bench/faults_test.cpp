@@ -6,7 +6,6 @@
 
 #include <dirent.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -146,13 +145,7 @@ struct spawned_program {
     const int err_fd = ::mkstemp(err_path.data());
     REQUIRE(out_fd >= 0);
     REQUIRE(err_fd >= 0);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, out_fd, STDOUT_FILENO);
-    posix_spawn_file_actions_adddup2(&actions, err_fd, STDERR_FILENO);
-    std::vector<char*> argv = threadlab::testing::program_argv(args);
-    REQUIRE(::posix_spawn(&pid, THREADLAB_EXE, &actions, nullptr, argv.data(), environ) == 0);
-    posix_spawn_file_actions_destroy(&actions);
+    REQUIRE(threadlab::testing::spawn_threadlab(args, out_fd, err_fd, pid) == 0);
     ::close(out_fd);
     ::close(err_fd);
   }

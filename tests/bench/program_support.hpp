@@ -32,6 +32,20 @@ inline std::vector<char*> program_argv(const std::vector<std::string>& args) {
   return argv;
 }
 
+// spawn_threadlab(args, out_fd, err_fd, pid) — starts the real program with args, its stdout
+// and stderr on out_fd and err_fd; posix_spawn's result (0: started, pid set).
+inline int spawn_threadlab(const std::vector<std::string>& args, int out_fd, int err_fd,
+                           pid_t& pid) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out_fd, STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, err_fd, STDERR_FILENO);
+  std::vector<char*> argv = program_argv(args);
+  const int spawned = ::posix_spawn(&pid, THREADLAB_EXE, &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  return spawned;
+}
+
 // run_threadlab(args) — runs the real program with args, capturing stdout, stderr and the exit
 // status.
 inline process_result run_threadlab(const std::vector<std::string>& args) {
@@ -41,14 +55,8 @@ inline process_result run_threadlab(const std::vector<std::string>& args) {
   const int err_fd = ::mkstemp(err_path);
   REQUIRE(out_fd >= 0);
   REQUIRE(err_fd >= 0);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out_fd, STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, err_fd, STDERR_FILENO);
-  std::vector<char*> argv = program_argv(args);
   pid_t pid = 0;
-  const int spawned = ::posix_spawn(&pid, THREADLAB_EXE, &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
+  const int spawned = spawn_threadlab(args, out_fd, err_fd, pid);
   process_result r;
   if (spawned == 0) {
     int status = 0;
