@@ -70,7 +70,7 @@ int interrupt_fd() noexcept { return pipe_read; }
 
 std::string signal_abbreviation(int sig) {
   const char* abbrev = ::sigabbrev_np(sig);
-  return abbrev != nullptr ? std::string("SIG") + abbrev : "signal " + std::to_string(sig);
+  return "SIG" + (abbrev != nullptr ? std::string(abbrev) : std::to_string(sig));
 }
 
 }  // namespace threadlab

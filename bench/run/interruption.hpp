@@ -39,7 +39,8 @@ int interrupt_signal() noexcept;
 // scope (poll it with POLLIN beside other descriptors), or -1 when no scope is alive.
 int interrupt_fd() noexcept;
 
-// signal_abbreviation(sig) — "SIGINT", "SIGTERM": the name reports give an interrupt.
+// signal_abbreviation(sig) — "SIGINT", "SIGTERM": a signal's name in reports ("SIG34" for one
+// without a name).
 std::string signal_abbreviation(int sig);
 
 // exit_status_for(sig) — 128 + sig: what a shell reports for a program its signal ended.

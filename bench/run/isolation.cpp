@@ -187,10 +187,10 @@ std::string run_label(unsigned line, unsigned warmup) {
   return value;
 }
 
+// signal_name(sig) — "SIGSEGV (Segmentation fault)".
 std::string signal_name(int sig) {
-  const char* abbrev = ::sigabbrev_np(sig);
   const char* text = ::strsignal(sig);
-  return fmt::format("SIG{} ({})", abbrev != nullptr ? abbrev : std::to_string(sig).c_str(),
+  return fmt::format("{} ({})", signal_abbreviation(sig),
                      text != nullptr ? text : "unknown signal");
 }
 
@@ -343,14 +343,13 @@ isolated_outcome run_isolated(const std::function<sample()>& once, const paramet
         deadline = watchdog_clock::now() + hang_dump_grace;
         continue;
       }
+      // The grace period is over, or the dump has come.
       ::kill(pid, SIGKILL);
       killed = true;
-      if (dump_asked) {
-        outcome.error = hung_message();
-        if (outcome.dump.empty()) {
-          outcome.dump = fmt::format("(no dump: the child did not answer SIGUSR1 within {} ms)\n",
-                                     hang_dump_grace.count());
-        }
+      outcome.error = hung_message();
+      if (outcome.dump.empty()) {
+        outcome.dump = fmt::format("(no dump: the child did not answer SIGUSR1 within {} ms)\n",
+                                   hang_dump_grace.count());
       }
       break;
     }

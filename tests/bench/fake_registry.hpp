@@ -97,6 +97,13 @@ struct hang : sizes<10> {
   }
 };
 
+// abort_without_core() — std::abort with core dumps off, so a test leaves no core file.
+[[noreturn]] inline void abort_without_core() {
+  rlimit no_core{0, 0};
+  ::setrlimit(RLIMIT_CORE, &no_core);
+  std::abort();
+}
+
 // crash — aborts (with core dumps off, so the test leaves no core file).
 struct crash : sizes<10> {
   static constexpr std::string_view name = "crash";
@@ -104,9 +111,7 @@ struct crash : sizes<10> {
   static constexpr capability requires_caps = capability::none;
   template <class M>
   static sample run(const run_options&, std::uint64_t) {
-    rlimit no_core{0, 0};
-    ::setrlimit(RLIMIT_CORE, &no_core);
-    std::abort();
+    abort_without_core();
   }
 };
 

@@ -54,10 +54,8 @@ struct last_words : fakes::sizes<10> {
   static constexpr capability requires_caps = capability::none;
   template <class M>
   static sample run(const run_options&, std::uint64_t) {
-    rlimit no_core{0, 0};
-    ::setrlimit(RLIMIT_CORE, &no_core);
     std::fputs("fake: stack overflow in thread #7 (worker)\n", stderr);
-    std::abort();
+    fakes::abort_without_core();
   }
 };
 
