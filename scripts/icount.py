@@ -76,11 +76,14 @@ def count(threadlab, workload, model, size):
                "--repetitions", "1", "--warmup", "0", "--timeout", "600", "--format", "json"]
         if model != "baseline":
             cmd += ["--model", model]
-        proc = subprocess.run(cmd, capture_output=True, text=True)
+        # Valgrind runs the program in its own process, so the harness's PID is the one
+        # Popen started. (Not the lowest of the two: PIDs wrap at kernel.pid_max.)
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        stdout, stderr = proc.communicate()
         if proc.returncode != 0:
             raise RuntimeError(f"{workload}/{model} at size {size}: threadlab exited "
-                               f"{proc.returncode}: {proc.stderr.strip().splitlines()[-1:]}")
-        record = json.loads(proc.stdout)["records"][0]
+                               f"{proc.returncode}: {stderr.strip().splitlines()[-1:]}")
+        record = json.loads(stdout)["records"][0]
         if record["status"] == "skipped":  # the model lacks a capability the workload needs
             return None, None
         if record["status"] != "ok":
@@ -95,10 +98,12 @@ def count(threadlab, workload, model, size):
         if len(totals) != 2:
             raise RuntimeError(f"{workload}/{model}: expected callgrind files for the harness "
                                f"and its child, found {len(totals)}")
-        # The parent (the harness) is the process valgrind started; the child is the other.
-        parent = min(totals, key=lambda p: int(p.rsplit(".", 1)[1]))
+        parent = f"{out}/cg.{proc.pid}"
+        if parent not in totals:
+            raise RuntimeError(f"{workload}/{model}: no callgrind file for the harness "
+                               f"(pid {proc.pid}) among {sorted(totals)}")
         child = [v for p, v in totals.items() if p != parent][0]
-        return child, json.loads(proc.stdout)["environment"]
+        return child, json.loads(stdout)["environment"]
 
 
 def measure(threadlab, case):
@@ -108,6 +113,9 @@ def measure(threadlab, case):
         return key, None, None
     large, _ = count(threadlab, workload, model, second)
     per_op = (large - small) / (ops(second) - ops(first))
+    if per_op <= 0:  # twice the work cannot cost fewer instructions: the counts are wrong
+        raise RuntimeError(f"{key}: {large:,} instructions at size {second} but {small:,} "
+                           f"at size {first}")
     return key, {"operation": op, "instructions": round(per_op, 1)}, env
 
 
