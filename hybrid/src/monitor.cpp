@@ -107,6 +107,7 @@ bool monitor::take(worker& w, carrier& c, std::uint64_t dispatches) {
     sched_.count_carried_off();
     // Counted before the worker moves on: the run may end as soon as the spare carries it.
     handoffs_.fetch_add(1, std::memory_order_relaxed);
+    w.in_transit();
     // release: pairs with the acquire in enter_runtime_slow.
     c.claim.store(claim_taken, std::memory_order_release);
     sched_.give_to_spare(*spare, w);

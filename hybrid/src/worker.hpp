@@ -95,10 +95,18 @@ class worker {
   std::uint64_t next_thread_id() noexcept;
 
   thread_control* current() const noexcept { return carrier_->current; }
-  // carried_by() — the carrier carrying this worker now. Any thread (the monitor reads it).
+  // carried_by() — the carrier carrying this worker now, or nullptr while the monitor hands it
+  // to a spare. Any thread (the monitor reads it).
   carrier* carried_by() const noexcept {
     return monitored_carrier_.load(std::memory_order_acquire);
   }
+  // in_transit() — the monitor took this worker from its carrier: carried by no one until the
+  // spare it goes to attaches it. Without this, a monitor looking again before the spare runs
+  // (a descheduled spare on a loaded machine) saw the old carrier still named, in user code in
+  // a thread of its next worker, and took this worker a second time: two carriers ran it, and
+  // the old carrier's new worker was lost. Monitor only, before give_to_spare; relaxed: that
+  // call's release orders it before the spare's attach().
+  void in_transit() noexcept { monitored_carrier_.store(nullptr, std::memory_order_relaxed); }
   // io_ring() — this worker's io_uring (options::io == io_uring), else nullptr. Owner only.
   ring* io_ring() noexcept { return ring_.get(); }
   // reap_ring() — the completions posted on this worker's ring: their threads become ready.

@@ -32,12 +32,8 @@ fail() {
 
 case "$mode" in
   clean)
-    # Every model but `hybrid` (epoll): the soak found a crash there that is not fixed yet (the
-    # monitor hands a worker to a spare carrier while a thread parks for a socket read; replay:
-    # threadlab-soak --seed 507648 --model hybrid --repeat 50). hybrid_uring, the same scheduler
-    # with io_uring sockets, stays in.
-    "$root/scripts/soak.sh" --minutes 2 --bin "$bin" --out "$out" -- \
-      --model kernel,kernel_pool,green,boost_fiber_ws,hybrid_uring
+    # Every model.
+    "$root/scripts/soak.sh" --minutes 2 --bin "$bin" --out "$out"
     status=$?
     [[ $status -eq 0 ]] || fail "a clean soak exited with status $status, expected 0"
     grep -q '^Outcome: \*\*passed\*\*' "$out/summary.md" || fail "the summary does not say passed"
