@@ -19,8 +19,8 @@ bool mutex::lock_slow(std::coroutine_handle<> h, detail::wait_node& node) noexce
       return false;
     }
     // relaxed: the waiters lock orders the list; contended only routes unlock to the slow path.
-    if (s == contended || (s == locked && state_.compare_exchange_weak(
-                                              s, contended, std::memory_order_relaxed))) {
+    if (s == contended ||
+        (s == locked && state_.compare_exchange_weak(s, contended, std::memory_order_relaxed))) {
       break;
     }
   }
@@ -90,13 +90,12 @@ class condition_variable::wait_awaiter {
   std::optional<std::stop_callback<detail::wait_canceller>> on_stop_;
 };
 
-task<void> condition_variable::wait(unique_lock& lock) {
-  const std::stop_token never;
-  if (co_await wait_awaiter(*this, *lock.mutex(), never)) co_await lock.mutex()->lock();
-}
-
-task<void> condition_variable::wait(unique_lock& lock, std::stop_token token) {
-  if (co_await wait_awaiter(*this, *lock.mutex(), token)) co_await lock.mutex()->lock();
+task<void> condition_variable::wait_once(unique_lock& lock, std::stop_token token) {
+  // A named awaiter: GCC 12 miscompiles `if (co_await wait_awaiter(...))` (the temporary
+  // awaiter in the condition), and the woken waiter never re-acquired the mutex.
+  wait_awaiter waiting(*this, *lock.mutex(), token);
+  const bool released = co_await waiting;
+  if (released) co_await lock.mutex()->lock();
 }
 
 void condition_variable::notify_one() noexcept {

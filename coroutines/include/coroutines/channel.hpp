@@ -53,10 +53,7 @@ class channel {
         : channel_(ch), value_(std::move(value)), token_(std::move(token)) {}
     push_awaiter(push_awaiter&&) = delete;
     bool await_ready() const noexcept { return false; }
-    bool await_suspend(std::coroutine_handle<> h) {
-      watch_stop(token_, on_stop_, channel_.senders_, node_);
-      return channel_.push_or_wait(*this, h);
-    }
+    bool await_suspend(std::coroutine_handle<> h) { return channel_.push_or_wait(*this, h); }
     bool await_resume() const noexcept { return node_.accepted; }
 
    private:
@@ -75,10 +72,7 @@ class channel {
     pop_awaiter(channel& ch, std::stop_token token) : channel_(ch), token_(std::move(token)) {}
     pop_awaiter(pop_awaiter&&) = delete;
     bool await_ready() const noexcept { return false; }
-    bool await_suspend(std::coroutine_handle<> h) {
-      watch_stop(token_, on_stop_, channel_.receivers_, node_);
-      return channel_.pop_or_wait(*this, h);
-    }
+    bool await_suspend(std::coroutine_handle<> h) { return channel_.pop_or_wait(*this, h); }
     std::optional<T> await_resume() noexcept(std::is_nothrow_move_constructible_v<T>) {
       return std::move(value_);
     }
@@ -138,6 +132,7 @@ class channel {
   // push_or_wait(a, h) — push's body: false when done without waiting; true when a's node was
   // queued and the caller suspends (then nothing of a may be touched).
   bool push_or_wait(push_awaiter& a, std::coroutine_handle<> h) {
+    watch_stop(a.token_, a.on_stop_, senders_, a.node_);
     lock_.lock();
     if (closed_) {
       lock_.unlock();
@@ -172,6 +167,7 @@ class channel {
 
   // pop_or_wait(a, h) — pop's body, as push_or_wait.
   bool pop_or_wait(pop_awaiter& a, std::coroutine_handle<> h) {
+    watch_stop(a.token_, a.on_stop_, receivers_, a.node_);
     lock_.lock();
     if (count_ > 0) {
       a.value_.emplace(std::move(*slots_[head_]));

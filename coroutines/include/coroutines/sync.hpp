@@ -150,17 +150,19 @@ class condition_variable {
 
   // wait(lock) — atomically release lock's mutex and suspend until notified, then re-acquire.
   // Precondition: lock owns its mutex; inside a coroutine thread.
-  [[nodiscard]] task<void> wait(unique_lock& lock);
+  [[nodiscard]] task<void> wait(unique_lock& lock) { return wait_once(lock, std::stop_token()); }
 
   // wait(lock, pred) — while (!pred()) wait(lock).
   template <class Predicate>
   [[nodiscard]] task<void> wait(unique_lock& lock, Predicate pred) {
-    while (!pred()) co_await wait(lock);
+    while (!pred()) co_await wait_once(lock, std::stop_token());
   }
 
   // wait(lock, token) — as wait(lock), but also returns (with the mutex re-acquired) once a
   // stop is requested on token; at once if it already was.
-  [[nodiscard]] task<void> wait(unique_lock& lock, std::stop_token token);
+  [[nodiscard]] task<void> wait(unique_lock& lock, std::stop_token token) {
+    return wait_once(lock, std::move(token));
+  }
 
   // wait(lock, token, pred) — std::condition_variable_any's stoppable wait: suspend until pred()
   // holds or a stop is requested on token, and return pred().
@@ -168,7 +170,7 @@ class condition_variable {
   [[nodiscard]] task<bool> wait(unique_lock& lock, std::stop_token token, Predicate pred) {
     while (!token.stop_requested()) {
       if (pred()) co_return true;
-      co_await wait(lock, token);
+      co_await wait_once(lock, token);
     }
     co_return pred();
   }
@@ -180,6 +182,9 @@ class condition_variable {
 
  private:
   class wait_awaiter;
+  // wait_once(lock, token) — every wait's one suspension: queue, release the mutex, suspend until
+  // notified or stopped (an empty token: never), re-acquire.
+  task<void> wait_once(unique_lock& lock, std::stop_token token);
   detail::spinlock lock_;
   detail::wait_list waiters_;  // under lock_
 };

@@ -80,8 +80,7 @@ struct task_result<task<T>> {
 // returns a task.
 template <class F>
 concept thread_function = std::move_constructible<std::decay_t<F>> &&
-                          (std::invocable<std::decay_t<F>&> ||
-                           std::invocable<std::decay_t<F>&, std::stop_token>);
+    (std::invocable<std::decay_t<F>&> || std::invocable<std::decay_t<F>&, std::stop_token>);
 
 // join_handle<T> — the handle of a coroutine thread producing T. Movable, not copyable.
 // `co_await h` (or h.join()) waits for the thread and returns its result, rethrowing what
@@ -173,8 +172,8 @@ template <thread_function F>
 auto spawn(F&& fn) {
   using Fn = std::decay_t<F>;
   constexpr bool takes_token = std::invocable<Fn&, std::stop_token>;
-  using Task = std::conditional_t<takes_token, std::invoke_result<Fn&, std::stop_token>,
-                                  std::invoke_result<Fn&>>::type;
+  using Task = typename std::conditional_t<takes_token, std::invoke_result<Fn&, std::stop_token>,
+                                           std::invoke_result<Fn&>>::type;
   using T = typename detail::task_result<Task>::type;
   auto* s = new detail::spawned_fn<T, Fn>(std::forward<F>(fn));
   try {
@@ -208,11 +207,11 @@ namespace detail {
 // sleep awaiter; heap and index are the heap's, under its lock.
 struct timer_node : wait_node {
   std::chrono::steady_clock::time_point deadline;
-  void* heap = nullptr;           // the timer heap it is in (or was last in)
-  std::uint64_t sequence = 0;     // insertion order: equal deadlines fire first-in first-out
-  std::size_t index = 0;          // its place in the heap while in it (under the heap's lock)
-  bool in_heap = false;           // under the heap's lock
-  bool fired = false;             // the deadline, not a stop request, ended the sleep
+  void* heap = nullptr;        // the timer heap it is in (or was last in)
+  std::uint64_t sequence = 0;  // insertion order: equal deadlines fire first-in first-out
+  std::size_t index = 0;       // its place in the heap while in it (under the heap's lock)
+  bool in_heap = false;        // under the heap's lock
+  bool fired = false;          // the deadline, not a stop request, ended the sleep
 };
 // cancel_timer(n) — the stop request's half of a stoppable sleep (as wait_canceller).
 void cancel_timer(timer_node* n) noexcept;
@@ -252,9 +251,9 @@ inline sleep_awaiter sleep_until(std::chrono::steady_clock::time_point t,
 // sleep_for(d, token) — sleep_until(now + d, token): at least d.
 template <class Rep, class Period>
 sleep_awaiter sleep_for(std::chrono::duration<Rep, Period> d, std::stop_token token = {}) noexcept {
-  return sleep_until(std::chrono::steady_clock::now() +
-                         std::chrono::ceil<std::chrono::steady_clock::duration>(d),
-                     std::move(token));
+  return sleep_until(
+      std::chrono::steady_clock::now() + std::chrono::ceil<std::chrono::steady_clock::duration>(d),
+      std::move(token));
 }
 
 namespace this_thread {

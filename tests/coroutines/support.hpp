@@ -1,0 +1,20 @@
+// tests/coroutines/support.hpp — helpers shared by the coroutines tests.
+#pragma once
+
+#include <coroutines/runtime.hpp>
+
+#include <initializer_list>
+
+namespace coroutines_test {
+
+// worker_counts — every scheduler test runs at these worker counts (as hybrid's do).
+inline constexpr std::initializer_list<unsigned> worker_counts = {1, 2, 4};
+
+// with_workers(n) — options for a run with n workers.
+inline coroutines::options with_workers(unsigned n) {
+  coroutines::options o;
+  o.workers = n;
+  return o;
+}
+
+}  // namespace coroutines_test
