@@ -43,8 +43,8 @@ class injection_queue {
 
  private:
   std::mutex mutex_;
-  thread_control* head_ = nullptr;  // under mutex_
-  thread_control* tail_ = nullptr;  // under mutex_
+  thread_control* head_ = nullptr;    // under mutex_
+  thread_control* tail_ = nullptr;    // under mutex_
   std::atomic<std::size_t> size_{0};  // written under mutex_
 };
 

@@ -6,7 +6,6 @@
 #include <time.h>
 #include <unistd.h>
 
-
 namespace coroutines::detail {
 
 namespace {
@@ -16,9 +15,8 @@ void futex_wait(std::atomic<std::uint32_t>& word, std::uint32_t expected,
                 const std::optional<std::chrono::steady_clock::time_point>& deadline) noexcept {
   timespec at{};
   if (deadline) {
-    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                        deadline->time_since_epoch())
-                        .count();
+    const auto ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(deadline->time_since_epoch()).count();
     at.tv_sec = static_cast<time_t>(ns / 1'000'000'000);
     at.tv_nsec = static_cast<long>(ns % 1'000'000'000);
   }
@@ -54,8 +52,8 @@ void parker::park(std::optional<std::chrono::steady_clock::time_point> deadline)
 void parker::unpark() noexcept {
   // release: pairs with park's acquire.
   if (word_.exchange(notified, std::memory_order_release) == parked) {
-    ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word_),
-              FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1, nullptr, nullptr, 0);
+    ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word_), FUTEX_WAKE | FUTEX_PRIVATE_FLAG,
+              1, nullptr, nullptr, 0);
   }
 }
 

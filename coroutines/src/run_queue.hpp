@@ -82,8 +82,8 @@ class run_queue {
   // CAS-free pops.
   thread_control* steal_half_into(run_queue& into, std::size_t* moved) noexcept {
     *moved = 0;
-    const std::int64_t length = bottom_.load(std::memory_order_relaxed) -
-                                top_.load(std::memory_order_relaxed);
+    const std::int64_t length =
+        bottom_.load(std::memory_order_relaxed) - top_.load(std::memory_order_relaxed);
     const std::int64_t wanted = length > 1 ? (length + 1) / 2 : 1;
     thread_control* first = nullptr;
     for (std::int64_t taken = 0; taken < wanted; ++taken) {

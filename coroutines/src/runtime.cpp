@@ -33,11 +33,16 @@ unsigned worker_count() noexcept {
 
 const char* to_string(thread_state s) noexcept {
   switch (s) {
-    case thread_state::created: return "created";
-    case thread_state::ready: return "ready";
-    case thread_state::running: return "running";
-    case thread_state::blocked: return "blocked";
-    case thread_state::terminated: return "terminated";
+    case thread_state::created:
+      return "created";
+    case thread_state::ready:
+      return "ready";
+    case thread_state::running:
+      return "running";
+    case thread_state::blocked:
+      return "blocked";
+    case thread_state::terminated:
+      return "terminated";
   }
   return "unknown";
 }

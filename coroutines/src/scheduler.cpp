@@ -274,7 +274,7 @@ void scheduler::inject(thread_control* first, thread_control* last, std::size_t 
 }
 
 void scheduler::notify_work() noexcept {
-  store_load_fence();                                         // N2, pairs with P3
+  store_load_fence();                                           // N2, pairs with P3
   if (searching_.load(std::memory_order_relaxed) != 0) return;  // N3
   if (sleeping_.load(std::memory_order_relaxed) == 0) return;   // N4
   worker* woken = nullptr;
@@ -337,7 +337,7 @@ void scheduler::park_worker(worker& w) {
     w.searching = false;
     searching_.fetch_sub(1, std::memory_order_relaxed);
   }
-  store_load_fence();  // P3, pairs with N2
+  store_load_fence();                  // P3, pairs with N2
   if (work_visible() || stopping()) {  // P4
     leave_idle(w);
     return;
@@ -416,9 +416,9 @@ stats scheduler::run(void (*start)(void*), void* context) {
   release_global_frames();
   running_world.store(nullptr, std::memory_order_release);  // partner: the next run's CAS
   if (deadlocked != 0) {
-    throw deadlock_error("coroutines: deadlock: " + std::to_string(deadlocked) +
-                             " threads suspended forever",
-                         deadlocked);
+    throw deadlock_error(
+        "coroutines: deadlock: " + std::to_string(deadlocked) + " threads suspended forever",
+        deadlocked);
   }
   return s;
 }

@@ -72,8 +72,8 @@ class scheduler {
   std::atomic<std::uint64_t> next_id_{1};
   std::atomic<std::size_t> live_{0};
   std::mutex idle_mutex_;
-  std::vector<worker*> idle_;       // under idle_mutex_
-  std::size_t deadlocked_ = 0;      // threads left when every worker settled for good; idle_mutex_
+  std::vector<worker*> idle_;   // under idle_mutex_
+  std::size_t deadlocked_ = 0;  // threads left when every worker settled for good; idle_mutex_
 };
 
 // store_load_fence() — the StoreLoad barrier of the parking protocol (N2, P3).

@@ -82,8 +82,7 @@ bool await_join(thread_control* t, std::coroutine_handle<> h) noexcept {
   std::uintptr_t expected = join_running;
   // J1. release: partner of J2's acquire; acquire on failure: partner of J2's release.
   if (t->join_word.compare_exchange_strong(expected, reinterpret_cast<std::uintptr_t>(self),
-                                           std::memory_order_release,
-                                           std::memory_order_acquire)) {
+                                           std::memory_order_release, std::memory_order_acquire)) {
     return true;
   }
   // It ended between await_ready and the CAS: the thread goes on without suspending, and the

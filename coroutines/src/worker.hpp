@@ -72,9 +72,9 @@ class worker {
   unsigned lifo_streak_ = 0;
   thread_control* fifo_head_ = nullptr;  // the FIFO list, through thread_control::next
   thread_control* fifo_tail_ = nullptr;
-  std::uint32_t tick_ = 0;          // threads resumed; every fairness_interval-th looks afar
-  std::uint32_t random_ = 0;        // xorshift state: where a search starts
-  bool woke_ = false;               // just back from the parker: count an empty wake-up
+  std::uint32_t tick_ = 0;    // threads resumed; every fairness_interval-th looks afar
+  std::uint32_t random_ = 0;  // xorshift state: where a search starts
+  bool woke_ = false;         // just back from the parker: count an empty wake-up
   stats stats_;
   frame_cache frames_;
 };

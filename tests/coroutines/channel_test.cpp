@@ -6,6 +6,7 @@
 #include <coroutines/runtime.hpp>
 #include <coroutines/thread.hpp>
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -23,7 +24,7 @@ TEST_CASE("coroutines: channel keeps one producer's order and suspends a push wh
     int max_ahead = 0;
     coroutines::run(coroutines_test::with_workers(workers), [&]() -> task<void> {
       coroutines::channel<int> ch(2);
-      int pushed = 0;
+      std::atomic<int> pushed{0};  // read by the consumer, on whichever worker it runs
       auto producer = coroutines::spawn([&]() -> task<void> {
         for (int i = 0; i < 100; ++i) {
           CHECK(co_await ch.push(i));
@@ -33,7 +34,7 @@ TEST_CASE("coroutines: channel keeps one producer's order and suspends a push wh
       });
       while (auto v = co_await ch.pop()) {
         got.push_back(*v);
-        const int ahead = pushed - static_cast<int>(got.size());
+        const int ahead = pushed.load() - static_cast<int>(got.size());
         if (ahead > max_ahead) max_ahead = ahead;
       }
       co_await producer;
@@ -66,8 +67,8 @@ TEST_CASE("coroutines: after close a channel drains, then pops nullopt and refus
 TEST_CASE("coroutines: close wakes every suspended push and pop") {
   for (unsigned workers : coroutines_test::worker_counts) {
     CAPTURE(workers);
-    int pops_ended = 0;
-    int pushes_refused = 0;
+    std::atomic<int> pops_ended{0};  // counted by threads on any worker
+    std::atomic<int> pushes_refused{0};
     coroutines::run(coroutines_test::with_workers(workers), [&]() -> task<void> {
       coroutines::channel<int> empty(1);
       coroutines::channel<int> full(1);
@@ -84,10 +85,10 @@ TEST_CASE("coroutines: close wakes every suspended push and pop") {
       for (int i = 0; i < 5; ++i) co_await coroutines::yield();
       empty.close();
       full.close();
-      for (auto& h : handles) co_await h;
+      co_await coroutines_test::join_all(handles);
     });
-    CHECK(pops_ended == 3);
-    CHECK(pushes_refused == 3);
+    CHECK(pops_ended.load() == 3);
+    CHECK(pushes_refused.load() == 3);
   }
 }
 
@@ -113,7 +114,7 @@ TEST_CASE("coroutines: many producers and consumers lose and duplicate nothing")
           co_return mine;
         }));
       }
-      for (auto& s : senders) co_await s;
+      co_await coroutines_test::join_all(senders);
       ch.close();
       for (auto& r : receivers) {
         for (int v : co_await r) ++seen[v];

@@ -32,7 +32,7 @@ TEST_CASE("coroutines: yield lets every other ready thread of the worker run, in
         }
       }));
     }
-    for (auto& h : handles) co_await h;
+    co_await coroutines_test::join_all(handles);
   });
   // One worker: each yield goes to the back of the line, so the three threads alternate.
   CHECK(order == "cbacbacba");
@@ -52,7 +52,7 @@ TEST_CASE("coroutines: sleepers wake in deadline order, never early") {
         woke.push_back(k);
       }));
     }
-    for (auto& h : handles) co_await h;
+    co_await coroutines_test::join_all(handles);
     const auto before = std::chrono::steady_clock::now();
     co_await coroutines::sleep_for(1ms);
     if (std::chrono::steady_clock::now() - before < 1ms) early = true;
@@ -98,7 +98,7 @@ TEST_CASE("coroutines: threads that never suspend are stolen by the other worker
           co_return;
         }));
       }
-      for (auto& h : handles) co_await h;
+      co_await coroutines_test::join_all(handles);
     });
     CHECK(seen_mask.load() == all);
     CHECK(s.steals + s.injection_pushes >= 1);

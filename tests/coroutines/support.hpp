@@ -2,8 +2,10 @@
 #pragma once
 
 #include <coroutines/runtime.hpp>
+#include <coroutines/thread.hpp>
 
 #include <initializer_list>
+#include <vector>
 
 namespace coroutines_test {
 
@@ -15,6 +17,12 @@ inline coroutines::options with_workers(unsigned n) {
   coroutines::options o;
   o.workers = n;
   return o;
+}
+
+// join_all(handles) — join every handle, in order.
+template <class T>
+coroutines::task<void> join_all(std::vector<coroutines::join_handle<T>>& handles) {
+  for (auto& h : handles) co_await h;
 }
 
 }  // namespace coroutines_test

@@ -13,6 +13,15 @@
 
 namespace {
 using coroutines::task;
+
+// locked_when(m, cv, pred) — lock m, wait on cv until pred holds, and return the lock.
+template <class Predicate>
+task<coroutines::unique_lock> locked_when(coroutines::mutex& m, coroutines::condition_variable& cv,
+                                          Predicate pred) {
+  coroutines::unique_lock lock = co_await m.scoped_lock();
+  co_await cv.wait(lock, pred);
+  co_return lock;
+}
 }  // namespace
 
 TEST_CASE("coroutines: mutex excludes, under contention on every worker count") {
@@ -37,7 +46,7 @@ TEST_CASE("coroutines: mutex excludes, under contention on every worker count") 
           }
         }));
       }
-      for (auto& h : handles) co_await h;
+      co_await coroutines_test::join_all(handles);
     });
     CHECK(counter == 8 * 2000);
     CHECK_FALSE(overlapped.load());
@@ -76,8 +85,7 @@ TEST_CASE("coroutines: condition_variable wakes waiters whose predicate holds") 
       std::vector<coroutines::join_handle<void>> handles;
       for (int i = 0; i < 10; ++i) {
         handles.push_back(coroutines::spawn([&]() -> task<void> {
-          coroutines::unique_lock lock = co_await m.scoped_lock();
-          co_await cv.wait(lock, [&] { return stage == 1; });
+          const auto lock = co_await locked_when(m, cv, [&] { return stage == 1; });
           ++woken;
         }));
       }
@@ -87,7 +95,7 @@ TEST_CASE("coroutines: condition_variable wakes waiters whose predicate holds") 
         stage = 1;
       }
       cv.notify_all();
-      for (auto& h : handles) co_await h;
+      co_await coroutines_test::join_all(handles);
     });
     CHECK(woken == 10);
   }
@@ -105,8 +113,7 @@ TEST_CASE("coroutines: notify_one hands items to waiting consumers one at a time
       for (int i = 0; i < 4; ++i) {
         consumers.push_back(coroutines::spawn([&]() -> task<void> {
           for (int k = 0; k < 250; ++k) {
-            coroutines::unique_lock lock = co_await m.scoped_lock();
-            co_await cv.wait(lock, [&] { return items > 0; });
+            const auto lock = co_await locked_when(m, cv, [&] { return items > 0; });
             --items;
             ++consumed;
           }
@@ -120,7 +127,7 @@ TEST_CASE("coroutines: notify_one hands items to waiting consumers one at a time
         cv.notify_one();
         if (i % 10 == 0) co_await coroutines::yield();
       }
-      for (auto& h : consumers) co_await h;
+      co_await coroutines_test::join_all(consumers);
     });
     CHECK(consumed == 1000);
     CHECK(items == 0);

@@ -154,15 +154,7 @@ class channel {
       a.node_.accepted = true;
       return false;
     }
-    if (a.token_.stop_requested()) {
-      lock_.unlock();
-      return false;
-    }
-    a.node_.value = &a.value_;
-    a.node_.thread = detail::suspend_current(h, wait_kind::channel);
-    senders_.push_back(&a.node_);
-    lock_.unlock();
-    return true;
+    return wait_unless(a.token_.stop_requested(), senders_, a.node_, a.value_, h);
   }
 
   // pop_or_wait(a, h) — pop's body, as push_or_wait.
@@ -186,15 +178,22 @@ class channel {
       if (woken != nullptr) detail::unpark(woken);
       return false;
     }
-    if (closed_ || a.token_.stop_requested()) {
-      lock_.unlock();
-      return false;
+    return wait_unless(closed_ || a.token_.stop_requested(), receivers_, a.node_, a.value_, h);
+  }
+
+  // wait_unless(refuse, list, node, value, h) — a push or pop that can complete neither way: when
+  // refuse (closed, or stopped), give up without waiting (false); otherwise queue node in list,
+  // with value as the item offered or the place for it, and suspend (true: nothing of the awaiter
+  // may be touched after the unlock). Precondition: lock_ held; it is released.
+  bool wait_unless(bool refuse, detail::wait_list& list, waiter& node, std::optional<T>& value,
+                   std::coroutine_handle<> h) {
+    if (!refuse) {
+      node.value = &value;
+      node.thread = detail::suspend_current(h, wait_kind::channel);
+      list.push_back(&node);
     }
-    a.node_.value = &a.value_;
-    a.node_.thread = detail::suspend_current(h, wait_kind::channel);
-    receivers_.push_back(&a.node_);
     lock_.unlock();
-    return true;
+    return !refuse;
   }
 
   // slot_after_last() — the ring index of the first free slot. lock_ held.

@@ -70,10 +70,8 @@ struct promise : promise_base {
   std::optional<T> value;
   task<T> get_return_object() noexcept;
   template <class U>
-    requires std::is_convertible_v<U&&, T>
-  void return_value(U&& v) {
-    value.emplace(std::forward<U>(v));
-  }
+  requires std::is_convertible_v<U&&, T>
+  void return_value(U&& v) { value.emplace(std::forward<U>(v)); }
   // result() — the value, or the exception rethrown. Moves the value out: called once.
   T result() {
     rethrow_error();

@@ -49,7 +49,8 @@ class wait_list {
   // remove(n) — take n out of the list; false when it is not there (already woken). A walk
   // from the head: only stop requests take this path.
   bool remove(wait_node* n) noexcept {
-    for (wait_node **at = &head_, *before = nullptr; *at != nullptr; before = *at, at = &(*at)->next) {
+    for (wait_node **at = &head_, *before = nullptr; *at != nullptr;
+         before = *at, at = &(*at)->next) {
       if (*at != n) continue;
       *at = n->next;
       if (tail_ == n) tail_ = before;
