@@ -2,6 +2,8 @@
 // may ask the scheduler (include/coroutines/runtime.hpp, scheduler.hpp, observer.hpp).
 #include <coroutines/runtime.hpp>
 
+#include <cstddef>
+#include <iterator>
 #include <string>
 #include <thread>
 
@@ -32,19 +34,10 @@ unsigned worker_count() noexcept {
 }
 
 const char* to_string(thread_state s) noexcept {
-  switch (s) {
-    case thread_state::created:
-      return "created";
-    case thread_state::ready:
-      return "ready";
-    case thread_state::running:
-      return "running";
-    case thread_state::blocked:
-      return "blocked";
-    case thread_state::terminated:
-      return "terminated";
-  }
-  return "unknown";
+  // Indexed by the enumerators' values, in their order (observer.hpp).
+  static constexpr const char* names[] = {"created", "ready", "running", "blocked", "terminated"};
+  const auto i = static_cast<std::size_t>(s);
+  return i < std::size(names) ? names[i] : "unknown";
 }
 
 namespace detail {

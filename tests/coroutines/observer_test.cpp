@@ -80,7 +80,9 @@ TEST_CASE("coroutines: every thread's transitions are legal, from created to ter
     });
     REQUIRE(r.by_thread.size() == 3);
     std::set<wait_kind> waits;
-    for (const auto& [id, list] : r.by_thread) {
+    for (const auto& entry : r.by_thread) {
+      const std::uint64_t id = entry.first;  // not a structured binding: CAPTURE's lambda takes it
+      const auto& list = entry.second;
       CAPTURE(id);
       REQUIRE(list.size() >= 3);
       CHECK(list.front().state == thread_state::created);

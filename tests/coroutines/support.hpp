@@ -19,6 +19,15 @@ inline coroutines::options with_workers(unsigned n) {
   return o;
 }
 
+// spawn_n(n, fn) — spawn n threads running fn (a callable returning task<void>), each from its own
+// copy of fn, and return their handles.
+template <class F>
+std::vector<coroutines::join_handle<void>> spawn_n(int n, const F& fn) {
+  std::vector<coroutines::join_handle<void>> handles;
+  for (int i = 0; i < n; ++i) handles.push_back(coroutines::spawn(fn));
+  return handles;
+}
+
 // join_all(handles) — join every handle, in order.
 template <class T>
 coroutines::task<void> join_all(std::vector<coroutines::join_handle<T>>& handles) {

@@ -22,6 +22,21 @@ task<coroutines::unique_lock> locked_when(coroutines::mutex& m, coroutines::cond
   co_await cv.wait(lock, pred);
   co_return lock;
 }
+
+// guarded — a value, a count of what was done, and the mutex and condition variable that guard
+// them.
+struct guarded {
+  coroutines::mutex m;
+  coroutines::condition_variable cv;
+  int value = 0;
+  int done = 0;
+  // change(fn) — run fn() with m held.
+  template <class F>
+  task<void> change(F fn) {
+    const coroutines::unique_lock lock = co_await m.scoped_lock();
+    fn();
+  }
+};
 }  // namespace
 
 TEST_CASE("coroutines: mutex excludes, under contention on every worker count") {
@@ -77,60 +92,43 @@ TEST_CASE("coroutines: scoped_lock's unique_lock unlocks at scope end, and try_l
 TEST_CASE("coroutines: condition_variable wakes waiters whose predicate holds") {
   for (unsigned workers : coroutines_test::worker_counts) {
     CAPTURE(workers);
-    coroutines::mutex m;
-    coroutines::condition_variable cv;
-    int stage = 0;
-    int woken = 0;
+    guarded stage;
     coroutines::run(coroutines_test::with_workers(workers), [&]() -> task<void> {
-      std::vector<coroutines::join_handle<void>> handles;
-      for (int i = 0; i < 10; ++i) {
-        handles.push_back(coroutines::spawn([&]() -> task<void> {
-          const auto lock = co_await locked_when(m, cv, [&] { return stage == 1; });
-          ++woken;
-        }));
-      }
+      auto handles = coroutines_test::spawn_n(10, [&]() -> task<void> {
+        const auto lock = co_await locked_when(stage.m, stage.cv, [&] { return stage.value == 1; });
+        ++stage.done;
+      });
       for (int i = 0; i < 5; ++i) co_await coroutines::yield();
-      {
-        coroutines::unique_lock lock = co_await m.scoped_lock();
-        stage = 1;
-      }
-      cv.notify_all();
+      co_await stage.change([&] { stage.value = 1; });
+      stage.cv.notify_all();
       co_await coroutines_test::join_all(handles);
     });
-    CHECK(woken == 10);
+    CHECK(stage.done == 10);
   }
 }
 
 TEST_CASE("coroutines: notify_one hands items to waiting consumers one at a time") {
   for (unsigned workers : coroutines_test::worker_counts) {
     CAPTURE(workers);
-    coroutines::mutex m;
-    coroutines::condition_variable cv;
-    int items = 0;
-    int consumed = 0;
+    guarded items;
     coroutines::run(coroutines_test::with_workers(workers), [&]() -> task<void> {
-      std::vector<coroutines::join_handle<void>> consumers;
-      for (int i = 0; i < 4; ++i) {
-        consumers.push_back(coroutines::spawn([&]() -> task<void> {
-          for (int k = 0; k < 250; ++k) {
-            const auto lock = co_await locked_when(m, cv, [&] { return items > 0; });
-            --items;
-            ++consumed;
-          }
-        }));
-      }
-      for (int i = 0; i < 1000; ++i) {
-        {
-          coroutines::unique_lock lock = co_await m.scoped_lock();
-          ++items;
+      auto consumers = coroutines_test::spawn_n(4, [&]() -> task<void> {
+        for (int k = 0; k < 250; ++k) {
+          const auto lock =
+              co_await locked_when(items.m, items.cv, [&] { return items.value > 0; });
+          --items.value;
+          ++items.done;
         }
-        cv.notify_one();
+      });
+      for (int i = 0; i < 1000; ++i) {
+        co_await items.change([&] { ++items.value; });
+        items.cv.notify_one();
         if (i % 10 == 0) co_await coroutines::yield();
       }
       co_await coroutines_test::join_all(consumers);
     });
-    CHECK(consumed == 1000);
-    CHECK(items == 0);
+    CHECK(items.done == 1000);
+    CHECK(items.value == 0);
   }
 }
 

@@ -44,20 +44,18 @@ class channel {
   // ~channel — precondition: no thread is suspended on it.
   ~channel() = default;
 
-  // push_awaiter — `co_await ch.push(v)`: true once v is in the channel (or handed to a
-  // receiver); false, dropping v, if the channel is or becomes closed, or a stop is requested on
-  // the token while it waits for room.
-  class push_awaiter {
+  // awaiter — what a push or pop keeps in the waiting coroutine's frame: the item (offered, or
+  // received), the stop token, the wait node and the stop callback.
+  class awaiter {
    public:
-    push_awaiter(channel& ch, T value, std::stop_token token)
-        : channel_(ch), value_(std::move(value)), token_(std::move(token)) {}
-    push_awaiter(push_awaiter&&) = delete;
+    awaiter(const awaiter&) = delete;
     bool await_ready() const noexcept { return false; }
-    bool await_suspend(std::coroutine_handle<> h) { return channel_.push_or_wait(*this, h); }
-    bool await_resume() const noexcept { return node_.accepted; }
 
-   private:
+   protected:
     friend class channel;
+    awaiter(channel& ch, std::optional<T> value, std::stop_token token)
+        : channel_(ch), value_(std::move(value)), token_(std::move(token)) {}
+    ~awaiter() = default;
     channel& channel_;
     std::optional<T> value_;
     std::stop_token token_;
@@ -65,25 +63,26 @@ class channel {
     std::optional<std::stop_callback<detail::wait_canceller>> on_stop_;
   };
 
+  // push_awaiter — `co_await ch.push(v)`: true once v is in the channel (or handed to a
+  // receiver); false, dropping v, if the channel is or becomes closed, or a stop is requested on
+  // the token while it waits for room.
+  class push_awaiter : public awaiter {
+   public:
+    push_awaiter(channel& ch, T value, std::stop_token token)
+        : awaiter(ch, std::move(value), std::move(token)) {}
+    bool await_suspend(std::coroutine_handle<> h) { return this->channel_.push_or_wait(*this, h); }
+    bool await_resume() const noexcept { return this->node_.accepted; }
+  };
+
   // pop_awaiter — `co_await ch.pop()`: the oldest item; std::nullopt once the channel is closed
   // and drained, or when a stop is requested on the token while it waits.
-  class pop_awaiter {
+  class pop_awaiter : public awaiter {
    public:
-    pop_awaiter(channel& ch, std::stop_token token) : channel_(ch), token_(std::move(token)) {}
-    pop_awaiter(pop_awaiter&&) = delete;
-    bool await_ready() const noexcept { return false; }
-    bool await_suspend(std::coroutine_handle<> h) { return channel_.pop_or_wait(*this, h); }
+    pop_awaiter(channel& ch, std::stop_token token) : awaiter(ch, std::nullopt, std::move(token)) {}
+    bool await_suspend(std::coroutine_handle<> h) { return this->channel_.pop_or_wait(*this, h); }
     std::optional<T> await_resume() noexcept(std::is_nothrow_move_constructible_v<T>) {
-      return std::move(value_);
+      return std::move(this->value_);
     }
-
-   private:
-    friend class channel;
-    channel& channel_;
-    std::optional<T> value_;
-    std::stop_token token_;
-    waiter node_;
-    std::optional<std::stop_callback<detail::wait_canceller>> on_stop_;
   };
 
   // push(v) / push(v, token) — the awaitable above. Precondition: inside a coroutine thread.
@@ -120,19 +119,19 @@ class channel {
     bool accepted = false;  // push: the item went in
   };
 
-  // watch_stop(token, on_stop, list, node) — a stoppable call registers its canceller before it
-  // takes lock_ (a callback that runs at once finds lock_ free; push_or_wait and pop_or_wait
-  // then see the stop under lock_ and do not wait).
-  void watch_stop(const std::stop_token& token,
-                  std::optional<std::stop_callback<detail::wait_canceller>>& on_stop,
-                  detail::wait_list& list, waiter& node) {
-    if (token.stop_possible()) on_stop.emplace(token, detail::wait_canceller{&lock_, &list, &node});
+  // watch_stop(a, list) — a stoppable call registers its canceller before it takes lock_ (a
+  // callback that runs at once finds lock_ free; push_or_wait and pop_or_wait then see the stop
+  // under lock_ and do not wait).
+  void watch_stop(awaiter& a, detail::wait_list& list) {
+    if (a.token_.stop_possible()) {
+      a.on_stop_.emplace(a.token_, detail::wait_canceller{&lock_, &list, &a.node_});
+    }
   }
 
   // push_or_wait(a, h) — push's body: false when done without waiting; true when a's node was
   // queued and the caller suspends (then nothing of a may be touched).
   bool push_or_wait(push_awaiter& a, std::coroutine_handle<> h) {
-    watch_stop(a.token_, a.on_stop_, senders_, a.node_);
+    watch_stop(a, senders_);
     lock_.lock();
     if (closed_) {
       lock_.unlock();
@@ -159,7 +158,7 @@ class channel {
 
   // pop_or_wait(a, h) — pop's body, as push_or_wait.
   bool pop_or_wait(pop_awaiter& a, std::coroutine_handle<> h) {
-    watch_stop(a.token_, a.on_stop_, receivers_, a.node_);
+    watch_stop(a, receivers_);
     lock_.lock();
     if (count_ > 0) {
       a.value_.emplace(std::move(*slots_[head_]));
