@@ -147,7 +147,10 @@
 // ordinary function calls on threads they know. hybrid must announce every stack switch to them
 // (its sanitizer.hpp and THREADLAB_SANITIZE_FIBERS); here no switch exists to announce, and the
 // suite passes under the tsan preset without annotations. The frames are ordinary heap blocks
-// (the frame pool never carves slabs), so ASan checks each one on its own.
+// (the frame pool never carves slabs), so ASan checks each one on its own. What the sanitizer
+// builds do change is the compiler's code around calls: GCC's instrumentation after a call stops
+// symmetric transfer from being a tail call, so those hooks are off for coroutine code
+// (CMakeLists.txt).
 //
 // Shutdown
 // --------

@@ -91,8 +91,8 @@ class condition_variable::wait_awaiter {
 };
 
 task<void> condition_variable::wait_once(unique_lock& lock, std::stop_token token) {
-  // A named awaiter: GCC 12 miscompiles `if (co_await wait_awaiter(...))` (the temporary
-  // awaiter in the condition), and the woken waiter never re-acquired the mutex.
+  // Awaited into a variable, not in the if's condition: GCC 12 miscompiles a co_await there
+  // whose awaiter has a destructor (README.md, "Things to know").
   wait_awaiter waiting(*this, *lock.mutex(), token);
   const bool released = co_await waiting;
   if (released) co_await lock.mutex()->lock();

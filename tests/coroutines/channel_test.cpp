@@ -76,10 +76,12 @@ TEST_CASE("coroutines: close wakes every suspended push and pop") {
       std::vector<coroutines::join_handle<void>> handles;
       for (int i = 0; i < 3; ++i) {
         handles.push_back(coroutines::spawn([&]() -> task<void> {
-          if (!co_await empty.pop()) ++pops_ended;
+          const bool got = (co_await empty.pop()).has_value();  // not in the if: README.md
+          if (!got) ++pops_ended;
         }));
         handles.push_back(coroutines::spawn([&]() -> task<void> {
-          if (!co_await full.push(1)) ++pushes_refused;
+          const bool pushed = co_await full.push(1);
+          if (!pushed) ++pushes_refused;
         }));
       }
       for (int i = 0; i < 5; ++i) co_await coroutines::yield();
