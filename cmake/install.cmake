@@ -11,10 +11,10 @@
 #   <prefix>/lib/cmake/threadlab/          threadlabConfig.cmake, its version file, the exported
 #                                          targets, Findliburing.cmake, threadlabConformance.cmake
 #
-# Exported targets: threadlab::kernel_threads, threadlab::green_threads, threadlab::hybrid (the
-# modules); threadlab::harness (the harness without any model); threadlab::bench (the harness,
-# the modules and the built-in catalogue: what a program with models of its own links,
-# bench/extend.hpp). The installed tree is relocatable: the config finds the prefix from its own
+# Exported targets: threadlab::kernel_threads, threadlab::green_threads, threadlab::hybrid,
+# threadlab::coroutines (the modules); threadlab::harness (the harness without any model);
+# threadlab::bench (the harness, the modules and the built-in catalogue: what a program with
+# models of its own links, bench/extend.hpp). The installed tree is relocatable: the config finds the prefix from its own
 # folder. Install a build without sanitizers: their flags do not travel with the targets.
 include(CMakePackageConfigHelpers)
 
@@ -23,18 +23,18 @@ set(THREADLAB_CONFORMANCE_INSTALL_DIR ${CMAKE_INSTALL_DATADIR}/threadlab/conform
 
 # The trace hooks' setting travels with the modules: a user's translation unit must see the value
 # the libraries were built with (in the build tree, add_compile_definitions gives it to all).
-foreach(module kernel_threads green_threads hybrid)
+foreach(module kernel_threads green_threads hybrid coroutines)
   target_compile_definitions(${module} INTERFACE
     $<INSTALL_INTERFACE:THREADLAB_TRACE_HOOKS=$<BOOL:${THREADLAB_TRACE_HOOKS}>>)
 endforeach()
 
-install(TARGETS kernel_threads green_threads hybrid threadlab_harness threadlab_bench
+install(TARGETS kernel_threads green_threads hybrid coroutines threadlab_harness threadlab_bench
         EXPORT threadlabTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(TARGETS threadlab threadlab-echo-client RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
-foreach(module kernel_threads green_threads hybrid)
+foreach(module kernel_threads green_threads hybrid coroutines)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/${module}/include/${module}
           DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/threadlab)
 endforeach()

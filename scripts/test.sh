@@ -18,12 +18,13 @@ esac
 
 scripts/deps.sh --tests
 cmake --preset "$preset" -DTHREADLAB_BUILD_TESTS=ON >/dev/null
-# ThreadSanitizer covers our own concurrent code: the hybrid scheduler and kernel_threads.
+# ThreadSanitizer covers our own concurrent code: the hybrid and coroutines schedulers and
+# kernel_threads.
 # Boost.Fiber on several kernel threads (boost_fiber_ws, and so the conformance and harness
 # suites that include it) gives false race reports under TSan — its internals are not annotated
 # and GCC warns (-Wtsan) that TSan cannot see the fences its headers use — so those suites are
 # not built in the tsan preset.
-tsan_suites=(hybrid kernel_threads)
+tsan_suites=(hybrid kernel_threads coroutines)
 build_args=(--preset "$preset" -j "$(nproc)")
 ctest_args=(--preset "$preset" -j "$(nproc)")
 if [[ "$preset" == tsan ]]; then

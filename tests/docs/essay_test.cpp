@@ -33,7 +33,7 @@ std::string read(const std::filesystem::path& p) {
 }  // namespace
 
 TEST_CASE("docs: every module's design essay follows the common outline, in order") {
-  for (const char* module : {"kernel_threads", "green_threads", "hybrid"}) {
+  for (const char* module : {"kernel_threads", "green_threads", "hybrid", "coroutines"}) {
     const std::string name = module;
     CAPTURE(name);
     const std::string text = read(root / module / "src" / "scheduler.cpp");

@@ -26,9 +26,10 @@ namespace {
 const fs::path root = THREADLAB_SOURCE_DIR;
 
 // The repository's top-level folders and the modules among them.
-const std::array<std::string, 8> top_level{"bench", "hybrid", "green_threads", "kernel_threads",
-                                           "tests", "docs",   "scripts",       "examples"};
-const std::array<std::string, 3> modules{"hybrid", "green_threads", "kernel_threads"};
+const std::array<std::string, 9> top_level{"bench",          "hybrid",   "green_threads",
+                                           "kernel_threads", "tests",    "docs",
+                                           "scripts",        "examples", "coroutines"};
+const std::array<std::string, 4> modules{"hybrid", "green_threads", "kernel_threads", "coroutines"};
 
 // scanned(path) — a text file of the repository worth reading.
 bool scanned(const fs::path& path) {

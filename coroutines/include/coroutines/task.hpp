@@ -1,0 +1,162 @@
+// coroutines/task.hpp — task<T>: a lazy, move-only coroutine that produces a T (or nothing, for
+// task<void>) when co_awaited.
+//
+// A task does nothing until it is co_awaited (or spawned: thread.hpp). `co_await t` starts it
+// and suspends the awaiting coroutine; when the task finishes, its final suspension resumes the
+// awaiting coroutine by symmetric transfer (await_suspend returns the handle to resume, which the
+// compiler turns into a tail call), so a chain of a million nested or consecutive co_awaits
+// runs in constant stack. An exception escaping the task is rethrown by the co_await.
+//
+// Frames come from the frame pool (detail/frame_pool.hpp). frame_size() says how many bytes the
+// compiler asked for this task's frame: what one suspended coroutine of this function costs.
+#pragma once
+
+#include <coroutine>
+#include <cstddef>
+#include <exception>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+#include "detail/frame_pool.hpp"
+#include "detail/thread_control.hpp"
+
+namespace coroutines {
+
+template <class T = void>
+class task;
+
+namespace detail {
+
+// finish_thread(t) — the outermost task of thread t has finished (thread.cpp): publish its end to
+// the joiner and drop the thread's reference. It may free the frame it is called from.
+void finish_thread(thread_control* t) noexcept;
+
+// promise_base — what every task's promise holds besides its result.
+struct promise_base : pooled {
+  // continuation — the coroutine awaiting this task; empty for a thread's outermost task.
+  std::coroutine_handle<> continuation;
+  // thread — set on a thread's outermost task only (spawn): its control block.
+  thread_control* thread = nullptr;
+  std::exception_ptr error;
+  // frame_size — the size operator new was just asked for by this coroutine's creation (the
+  // promise is constructed right after its frame is allocated, on the same kernel thread).
+  std::size_t frame_size = last_frame_size();
+
+  std::suspend_always initial_suspend() noexcept { return {}; }
+
+  struct final_awaiter {
+    bool await_ready() const noexcept { return false; }
+    template <class Promise>
+    std::coroutine_handle<> await_suspend(std::coroutine_handle<Promise> self) noexcept {
+      promise_base& p = self.promise();
+      if (p.continuation) return p.continuation;  // symmetric transfer: a tail call
+      finish_thread(p.thread);  // may free this frame: nothing of it is touched after
+      return std::noop_coroutine();
+    }
+    void await_resume() const noexcept {}
+  };
+  final_awaiter final_suspend() const noexcept { return {}; }
+  void unhandled_exception() noexcept { error = std::current_exception(); }
+
+ protected:
+  void rethrow_error() const {
+    if (error) std::rethrow_exception(error);
+  }
+};
+
+template <class T>
+struct promise : promise_base {
+  std::optional<T> value;
+  task<T> get_return_object() noexcept;
+  template <class U>
+  requires std::is_convertible_v<U&&, T>
+  void return_value(U&& v) { value.emplace(std::forward<U>(v)); }
+  // result() — the value, or the exception rethrown. Moves the value out: called once.
+  T result() {
+    rethrow_error();
+    return std::move(*value);
+  }
+};
+
+template <>
+struct promise<void> : promise_base {
+  task<void> get_return_object() noexcept;
+  void return_void() const noexcept {}
+  void result() const { rethrow_error(); }
+};
+
+template <class T>
+struct spawned;
+
+}  // namespace detail
+
+template <class T>
+class [[nodiscard]] task {
+  static_assert(std::is_void_v<T> || std::is_object_v<T>, "task<T>: T must be void or an object");
+
+ public:
+  using promise_type = detail::promise<T>;
+  using handle_type = std::coroutine_handle<promise_type>;
+
+  task() noexcept = default;
+  task(task&& other) noexcept : frame_(std::exchange(other.frame_, nullptr)) {}
+  task& operator=(task&& other) noexcept {
+    if (this != &other) {
+      if (frame_) frame_.destroy();
+      frame_ = std::exchange(other.frame_, nullptr);
+    }
+    return *this;
+  }
+  task(const task&) = delete;
+  task& operator=(const task&) = delete;
+  // ~task — destroys the frame: a task never awaited never runs.
+  ~task() {
+    if (frame_) frame_.destroy();
+  }
+
+  // valid() — false for a default-constructed or moved-from task.
+  bool valid() const noexcept { return static_cast<bool>(frame_); }
+
+  // frame_size() — bytes the compiler asked for this task's frame. Precondition: valid().
+  std::size_t frame_size() const noexcept { return frame_.promise().frame_size; }
+
+  // awaiter — what `co_await t` does: start t, suspending the awaiter, and resume the awaiter
+  // with t's result (or its exception) when t finishes.
+  class awaiter {
+   public:
+    explicit awaiter(handle_type frame) noexcept : frame_(frame) {}
+    bool await_ready() const noexcept { return false; }
+    std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) noexcept {
+      frame_.promise().continuation = awaiting;
+      return frame_;  // symmetric transfer into the task
+    }
+    T await_resume() { return frame_.promise().result(); }
+
+   private:
+    handle_type frame_;
+  };
+
+  // co_await t / co_await std::move(t) — precondition: valid(), and t was never awaited.
+  awaiter operator co_await() & noexcept { return awaiter(frame_); }
+  awaiter operator co_await() && noexcept { return awaiter(frame_); }
+
+ private:
+  friend promise_type;
+  template <class>
+  friend struct detail::spawned;
+  explicit task(handle_type frame) noexcept : frame_(frame) {}
+  handle_type frame_;
+};
+
+namespace detail {
+template <class T>
+task<T> promise<T>::get_return_object() noexcept {
+  return task<T>(std::coroutine_handle<promise<T>>::from_promise(*this));
+}
+inline task<void> promise<void>::get_return_object() noexcept {
+  return task<void>(std::coroutine_handle<promise<void>>::from_promise(*this));
+}
+}  // namespace detail
+
+}  // namespace coroutines

@@ -1,0 +1,179 @@
+// coroutines/src/frame_pool.cpp — where coroutine frames come from: per-worker free lists by size
+// class (frame_pool.hpp), global lists behind a mutex as their fallback, operator new beyond.
+//
+// A frame is freed on whichever worker its coroutine ends on; the block joins that worker's list
+// and serves its next allocation of the class. Lists trade blocks with the global ones in
+// batches, so a worker that frees more than it allocates (a consumer of threads spawned
+// elsewhere) hands its surplus back. Blocks are plain operator new blocks, never slabs: ASan sees
+// each frame as one allocation.
+#include "frame_pool.hpp"
+
+#include <atomic>
+#include <mutex>
+#include <new>
+#include <utility>
+
+#include <coroutines/detail/frame_pool.hpp>
+
+namespace coroutines::detail {
+
+namespace {
+
+struct free_block {
+  free_block* next;
+};
+
+// global_list — one per size class; its mutex guards head and length.
+struct global_list {
+  std::mutex mutex;
+  free_block* head = nullptr;
+  std::size_t length = 0;
+};
+std::array<global_list, frame_size_classes.size()> global_lists;
+
+// Allocations off any worker: counted under one mutex (rare: the body's spawn is on worker 0;
+// this is spawn before a run or frames created by code outside one).
+std::mutex off_worker_mutex;
+frame_counts off_worker;
+
+thread_local frame_cache* bound_cache = nullptr;
+thread_local std::size_t last_size = 0;
+
+void* new_block(std::size_t size_class) { return ::operator new(frame_size_classes[size_class]); }
+
+// take_global(c, out, most) — up to `most` blocks of class c as a list; returns how many.
+std::size_t take_global(std::size_t c, free_block** out, std::size_t most) noexcept {
+  global_list& g = global_lists[c];
+  const std::lock_guard<std::mutex> hold(g.mutex);
+  std::size_t n = 0;
+  free_block* first = g.head;
+  free_block* last = nullptr;
+  for (free_block* b = g.head; b != nullptr && n < most; b = b->next, ++n) last = b;
+  if (last != nullptr) {
+    g.head = last->next;
+    last->next = nullptr;
+  }
+  g.length -= n;
+  *out = n > 0 ? first : nullptr;
+  return n;
+}
+
+// give_global(c, first, last, n) — append the list first..last of n blocks to class c's list.
+void give_global(std::size_t c, free_block* first, free_block* last, std::size_t n) noexcept {
+  global_list& g = global_lists[c];
+  const std::lock_guard<std::mutex> hold(g.mutex);
+  last->next = g.head;
+  g.head = first;
+  g.length += n;
+}
+
+}  // namespace
+
+std::size_t size_class_of(std::size_t size) noexcept {
+  std::size_t c = 0;
+  while (c < frame_size_classes.size() && frame_size_classes[c] < size) ++c;
+  return c;
+}
+
+void frame_cache::bind() noexcept { bound_cache = this; }
+void frame_cache::unbind() noexcept { bound_cache = nullptr; }
+
+void* frame_cache::allocate(std::size_t c) {
+  if (free_[c] == nullptr) {
+    free_block* list = nullptr;
+    length_[c] = take_global(c, &list, refill_batch);
+    free_[c] = reinterpret_cast<block*>(list);
+    if (free_[c] == nullptr) return nullptr;
+  }
+  block* b = free_[c];
+  free_[c] = b->next;
+  --length_[c];
+  return b;
+}
+
+void frame_cache::free(void* p, std::size_t c) noexcept {
+  auto* b = static_cast<block*>(p);
+  b->next = free_[c];
+  free_[c] = b;
+  if (++length_[c] < spill_at) return;
+  // Spill half: the first spill_at / 2 blocks go back to the global list.
+  block* last = b;
+  for (std::size_t i = 1; i < spill_at / 2; ++i) last = last->next;
+  free_[c] = last->next;
+  length_[c] -= spill_at / 2;
+  give_global(c, reinterpret_cast<free_block*>(b), reinterpret_cast<free_block*>(last),
+              spill_at / 2);
+}
+
+void frame_cache::flush() noexcept {
+  for (std::size_t c = 0; c < free_.size(); ++c) {
+    if (free_[c] == nullptr) continue;
+    block* last = free_[c];
+    while (last->next != nullptr) last = last->next;
+    give_global(c, reinterpret_cast<free_block*>(free_[c]), reinterpret_cast<free_block*>(last),
+                length_[c]);
+    free_[c] = nullptr;
+    length_[c] = 0;
+  }
+}
+
+void* allocate_frame(std::size_t size) {
+  last_size = size;
+  const std::size_t c = size_class_of(size);
+  if (c == frame_size_classes.size()) {
+    void* p = ::operator new(size);
+    if (bound_cache != nullptr) {
+      bound_cache->counts.note(size, true);
+    } else {
+      const std::lock_guard<std::mutex> hold(off_worker_mutex);
+      off_worker.note(size, true);
+    }
+    return p;
+  }
+  if (frame_cache* cache = bound_cache) {
+    void* p = cache->allocate(c);
+    cache->counts.note(size, p == nullptr);
+    return p != nullptr ? p : new_block(c);
+  }
+  free_block* b = nullptr;
+  take_global(c, &b, 1);
+  {
+    const std::lock_guard<std::mutex> hold(off_worker_mutex);
+    off_worker.note(size, b == nullptr);
+  }
+  return b != nullptr ? static_cast<void*>(b) : new_block(c);
+}
+
+void free_frame(void* p, std::size_t size) noexcept {
+  const std::size_t c = size_class_of(size);
+  if (c == frame_size_classes.size()) {
+    ::operator delete(p);
+  } else if (frame_cache* cache = bound_cache) {
+    cache->free(p, c);
+  } else {
+    auto* b = static_cast<free_block*>(p);
+    give_global(c, b, b, 1);
+  }
+}
+
+std::size_t last_frame_size() noexcept { return last_size; }
+
+frame_counts off_worker_frame_counts() noexcept {
+  const std::lock_guard<std::mutex> hold(off_worker_mutex);
+  return off_worker;
+}
+
+void reset_off_worker_frame_counts() noexcept {
+  const std::lock_guard<std::mutex> hold(off_worker_mutex);
+  off_worker = {};
+}
+
+void release_global_frames() noexcept {
+  for (std::size_t c = 0; c < global_lists.size(); ++c) {
+    free_block* list = nullptr;
+    take_global(c, &list, static_cast<std::size_t>(-1));
+    while (list != nullptr) ::operator delete(std::exchange(list, list->next));
+  }
+}
+
+}  // namespace coroutines::detail

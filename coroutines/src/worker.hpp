@@ -1,0 +1,87 @@
+// coroutines/src/worker.hpp — one kernel worker: its queues, its timers, its frame cache, its
+// parker, and the loop that resumes coroutine threads (worker.cpp).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include <coroutines/detail/thread_control.hpp>
+#include <coroutines/scheduler.hpp>
+
+#include "frame_pool.hpp"
+#include "parker.hpp"
+#include "run_queue.hpp"
+#include "timer_heap.hpp"
+
+namespace coroutines::detail {
+
+class scheduler;
+
+class worker {
+ public:
+  worker(scheduler& s, unsigned index) noexcept : scheduler_(s), index_(index) {}
+  worker(const worker&) = delete;
+  worker& operator=(const worker&) = delete;
+
+  // loop() — on this worker's kernel thread: bind it, resume threads until the run stops, then
+  // unbind. enter() alone binds it (worker 0 does so first, to spawn the body).
+  void enter() noexcept;
+  void loop();
+
+  // Owner only (the kernel thread the worker is bound to):
+  // make_ready_next(t) — t was woken by the thread running here: it runs next (the LIFO slot); a
+  // thread already there moves to the local queue.
+  void make_ready_next(thread_control* t) noexcept;
+  // make_ready_local(t) — a new thread: the local queue (stealable), spilling half of a full
+  // queue to the injection queue.
+  void make_ready_local(thread_control* t) noexcept;
+  // make_ready_later(t) — a yield or a fired timer: the back of the FIFO list.
+  void make_ready_later(thread_control* t) noexcept;
+  // current() — the thread being resumed, or nullptr between threads.
+  thread_control* current() const noexcept { return current_; }
+
+  unsigned index() const noexcept { return index_; }
+  stats& counters() noexcept { return stats_; }
+  frame_cache& frames() noexcept { return frames_; }
+
+  // Anyone:
+  timer_heap timers;  // under timers.lock
+  run_queue<local_queue_capacity> queue;
+  parker sleeper;
+
+  // Under the scheduler's idle mutex (scheduler.cpp, parking): whether the worker is in the idle
+  // list; whether it has passed its re-check (P4) there; whether it sleeps until a timer.
+  bool idle = false;
+  bool settled = false;
+  bool settled_with_timer = false;
+
+  // Owner only: whether this worker counts in the scheduler's searching count.
+  bool searching = false;
+
+ private:
+  thread_control* find_work();
+  thread_control* search();
+  thread_control* pop_fifo() noexcept;
+  void fire_timers();
+  void resume(thread_control* t);
+
+  scheduler& scheduler_;
+  const unsigned index_;
+  thread_control* current_ = nullptr;
+  thread_control* lifo_ = nullptr;  // the LIFO slot
+  unsigned lifo_streak_ = 0;
+  thread_control* fifo_head_ = nullptr;  // the FIFO list, through thread_control::next
+  thread_control* fifo_tail_ = nullptr;
+  std::uint32_t tick_ = 0;    // threads resumed; every fairness_interval-th looks afar
+  std::uint32_t random_ = 0;  // xorshift state: where a search starts
+  bool woke_ = false;         // just back from the parker: count an empty wake-up
+  stats stats_;
+  frame_cache frames_;
+};
+
+// current_worker() — the worker bound to the calling kernel thread, or nullptr. Out of line: a
+// coroutine may resume on another kernel thread, and the compiler must not keep a thread_local's
+// address across a suspension.
+worker* current_worker() noexcept;
+
+}  // namespace coroutines::detail
