@@ -14,8 +14,9 @@
 # Exported targets: threadlab::kernel_threads, threadlab::green_threads, threadlab::hybrid,
 # threadlab::coroutines (the modules); threadlab::harness (the harness without any model);
 # threadlab::bench (the harness, the modules and the built-in catalogue: what a program with
-# models of its own links, bench/extend.hpp). The installed tree is relocatable: the config finds the prefix from its own
-# folder. Install a build without sanitizers: their flags do not travel with the targets.
+# models of its own links, bench/extend.hpp). The installed tree is relocatable: the config
+# finds the prefix from its own folder. Install a build without sanitizers: their flags do not
+# travel with the targets.
 include(CMakePackageConfigHelpers)
 
 set(THREADLAB_CMAKE_INSTALL_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/threadlab)
