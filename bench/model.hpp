@@ -45,6 +45,10 @@ enum class capability : std::uint32_t {
   // thread of the model: the model satisfies `net_model` below, and a server with one thread
   // per connection keeps thousands of idle connections without a busy core.
   net = 1u << 4,
+  // A thread may join threads it spawned, which join threads they spawned, to any depth
+  // (fork-join: skynet), without deadlocking. Every model with waits_on_threads has it; a task
+  // library whose join runs queued tasks while it waits (oneTBB) has it without the other.
+  nested_joins = 1u << 5,
 };
 
 // capability_info — one capability as reports name it: its stable name (`threadlab list`, skip
@@ -67,6 +71,9 @@ inline constexpr capability_info capability_table[] = {
     {capability::blocking_syscalls, "blocking_syscalls",
      "a blocking system call would stall every other thread of the model"},
     {capability::net, "net", "the workload serves TCP connections through the model's sockets"},
+    {capability::nested_joins, "nested_joins",
+     "threads join threads that join threads: a join that only blocks holds a worker each "
+     "level down"},
 };
 
 constexpr capability operator|(capability a, capability b) {

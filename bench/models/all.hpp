@@ -9,11 +9,13 @@
 #include "hybrid.hpp"
 #include "kernel.hpp"
 #include "kernel_pool.hpp"
+#include "tbb.hpp"
 
 namespace threadlab {
 
-using all_models = type_list<models::kernel, models::kernel_pool, models::green,
-                             models::boost_fiber_ws, models::hybrid, models::hybrid_uring>;
+using all_models =
+    type_list<models::kernel, models::kernel_pool, models::green, models::boost_fiber_ws,
+              models::hybrid, models::hybrid_uring, models::onetbb>;
 
 // Every entry satisfies the contract; one that does not fails to compile here, naming the
 // requirement it misses.

@@ -25,8 +25,8 @@ struct boost_fiber_ws : detail::green_threads_base<boost_fiber_ws> {
       "peer M:N: Boost.Fiber work_stealing over M kernel threads";
   // Not net: Boost's work_stealing idles by spinning or on a condition variable, with no
   // netpoller; green_threads gives sockets to round_robin worlds only.
-  static constexpr capability capabilities =
-      capability::multicore | capability::waits_on_threads | capability::many_threads;
+  static constexpr capability capabilities = capability::multicore | capability::waits_on_threads |
+                                             capability::nested_joins | capability::many_threads;
   // provenance — what a trace of this model observes: every transition, through each kernel
   // thread's algorithm (worker = its index).
   static constexpr std::string_view provenance =

@@ -21,8 +21,9 @@ struct green : detail::green_threads_base<green> {
   static constexpr std::string_view name = "green";
   static constexpr std::string_view description =
       "N:1 green threads: Boost.Fiber round_robin on one kernel thread";
-  static constexpr capability capabilities =
-      capability::waits_on_threads | capability::many_threads | capability::net;
+  static constexpr capability capabilities = capability::waits_on_threads |
+                                             capability::nested_joins | capability::many_threads |
+                                             capability::net;
   // provenance — what a trace of this model observes: every transition, through the world's
   // observed_round_robin (worker -1: one kernel thread).
   static constexpr std::string_view provenance =

@@ -67,8 +67,8 @@ struct hybrid_on {
             : "M:N green threads on M kernel workers (our work-stealing scheduler on "
               "Boost.Context)";
   static constexpr capability capabilities = capability::multicore | capability::waits_on_threads |
-                                             capability::many_threads | capability::net |
-                                             capability::blocking_syscalls;
+                                             capability::nested_joins | capability::many_threads |
+                                             capability::net | capability::blocking_syscalls;
   // thread_limit — a budget for default runs: skynet's full tree (1,111,111 threads) fits,
   // because a spawned thread goes to the LIFO end of its worker's local queue, so a spawn tree
   // runs depth-first and few threads are alive at once.

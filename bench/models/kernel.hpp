@@ -42,6 +42,7 @@ struct kernel : detail::kernel_threads_base {
       "1:1 - one kernel thread per thread (pthread_create; the kernel schedules)";
   // Not many_threads: each thread is a kernel task with its own reserved stack.
   static constexpr capability capabilities = capability::multicore | capability::waits_on_threads |
+                                             capability::nested_joins |
                                              capability::blocking_syscalls | capability::net;
   // thread_limit — 10,000 kernel threads stay well under threads-max and RLIMIT_NPROC on a
   // stock system and reserve 80 GiB of address space (not memory: untouched stack pages are

@@ -36,7 +36,7 @@ struct skynet {
   static constexpr std::string_view name = "skynet";
   static constexpr std::string_view description =
       "a tree of threads, 10 children per node, leaves summed via join: ns per leaf";
-  static constexpr capability requires_caps = capability::waits_on_threads;
+  static constexpr capability requires_caps = capability::nested_joins;
   static constexpr std::uint64_t default_size = 1'000'000;
   // smoke_size / trace_size — the test suite's size and `threadlab trace`'s (leaves (a power of
   // ten): 1,111 threads).

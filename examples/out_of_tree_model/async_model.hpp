@@ -43,7 +43,8 @@ struct async_model {
   // many_threads.
   static constexpr threadlab::capability capabilities =
       threadlab::capability::multicore | threadlab::capability::waits_on_threads |
-      threadlab::capability::blocking_syscalls | threadlab::capability::net;
+      threadlab::capability::nested_joins | threadlab::capability::blocking_syscalls |
+      threadlab::capability::net;
   // thread_limit — the same as `kernel`'s, for the same reason: 10,000 kernel threads stay well
   // under a stock system's limits.
   static constexpr std::uint64_t thread_limit = 10'000;

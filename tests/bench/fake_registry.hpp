@@ -27,8 +27,8 @@ struct sizes {
 struct quick_model {
   static constexpr std::string_view name = "quick";
   static constexpr std::string_view description = "a fake model that does everything";
-  static constexpr capability capabilities =
-      capability::multicore | capability::waits_on_threads | capability::many_threads;
+  static constexpr capability capabilities = capability::multicore | capability::waits_on_threads |
+                                             capability::nested_joins | capability::many_threads;
   static constexpr std::uint64_t thread_limit = 1'000'000;
   static constexpr double cost_ns = 10;
   static std::string configuration(const run_options& o) {
