@@ -159,7 +159,6 @@ std::string diagnose_exhaustion(exhaustion_kind kind, const limits_snapshot& at,
 void rethrow_diagnosed(const char* action, std::uint64_t number) {
   const std::exception_ptr current = std::current_exception();
   if (!exhaustion_kind_of(current)) throw;
-  release_exhaustion_reserve();
   throw resource_exhausted(*diagnosis_of(current, fmt::format("{} {}", action, grouped(number))));
 }
 
@@ -172,14 +171,18 @@ std::optional<std::string> diagnosis_of(const std::exception_ptr& e, std::string
   }
   const std::optional<exhaustion_kind> kind = exhaustion_kind_of(e);
   if (!kind) return std::nullopt;
-  release_exhaustion_reserve();
+  const released_reserve released = release_exhaustion_reserve();
   std::string detail;
   try {
     std::rethrow_exception(e);
   } catch (const std::exception& x) {
     detail = x.what();
   }
-  return diagnose_exhaustion(*kind, read_limits_snapshot(), action, detail);
+  limits_snapshot at = read_limits_snapshot();
+  at.usage.mapped_bytes += released.bytes;
+  at.usage.open_files += released.descriptors;
+  if (released.bytes != 0) ++at.usage.mappings;
+  return diagnose_exhaustion(*kind, at, action, detail);
 }
 
 void hold_exhaustion_reserve() {
@@ -199,11 +202,19 @@ void hold_exhaustion_reserve() {
   }
 }
 
-void release_exhaustion_reserve() {
-  if (void* p = reserve_block.exchange(nullptr)) ::munmap(p, reserve_bytes);
-  for (std::atomic<int>& fd : reserve_fds) {
-    if (const int f = fd.exchange(-1); f >= 0) ::close(f);
+released_reserve release_exhaustion_reserve() {
+  released_reserve r;
+  if (void* p = reserve_block.exchange(nullptr)) {
+    ::munmap(p, reserve_bytes);
+    r.bytes = reserve_bytes;
   }
+  for (std::atomic<int>& fd : reserve_fds) {
+    if (const int f = fd.exchange(-1); f >= 0) {
+      ::close(f);
+      ++r.descriptors;
+    }
+  }
+  return r;
 }
 
 }  // namespace threadlab

@@ -72,11 +72,18 @@ class resource_exhausted : public std::runtime_error {
 // resource_exhausted, its own line.
 std::optional<std::string> diagnosis_of(const std::exception_ptr& e, std::string_view action = {});
 
+// released_reserve — what release_exhaustion_reserve gave back; a diagnosis adds it to the
+// usage it reads, which is then the usage when the failure happened.
+struct released_reserve {
+  std::uint64_t bytes = 0;
+  std::uint64_t descriptors = 0;
+};
+
 // hold_exhaustion_reserve() — sets the reserve aside unless it is held; call it again after a
-// diagnosis used it. release_exhaustion_reserve() — gives it back (no-op when not held). Both
+// diagnosis used it. release_exhaustion_reserve() — gives it back (nothing when not held). Both
 // for the single thread that runs a pair (the child process of run/isolation.hpp) and the
 // threads it spawns; a race between two failing threads at worst leaves one without a reserve.
 void hold_exhaustion_reserve();
-void release_exhaustion_reserve();
+released_reserve release_exhaustion_reserve();
 
 }  // namespace threadlab
