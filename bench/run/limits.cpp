@@ -138,9 +138,6 @@ system_limits read_system_limits() {
   l.threads_max = number_file("/proc/sys/kernel/threads-max");
   l.map_count = number_file("/proc/sys/vm/max_map_count");
   l.memory_available = mem_available();
-  if (const std::uint64_t stack = soft_limit(RLIMIT_STACK); stack != unlimited) {
-    l.default_thread_stack = stack;
-  }
   return l;
 }
 

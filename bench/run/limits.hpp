@@ -30,8 +30,6 @@ struct system_limits {
   std::uint64_t threads_max = unlimited;       // kernel.threads-max: tasks in the system
   std::uint64_t map_count = unlimited;         // vm.max_map_count: mappings of one process
   std::uint64_t memory_available = unlimited;  // MemAvailable from /proc/meminfo, in bytes
-  // RLIMIT_STACK, soft, in bytes: glibc's default stack for a new kernel thread (8 MiB stock).
-  std::uint64_t default_thread_stack = 8ull << 20;
 };
 
 // system_usage — what is in use now, against those limits.
