@@ -38,6 +38,9 @@ constexpr bool under_asan = false;
 
 constexpr rlim_t one_gib = rlim_t{1} << 30;
 
+// nobody — the user the RLIMIT_NPROC test runs the program as when the tests run as root.
+constexpr uid_t nobody = 65534;
+
 // one_run(args) — args for one measured repetition and no warm-up, as JSON.
 std::vector<std::string> one_run(std::vector<std::string> args) {
   for (const char* a : {"--warmup", "0", "--repetitions", "1", "--quiet", "--format", "json"}) {
@@ -118,18 +121,33 @@ TEST_CASE("ulimit -v: at the default size, memory stops at the limit and names i
   CHECK(contains(note, "threads by a limit: out of address space: RLIMIT_AS (ulimit -v) is 1 GiB"));
 }
 
-TEST_CASE("ulimit -u: a size with more kernel threads than the user may have is refused") {
-  if (::getuid() == 0) {
-    MESSAGE("skipped: running as root, whose tasks RLIMIT_NPROC does not limit");
+TEST_CASE("ulimit -u: too many kernel threads refused beforehand, or diagnosed when spawned") {
+  // RLIMIT_NPROC does not bind root's own user: as root, the program runs as nobody.
+  const uid_t user = ::getuid() == 0 ? nobody : threadlab::testing::as_self;
+  // Room for the program, its child and a few dozen threads, whatever else the user runs.
+  const rlim_t tasks = (user == nobody ? 0 : read_system_usage().user_tasks) + 60;
+  const std::vector<resource_limit> limits{{RLIMIT_NPROC, tasks}};
+  const auto refused = run_threadlab_limited(
+      one_run({"run", "--workload", "memory", "--model", "kernel", "--size", "1000"}), limits,
+      user);
+  if (refused.status == 127) {
+    MESSAGE("skipped: user nobody cannot run " THREADLAB_EXE);
     return;
   }
-  // Room for the program and its child, not for a thousand threads.
-  const rlim_t tasks = read_system_usage().user_tasks + 20;
-  const auto refused = run_threadlab_limited(
-      one_run({"run", "--workload", "memory", "--model", "kernel", "--size", "1000"}),
-      {{RLIMIT_NPROC, tasks}});
   CHECK(refused.status == 2);
-  CHECK(contains(refused.err, "RLIMIT_NPROC (ulimit -u) is " + std::to_string(tasks)));
+  CHECK(contains(refused.err, "memory on kernel needs 1,001 threads: RLIMIT_NPROC (ulimit -u) is " +
+                                  std::to_string(tasks) + ", which allows --size "));
+  // At its default size, timers spawns up to the thread budget, past the limit.
+  const auto ran = run_threadlab_limited(
+      one_run({"run", "--workload", "timers", "--model", "kernel"}), limits, user);
+  CHECK(ran.status == 1);
+  const nlohmann::json r = only_record(ran.out);
+  const std::string reason = r.at("reason");
+  INFO(reason);
+  CHECK(reason.rfind("out of threads: RLIMIT_NPROC (ulimit -u) is " + std::to_string(tasks) +
+                         " and this user had ",
+                     0) == 0);
+  CHECK(contains(reason, " failed (workload timers on model kernel, repetition 1)"));
 }
 
 TEST_CASE("ulimit -n: the echo server out of descriptors ends the run with the diagnosis") {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <doctest/doctest.h>
+#include <grp.h>
 #include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -56,12 +57,17 @@ struct resource_limit {
   rlim_t value = 0;
 };
 
-// spawn_threadlab_limited(args, limits, out_fd, err_fd, pid) — spawn_threadlab, with each of
-// limits set in the child between fork and exec (posix_spawn cannot set them); 0 when started.
+// as_self — run_threadlab_limited's default user: the test's own.
+inline constexpr uid_t as_self = static_cast<uid_t>(-1);
+
+// spawn_threadlab_limited(args, limits, user, out_fd, err_fd, pid) — spawn_threadlab, with each
+// of limits set in the child between fork and exec (posix_spawn cannot set them), and run as
+// user (uid and gid; needs root) unless as_self; 0 when started. A child that cannot take the
+// limits or the user exits with 126, one that cannot run the program with 127.
 inline int spawn_threadlab_limited(const std::vector<std::string>& args,
-                                   const std::vector<resource_limit>& limits, int out_fd,
-                                   int err_fd, pid_t& pid) {
-  if (limits.empty()) return spawn_threadlab(args, out_fd, err_fd, pid);
+                                   const std::vector<resource_limit>& limits, uid_t user,
+                                   int out_fd, int err_fd, pid_t& pid) {
+  if (limits.empty() && user == as_self) return spawn_threadlab(args, out_fd, err_fd, pid);
   std::vector<char*> argv = program_argv(args);
   pid = ::fork();
   if (pid < 0) return errno;
@@ -73,16 +79,21 @@ inline int spawn_threadlab_limited(const std::vector<std::string>& args,
       const rlimit r{l.value, l.value};
       if (::setrlimit(l.resource, &r) != 0) ::_exit(126);
     }
+    if (user != as_self &&
+        (::setgroups(0, nullptr) != 0 || ::setgid(user) != 0 || ::setuid(user) != 0)) {
+      ::_exit(126);
+    }
     ::execv(THREADLAB_EXE, argv.data());
     ::_exit(127);
   }
   return 0;
 }
 
-// run_threadlab_limited(args, limits) — runs the real program with args under limits,
-// capturing stdout, stderr and the exit status.
+// run_threadlab_limited(args, limits, user) — runs the real program with args under limits (as
+// user), capturing stdout, stderr and the exit status.
 inline process_result run_threadlab_limited(const std::vector<std::string>& args,
-                                            const std::vector<resource_limit>& limits) {
+                                            const std::vector<resource_limit>& limits,
+                                            uid_t user = as_self) {
   char out_path[] = "/tmp/threadlab-cli-out-XXXXXX";
   char err_path[] = "/tmp/threadlab-cli-err-XXXXXX";
   const int out_fd = ::mkstemp(out_path);
@@ -90,7 +101,7 @@ inline process_result run_threadlab_limited(const std::vector<std::string>& args
   REQUIRE(out_fd >= 0);
   REQUIRE(err_fd >= 0);
   pid_t pid = 0;
-  const int spawned = spawn_threadlab_limited(args, limits, out_fd, err_fd, pid);
+  const int spawned = spawn_threadlab_limited(args, limits, user, out_fd, err_fd, pid);
   process_result r;
   if (spawned == 0) {
     int status = 0;
