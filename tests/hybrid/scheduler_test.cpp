@@ -368,14 +368,16 @@ TEST_CASE("a worker that cannot be started: run throws, naming it, and the body 
   int status = 0;
   hybrid_test::run_in_child(
       [] {
-        // Room for the run's own setup, not for many kernel workers' 8 MiB stacks (glibc may
-        // reuse a few cached stacks of the parent's ended threads: 16 workers are past them).
+        // Room for the run's own setup (the stack pool maps its thread stacks 8 MiB at a
+        // time) and not for many kernel workers' 8 MiB stacks (glibc may reuse a few cached
+        // stacks of the parent's ended threads: 16 workers are past them).
         unsigned long pages = 0;
         std::FILE* statm = std::fopen("/proc/self/statm", "r");
         if (statm == nullptr || std::fscanf(statm, "%lu", &pages) != 1) std::_Exit(3);
         std::fclose(statm);
         const rlim_t mapped = static_cast<rlim_t>(pages) * static_cast<rlim_t>(::getpagesize());
-        const rlimit limit{mapped + (6u << 20), mapped + (6u << 20)};
+        const rlim_t room = (8u << 20) + (6u << 20);
+        const rlimit limit{mapped + room, mapped + room};
         if (::setrlimit(RLIMIT_AS, &limit) != 0) std::_Exit(4);
         try {
           hybrid::run(hybrid_test::with_workers(16), [] { std::fputs("the body ran\n", stderr); });
