@@ -56,6 +56,15 @@ nlohmann::json only_record(const std::string& out) {
   return report.at("records").at(0);
 }
 
+// error_reason(ran) — the reason of the one record of a run that failed (exit status 1), which
+// must be an error.
+std::string error_reason(const threadlab::testing::process_result& ran) {
+  CHECK(ran.status == 1);
+  const nlohmann::json r = only_record(ran.out);
+  CHECK(r.at("status") == "error");
+  return r.at("reason");
+}
+
 // allowed_size(line, limit) — the size the refusal says `limit` allows: the number after
 // "<limit>, which allows --size ".
 std::uint64_t allowed_size(const std::string& line, const std::string& limit) {
@@ -93,10 +102,7 @@ TEST_CASE("ulimit -v: a size that cannot fit is refused, and the largest allowed
   const auto ran = run_threadlab_limited(one_run({"run", "--workload", "memory", "--model",
                                                   "kernel", "--size", std::to_string(largest)}),
                                          limits);
-  CHECK(ran.status == 1);
-  const nlohmann::json r = only_record(ran.out);
-  CHECK(r.at("status") == "error");
-  const std::string reason = r.at("reason");
+  const std::string reason = error_reason(ran);
   INFO(reason);
   CHECK(reason.rfind("out of address space: RLIMIT_AS (ulimit -v) is 1 GiB and the process had "
                      "mapped ",
@@ -140,9 +146,7 @@ TEST_CASE("ulimit -u: too many kernel threads refused beforehand, or diagnosed w
   // At its default size, timers spawns up to the thread budget, past the limit.
   const auto ran = run_threadlab_limited(
       one_run({"run", "--workload", "timers", "--model", "kernel"}), limits, user);
-  CHECK(ran.status == 1);
-  const nlohmann::json r = only_record(ran.out);
-  const std::string reason = r.at("reason");
+  const std::string reason = error_reason(ran);
   INFO(reason);
   CHECK(reason.rfind("out of threads: RLIMIT_NPROC (ulimit -u) is " + std::to_string(tasks) +
                          " and this user had ",
@@ -159,10 +163,7 @@ TEST_CASE("ulimit -n: the echo server out of descriptors ends the run with the d
   const auto ran = run_threadlab_limited(
       one_run({"run", "--workload", "echo", "--model", "kernel", "--size", "200"}),
       {{RLIMIT_NOFILE, 64}});
-  CHECK(ran.status == 1);
-  const nlohmann::json r = only_record(ran.out);
-  CHECK(r.at("status") == "error");
-  const std::string reason = r.at("reason");
+  const std::string reason = error_reason(ran);
   INFO(reason);
   CHECK(reason.rfind("out of file descriptors: RLIMIT_NOFILE (ulimit -n) is 64 and the process "
                      "had ",
