@@ -156,10 +156,34 @@ std::string diagnose_exhaustion(exhaustion_kind kind, const limits_snapshot& at,
          ending(action, detail);
 }
 
+namespace {
+// diagnose_now(e, kind, action, released) — the line for e, of this kind, with a snapshot taken
+// now, to which what the reserve gave back is added: the usage when e happened.
+std::string diagnose_now(const std::exception_ptr& e, exhaustion_kind kind, std::string_view action,
+                         const released_reserve& released) {
+  std::string detail;
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& x) {
+    detail = x.what();
+  } catch (...) {
+  }
+  limits_snapshot at = read_limits_snapshot();
+  at.usage.mapped_bytes += released.bytes;
+  at.usage.open_files += released.descriptors;
+  if (released.bytes != 0) ++at.usage.mappings;
+  return diagnose_exhaustion(kind, at, action, detail);
+}
+}  // namespace
+
 void rethrow_diagnosed(const char* action, std::uint64_t number) {
   const std::exception_ptr current = std::current_exception();
-  if (!exhaustion_kind_of(current)) throw;
-  throw resource_exhausted(*diagnosis_of(current, fmt::format("{} {}", action, grouped(number))));
+  const std::optional<exhaustion_kind> kind = exhaustion_kind_of(current);
+  if (!kind) throw;
+  // Given back before anything here allocates.
+  const released_reserve released = release_exhaustion_reserve();
+  throw resource_exhausted(
+      diagnose_now(current, *kind, fmt::format("{} {}", action, grouped(number)), released));
 }
 
 std::optional<std::string> diagnosis_of(const std::exception_ptr& e, std::string_view action) {
@@ -172,17 +196,7 @@ std::optional<std::string> diagnosis_of(const std::exception_ptr& e, std::string
   const std::optional<exhaustion_kind> kind = exhaustion_kind_of(e);
   if (!kind) return std::nullopt;
   const released_reserve released = release_exhaustion_reserve();
-  std::string detail;
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& x) {
-    detail = x.what();
-  }
-  limits_snapshot at = read_limits_snapshot();
-  at.usage.mapped_bytes += released.bytes;
-  at.usage.open_files += released.descriptors;
-  if (released.bytes != 0) ++at.usage.mappings;
-  return diagnose_exhaustion(*kind, at, action, detail);
+  return diagnose_now(e, *kind, action, released);
 }
 
 void hold_exhaustion_reserve() {
