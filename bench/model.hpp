@@ -110,7 +110,32 @@ struct run_options {
   // counters — where a model that counts its scheduler's events adds them when M::run ends
   // (bench/scheduler_counters.hpp); nullptr: not asked. Not owned; outlives run().
   scheduler_counters* counters = nullptr;
+  // size_given — the size was asked for explicitly (`--size`): the workload runs exactly that
+  // size, never scaled down to M::thread_limit (workloads/support.hpp, thread_budget), and a
+  // limit it hits is an error. false: the workload's default size, scaled to fit the budget.
+  bool size_given = false;
 };
+
+// thread_footprint — what one thread of a model takes from the operating system at the least,
+// for the estimate of whether an asked size fits this machine (bench/run/capacity.hpp). Lower
+// bounds: a run refused on them could not have run.
+struct thread_footprint {
+  std::uint64_t reserved_bytes = 0;  // address space: the stack and its guard page
+  std::uint64_t resident_bytes = 0;  // memory a parked thread touches (user and kernel stack)
+  std::uint64_t kernel_tasks = 0;    // 1 for a kernel thread (RLIMIT_NPROC, threads-max), else 0
+  std::uint64_t mappings = 0;        // memory mappings (vm.max_map_count) the thread adds
+};
+
+// footprint_of<M>(opts) — M::footprint(opts) for a model that declares it (optional: a model
+// without one is not estimated), else nullopt.
+template <class M>
+std::optional<thread_footprint> footprint_of(const run_options& opts) {
+  if constexpr (requires { M::footprint(opts); }) {
+    return M::footprint(opts);
+  } else {
+    return std::nullopt;
+  }
+}
 
 // cannot_run_here — this machine cannot run the pair: a program the workload drives (such as
 // wrk) is not installed, or the kernel refuses what the model needs (io_uring disabled). Thrown
@@ -170,7 +195,7 @@ concept model = requires(const run_options& opts, typename M::thread& t, typenam
   { M::capabilities } -> std::convertible_to<capability>;
   // M::thread_limit — how many threads of this model a workload may keep alive at once in a
   // default run. Workloads that would exceed it run at a smaller, documented size and mark
-  // their result as scaled.
+  // their result as scaled; an explicit size (run_options::size_given) is run as asked.
   { M::thread_limit } -> std::convertible_to<std::uint64_t>;
   // M::configuration(opts) — the model's effective setup for the report: workers, stack size
   // and allocator, scheduling policy. A comparison is fair only when each model is at its best,

@@ -17,6 +17,11 @@
 // `wrong_result` when it is wrong: a wrong sum is an error, never a number) and returns the
 // metrics of that one repetition. The runner does warm-up, repetitions and statistics.
 //
+// Optional: `static std::uint64_t threads_at(std::uint64_t size)` — how many threads of the
+// model the workload keeps alive at once at `size` (increasing with size), the body included,
+// for the estimate of whether an asked size fits this machine (bench/run/capacity.hpp). A
+// workload without it is not estimated (threads_at_of below).
+//
 // The three sizes are in the workload's own unit (threads, round trips, leaves...). smoke_size is
 // what tests/workloads_smoke runs on every model (the whole suite takes seconds); trace_size is
 // what `threadlab trace` runs when --size is not given (a few thousand state changes, so each
@@ -85,6 +90,18 @@ concept baseline = requires(std::uint64_t size) {
   { B::smoke_size } -> std::convertible_to<std::uint64_t>;
   { B::run(size) } -> std::same_as<sample>;
 };
+
+// threads_at_of<W>() — &W::threads_at for a workload that declares it, else nullptr.
+template <class W>
+constexpr auto threads_at_of() -> std::uint64_t (*)(std::uint64_t) {
+  if constexpr (requires(std::uint64_t size) {
+                  { W::threads_at(size) } -> std::same_as<std::uint64_t>;
+                }) {
+    return &W::threads_at;
+  } else {
+    return nullptr;
+  }
+}
 
 // Timing helpers shared by workloads.
 using bench_clock = std::chrono::steady_clock;

@@ -16,8 +16,10 @@
 #include "bench/report/output.hpp"
 #include "bench/report/results_file.hpp"
 #include "bench/report/summary_grid.hpp"
+#include "bench/run/capacity.hpp"
 #include "bench/run/environment.hpp"
 #include "bench/run/interruption.hpp"
+#include "bench/run/limits.hpp"
 #include "bench/run/runner.hpp"
 
 namespace threadlab {
@@ -63,6 +65,13 @@ int run_command(const registry& reg, const run_request& req, std::ostream& out, 
           "threadlab: warning: --workers {} oversubscribes this machine's {} logical cores\n", w,
           cores);
     }
+  }
+  // An explicit size that clearly cannot fit this machine is refused before anything runs.
+  if (const std::string refusal =
+          capacity_refusal(reg, req.what, opts.params, read_limits_snapshot());
+      !refusal.empty()) {
+    err << "threadlab: " << refusal << "\n";
+    return exit_usage;
   }
   // The progress line: on a terminal only, and erased before the report is written.
   std::optional<progress_line> line;

@@ -39,6 +39,7 @@ int trace_command(const registry& reg, const trace_request& req, std::ostream& o
   run_options opts;
   opts.workers = resolved_workers(run_options{req.workers, 0});
   opts.trace = &log;
+  opts.size_given = req.size.has_value();  // an explicit --size is traced as asked
 
   trace_info info;
   info.workload = req.workload;
@@ -50,7 +51,7 @@ int trace_command(const registry& reg, const trace_request& req, std::ostream& o
   int status = exit_ok;
   try {
     const sample result = pair->run(opts, info.size);
-    info.size = result.size;  // a model's thread_limit may have scaled it
+    info.size = result.size;  // a model's thread_limit may have scaled a default size
   } catch (const std::exception& e) {
     // Keep what was recorded: the trace of a failing run is the one worth reading.
     err << fmt::format("threadlab: {} on {} failed: {}\n", req.workload, req.model, e.what());

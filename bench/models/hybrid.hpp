@@ -94,6 +94,16 @@ struct hybrid_on {
     return ::hybrid::describe(world_options(opts));
   }
 
+  // footprint(opts) — per thread: its stack, guard page included, reserved and a page of it
+  // touched; no kernel task. No mappings counted: past its guard budget the stack pool carves
+  // stacks without a guard page rather than fail on vm.max_map_count.
+  static thread_footprint footprint(const run_options& opts) {
+    const std::uint64_t stack =
+        opts.stack_size != 0 ? opts.stack_size : ::hybrid::default_stack_size;
+    return thread_footprint{
+        .reserved_bytes = stack, .resident_bytes = 4096, .kernel_tasks = 0, .mappings = 0};
+  }
+
   // describe_threads() — every green thread's state and wait, for a hang dump.
   static std::string describe_threads() { return ::hybrid::describe_threads(); }
   // unavailable() — why this machine cannot run the model: the kernel refuses io_uring (only

@@ -14,6 +14,8 @@
 // and involuntary context switches are already in every result (the harness's getrusage).
 #pragma once
 
+#include <pthread.h>
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -57,6 +59,23 @@ struct kernel : detail::kernel_threads_base {
                                    .name = "kernel-main",
                                    .observer = nullptr,
                                    .counts = nullptr};
+  }
+
+  // footprint(opts) — per thread: the stack (opts.stack_size, else glibc's default, which is
+  // the soft RLIMIT_STACK) and its guard page reserved, two mappings, one kernel task, and at
+  // least a page of user stack and the kernel's 16 KiB stack resident.
+  static thread_footprint footprint(const run_options& opts) {
+    std::size_t stack = opts.stack_size;
+    pthread_attr_t attr;
+    if (stack == 0 && ::pthread_getattr_default_np(&attr) == 0) {
+      ::pthread_attr_getstacksize(&attr, &stack);
+      ::pthread_attr_destroy(&attr);
+    }
+    const std::uint64_t page = 4096;
+    return thread_footprint{.reserved_bytes = stack + page,
+                            .resident_bytes = page + 16 * 1024,
+                            .kernel_tasks = 1,
+                            .mappings = 2};
   }
 
   // configuration(opts) — the module's own description of world_options(opts).

@@ -26,6 +26,7 @@
 #include <string_view>
 #include <utility>
 
+#include "bench/run/exhaustion.hpp"
 #include "bench/run/hang_dump.hpp"
 #include "bench/run/interruption.hpp"
 
@@ -115,10 +116,12 @@ bool write_all(int fd, const std::string& text) {
   });
   try {
     for (unsigned k = 1; k <= params.warmup; ++k) {
+      hold_exhaustion_reserve();
       (void)once();
       send({{"kind", "warmup"}, {"index", k}});
     }
     for (unsigned k = 1; k <= params.repetitions; ++k) {
+      hold_exhaustion_reserve();
       repetition_meter meter;
       meter.start();
       sample s = once();
@@ -130,7 +133,10 @@ bool write_all(int fd, const std::string& text) {
   } catch (const wrong_result& e) {
     send({{"kind", "error"}, {"message", std::string("wrong result: ") + e.what()}});
   } catch (const std::exception& e) {
-    send({{"kind", "error"}, {"message", std::string("exception: ") + e.what()}});
+    // A limit reached is said as such (run/exhaustion.hpp), not as the exception's bare text.
+    const std::optional<std::string> exhausted = diagnosis_of(std::current_exception());
+    send({{"kind", "error"},
+          {"message", exhausted ? *exhausted : std::string("exception: ") + e.what()}});
   } catch (...) {
     send({{"kind", "error"}, {"message", "exception: unknown (not derived from std::exception)"}});
   }
@@ -275,7 +281,13 @@ isolated_outcome run_isolated(const std::function<sample()>& once, const paramet
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) {
-    outcome.error = fmt::format("cannot fork the child: {}", std::strerror(errno));
+    const int err = errno;
+    const std::optional<exhaustion_kind> kind = exhaustion_kind_of_errno(err);
+    outcome.error =
+        fmt::format("{} (workload {} on model {})",
+                    kind ? diagnose_exhaustion(*kind, read_limits_snapshot(), "forking the child")
+                         : fmt::format("cannot fork the child: {}", std::strerror(err)),
+                    workload, model);
     for (int f : {fds[0], fds[1], err_fds[0], err_fds[1]}) ::close(f);
     return outcome;
   }

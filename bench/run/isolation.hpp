@@ -8,13 +8,16 @@
 //
 // Protocol, as numbered steps:
 //   1. The parent flushes its stdio buffers (else the child would write them twice), creates two
-//      pipes (one for reports, one for the child's stderr) and forks.
+//      pipes (one for reports, one for the child's stderr) and forks. A fork refused for a
+//      limit (EAGAIN, ENOMEM) is the pair's error, diagnosed like the child's (step 2).
 //   2. The child sends its stdout and stderr into the second pipe, starts the hang responder
 //      (bench/run/hang_dump.hpp), runs the warm-up runs and then the repetitions, writing one
 //      JSON line per run to the first pipe: {"kind":"warmup","index":k},
 //      {"kind":"sample","index":k,"sample":{...}}, or on an exception {"kind":"error",
-//      "message":...} ({"kind":"skip",...} for `cannot_run_here`); then it leaves with _exit (no
-//      atexit handlers, no destructors of the parent's objects). Each repetition runs under a
+//      "message":...} ({"kind":"skip",...} for `cannot_run_here`; for a limit reached, the
+//      message is the one-line diagnosis of bench/run/exhaustion.hpp, whose reserve the child
+//      sets aside before each run); then it leaves with _exit (no atexit handlers, no
+//      destructors of the parent's objects). Each repetition runs under a
 //      repetition_meter, whose counters are appended to its sample's metrics. On SIGUSR1 the
 //      responder writes {"kind":"dump","text":...}.
 //   3. The parent reads both pipes under a watchdog: a deadline of timeout_s, reset at each

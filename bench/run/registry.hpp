@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,9 @@ struct model_info {
   // M::describe_threads, for a model that can list its threads while a run hangs (optional;
   // bench/run/hang_dump.hpp), else nullptr.
   std::string (*describe_threads)() = nullptr;
+  // footprint_of<M>: one thread's cost to the system, for the capacity estimate
+  // (bench/run/capacity.hpp); it returns nullopt for a model that does not say.
+  std::optional<thread_footprint> (*footprint)(const run_options&) = nullptr;
 };
 
 // workload_info — a workload or baseline as the harness sees it.
@@ -40,6 +44,8 @@ struct workload_info {
   capability requires_caps = capability::none;
   std::uint64_t default_size = 0;
   std::uint64_t trace_size = 0;  // `threadlab trace`'s default size (baselines: unused)
+  // W::threads_at, threads alive at once at a size (bench/workload.hpp), or nullptr.
+  std::uint64_t (*threads_at)(std::uint64_t size) = nullptr;
 };
 
 // pair_runner — one repetition of a workload on a model: &W::template run<M>.
@@ -105,12 +111,13 @@ registry make_registry() {
     if constexpr (requires { M::describe_threads(); }) describe_threads = &describe_threads_of<M>;
     reg.models.push_back(model_info{std::string(M::name), std::string(M::description),
                                     M::capabilities, M::thread_limit, &M::configuration,
-                                    describe_threads});
+                                    describe_threads, &footprint_of<M>});
   });
   for_each_type<Workloads>([&]<class W>() {
     const std::size_t w = reg.workloads.size();
     reg.workloads.push_back(workload_info{std::string(W::name), std::string(W::description),
-                                          W::requires_caps, W::default_size, W::trace_size});
+                                          W::requires_caps, W::default_size, W::trace_size,
+                                          threads_at_of<W>()});
     std::size_t m = 0;
     for_each_type<Models>([&]<class M>() {
       pair_entry entry{w, m++, nullptr, {}};

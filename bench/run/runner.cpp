@@ -16,12 +16,6 @@ namespace threadlab {
 
 namespace {
 
-// model_options(p) — what a model's world is given: p's workers (resolved by the caller) and
-// stack size.
-run_options model_options(const parameters& p) {
-  return run_options{p.workers, static_cast<std::size_t>(p.stack_size), nullptr, nullptr};
-}
-
 // contains(names, name) — true when name is one of names.
 bool contains(const std::vector<std::string>& names, std::string_view name) {
   return std::find(names.begin(), names.end(), name) != names.end();
@@ -105,6 +99,11 @@ sample counted_run(pair_runner run, const run_options& opts, std::uint64_t size,
 }
 
 }  // namespace
+
+run_options model_options(const parameters& p) {
+  return run_options{p.workers, static_cast<std::size_t>(p.stack_size), nullptr, nullptr,
+                     p.size.has_value()};
+}
 
 selection select(const registry& reg, const std::vector<std::string>& workloads,
                  const std::vector<std::string>& models) {

@@ -41,6 +41,11 @@ class unknown_name : public std::invalid_argument {
 selection select(const registry& reg, const std::vector<std::string>& workloads = {},
                  const std::vector<std::string>& models = {});
 
+// model_options(p) — what a model's world is given: p's workers (resolved by the caller), stack
+// size, and whether the size was asked for explicitly (run_options::size_given: then the
+// workloads run it exactly, never scaled to a model's thread budget).
+run_options model_options(const parameters& p);
+
 // sweep_point — one point of a sweep: the workers and the size (nullopt: each workload's own).
 struct sweep_point {
   unsigned workers = 0;

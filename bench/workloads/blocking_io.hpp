@@ -95,8 +95,9 @@ struct blocking_io_workload {
     sample s;
     s.size = size;
     std::uint64_t blockers = size;
-    if (blockers + computers + 1 > M::thread_limit) {
-      blockers = M::thread_limit > computers + 1 ? M::thread_limit - computers - 1 : 1;
+    if (const std::uint64_t budget = support::thread_budget<M>(opts);
+        blockers + computers + 1 > budget) {
+      blockers = budget > computers + 1 ? budget - computers - 1 : 1;
       s.scaled = true;
       s.note = "scaled to " + support::grouped(blockers) + " blockers: thread_limit " +
                support::grouped(M::thread_limit);

@@ -64,6 +64,9 @@ struct echo {
   // extra_threads — threads of the model that are not connection handlers: the body and the
   // acceptor.
   static constexpr std::uint64_t extra_threads = 2;
+  // threads_at(size) — threads alive at once on a thread-per-connection server: one per
+  // connection and the extra ones (bench/workload.hpp).
+  static constexpr std::uint64_t threads_at(std::uint64_t size) { return size + extra_threads; }
 
   // echo_protocol — every byte received is sent back.
   struct echo_protocol {
@@ -80,15 +83,16 @@ struct echo {
     s.size = size;
     // Thread-per-connection servers need a thread per connection; a model's own server
     // (a reactor) does not.
-    if (!net_support::brings_own_server<M> && M::thread_limit < size + extra_threads) {
-      s.size = M::thread_limit > extra_threads ? M::thread_limit - extra_threads : 1;
+    const std::uint64_t budget = support::thread_budget<M>(opts);
+    if (!net_support::brings_own_server<M> && budget < size + extra_threads) {
+      s.size = budget > extra_threads ? budget - extra_threads : 1;
       s.scaled = true;
       s.note = "scaled to " + support::grouped(s.size) + " connections: thread_limit " +
                support::grouped(M::thread_limit) + " cannot hold a thread for each of " +
                support::grouped(size);
     }
     const std::uint64_t connections = s.size;
-    net_support::raise_open_files(connections + 64, support::grouped(connections) + " connections");
+    net_support::raise_open_files();
 
     double rss_per_connection = 0;
     std::uint64_t accepted = 0;
@@ -105,15 +109,17 @@ struct echo {
            "--idle-millis", std::to_string(idle_window.count())});
       // Every connection established: the server's memory with all of them open.
       const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-      while (srv.accepted() < connections && !client.finished() &&
+      while (srv.accepted() < connections && !client.finished() && !srv.failed() &&
              std::chrono::steady_clock::now() < give_up) {
         M::sleep_for(std::chrono::milliseconds(1));
       }
+      srv.end_if_failed(client);
       const support::process_pages all_open = support::read_process_pages();
       rss_per_connection = support::pages_per_unit_in_bytes(before.resident_pages,
                                                             all_open.resident_pages, connections);
       net_support::wait_for<M>(client, idle_window + window + std::chrono::seconds(120),
-                               "the echo client");
+                               "the echo client", [&] { return srv.failed(); });
+      srv.end_if_failed(client);
       output = client.output();
       status = client.status();
       srv.stop();

@@ -55,8 +55,8 @@ struct fairness {
     if (size == 0) throw std::invalid_argument("fairness: size must be at least 1");
     sample s;
     std::uint64_t hogs = size * resolved_workers(opts);
-    if (hogs + 2 > M::thread_limit) {
-      hogs = M::thread_limit > 2 ? M::thread_limit - 2 : 1;
+    if (const std::uint64_t budget = support::thread_budget<M>(opts); hogs + 2 > budget) {
+      hogs = budget > 2 ? budget - 2 : 1;
       size = std::max<std::uint64_t>(1, hogs / resolved_workers(opts));
       s.scaled = true;
       s.note = "scaled to " + support::grouped(hogs) + " hogs: thread_limit " +

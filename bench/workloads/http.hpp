@@ -212,6 +212,9 @@ struct http {
   static constexpr std::uint64_t trace_size = 4;
   // extra_threads — threads that are not connection handlers: the body and the acceptor.
   static constexpr std::uint64_t extra_threads = 2;
+  // threads_at(size) — threads alive at once on a thread-per-connection server: one per
+  // connection and the extra ones (bench/workload.hpp).
+  static constexpr std::uint64_t threads_at(std::uint64_t size) { return size + extra_threads; }
 
   // wrk_seconds(connections) — how long wrk runs (see the file comment).
   static constexpr std::uint64_t wrk_seconds(std::uint64_t connections) {
@@ -228,8 +231,9 @@ struct http {
     const std::string wrk = find_wrk();
     sample s;
     s.size = size;
-    if (!net_support::brings_own_server<M> && M::thread_limit < size + extra_threads) {
-      s.size = M::thread_limit > extra_threads ? M::thread_limit - extra_threads : 1;
+    const std::uint64_t budget = support::thread_budget<M>(opts);
+    if (!net_support::brings_own_server<M> && budget < size + extra_threads) {
+      s.size = budget > extra_threads ? budget - extra_threads : 1;
       s.scaled = true;
       s.note = "scaled to " + support::grouped(s.size) + " connections: thread_limit " +
                support::grouped(M::thread_limit) + " cannot hold a thread for each of " +
@@ -238,7 +242,7 @@ struct http {
     const std::uint64_t connections = s.size;
     // The server's ends of the connections; wrk, a process of its own, inherits the raised
     // limit for its ends.
-    net_support::raise_open_files(connections + 64, support::grouped(connections) + " connections");
+    net_support::raise_open_files();
 
     std::string output;
     int status = 0;
@@ -252,7 +256,8 @@ struct http {
            std::to_string(wrk_timeout_seconds(connections)) + "s",
            "http://127.0.0.1:" + std::to_string(l.local_port()) + "/"});
       net_support::wait_for<M>(client, std::chrono::seconds(60 + 2 * wrk_seconds(connections)),
-                               "wrk");
+                               "wrk", [&] { return srv.failed(); });
+      srv.end_if_failed(client);
       output = client.output();
       status = client.status();
       srv.stop();

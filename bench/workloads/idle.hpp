@@ -37,6 +37,8 @@ struct idle {
   // smoke_size / trace_size — the test suite's size and `threadlab trace`'s (threads).
   static constexpr std::uint64_t smoke_size = 10;
   static constexpr std::uint64_t trace_size = 4;
+  // threads_at(size) — threads alive at once: the parked threads and the body.
+  static constexpr std::uint64_t threads_at(std::uint64_t size) { return size + 1; }
   // settle — time for every thread to park; window — the measurement; sleep — the sleepers'
   // sleep, ending after the window.
   static constexpr std::chrono::milliseconds settle{50};
@@ -55,7 +57,7 @@ struct idle {
     if (size < 2) throw std::invalid_argument("idle: size must be at least 2");
     sample s;
     s.size = size;
-    std::uint64_t threads = std::min(size, support::spawn_budget<M>());
+    std::uint64_t threads = std::min(size, support::spawn_budget<M>(opts));
     if (!has(M::capabilities, capability::waits_on_threads)) {
       threads = std::min<std::uint64_t>(threads, resolved_workers(opts));
     }

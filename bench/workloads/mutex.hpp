@@ -44,7 +44,7 @@ struct mutex {
   static sample run(const run_options& opts, std::uint64_t size) {
     const std::uint64_t wanted =
         std::max<std::uint64_t>(min_threads, 2ull * resolved_workers(opts));
-    const std::uint64_t threads = std::min(wanted, support::spawn_budget<M>());
+    const std::uint64_t threads = std::min(wanted, support::spawn_budget<M>(opts));
     const std::uint64_t per_thread = size / threads;
     if (per_thread == 0) {
       throw std::invalid_argument("mutex: size must be at least the thread count (" +

@@ -47,21 +47,15 @@ namespace threadlab::workloads::net_support {
 // loopback — where every network workload listens: the loopback interface only.
 inline constexpr const char* loopback = "127.0.0.1";
 
-// raise_open_files(needed, what) — lifts the soft RLIMIT_NOFILE to the hard limit; throws
-// std::runtime_error, saying which limit and what needs more, when even the hard limit is below
-// `needed` descriptors.
-inline void raise_open_files(std::uint64_t needed, const std::string& what) {
+// raise_open_files() — lifts the soft RLIMIT_NOFILE to the hard limit, so that a run needs only
+// the hard limit to be high enough. When it is not, the server's accept fails with EMFILE and
+// the run ends with the diagnosis (thread_per_connection below).
+inline void raise_open_files() {
   rlimit r{};
   if (::getrlimit(RLIMIT_NOFILE, &r) != 0) return;
   if (r.rlim_cur < r.rlim_max) {
     r.rlim_cur = r.rlim_max;
     ::setrlimit(RLIMIT_NOFILE, &r);
-    ::getrlimit(RLIMIT_NOFILE, &r);
-  }
-  if (r.rlim_cur != RLIM_INFINITY && r.rlim_cur < needed) {
-    throw std::runtime_error("RLIMIT_NOFILE is " + support::grouped(r.rlim_cur) +
-                             " (its hard limit), below the " + support::grouped(needed) +
-                             " descriptors " + what + " needs; raise it with `ulimit -Hn` as root");
   }
 }
 
@@ -129,6 +123,16 @@ class child_process {
     }
     return exited_;
   }
+  // kill() — kills the child now (SIGKILL) and reaps it, unless it has exited; finished() is
+  // then true.
+  void kill() {
+    if (finished()) return;
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    if (::waitpid(pid_, &status, 0) == pid_) status_ = status;
+    exited_ = true;
+    drain();
+  }
   // status() — the wait status. Precondition: finished().
   int status() const noexcept { return status_; }
   // output() — what the child wrote on stdout so far.
@@ -152,16 +156,17 @@ class child_process {
   std::string output_;
 };
 
-// wait_for<M>(child, limit) — waits, from a thread of M, until child has exited: M::sleep_for
-// between looks, so the wait parks this thread only. The looks start 1 ms apart and back off to
-// 50 ms, so that a long wait costs the server next to no CPU (echo measures what an idle server
-// spends). Throws std::runtime_error when `limit` passes first (the child is then killed by its
-// destructor).
+// wait_for<M>(child, limit, what, abandon) — waits, from a thread of M, until child has exited
+// or abandon() (when given) is true: M::sleep_for between looks, so the wait parks this thread
+// only. The looks start 1 ms apart and back off to 50 ms, so that a long wait costs the server
+// next to no CPU (echo measures what an idle server spends). Throws std::runtime_error when
+// `limit` passes first (the child is then killed by its destructor).
 template <model M>
-void wait_for(child_process& child, std::chrono::milliseconds limit, const std::string& what) {
+void wait_for(child_process& child, std::chrono::milliseconds limit, const std::string& what,
+              const std::function<bool()>& abandon = {}) {
   const auto give_up = std::chrono::steady_clock::now() + limit;
   std::chrono::milliseconds pause{1};
-  while (!child.finished()) {
+  while (!child.finished() && !(abandon && abandon())) {
     if (std::chrono::steady_clock::now() > give_up) {
       throw std::runtime_error(what + " did not finish within " + std::to_string(limit.count()) +
                                " ms");
@@ -203,27 +208,41 @@ void serve_connection(Stream& s, Protocol& protocol) {
   }
 }
 
-// thread_per_connection<M>(l, new_protocol, accepted) — the default server: accepts until l is
-// closed (operation_canceled), giving each connection a thread of its own that runs
+// thread_per_connection<M>(l, new_protocol, accepted, failed) — the default server: accepts
+// until l is closed (operation_canceled), giving each connection a thread of its own that runs
 // serve_connection; then joins them all. accepted counts the connections. Runs on the calling
 // thread of M.
+//
+// When accept fails otherwise (EMFILE: out of descriptors), the server stops accepting: the
+// failure is diagnosed at once, while the connections that used the limit up are open
+// (resource_exhausted, "when accepting connection <k> failed", bench/run/exhaustion.hpp),
+// `failed` is set so that the workload ends its client (whose connections the handlers wait
+// on), the handlers are joined, and the failure is rethrown.
 template <net_model M, class NewProtocol>
 void thread_per_connection(typename M::listener& l, NewProtocol new_protocol,
-                           std::atomic<std::uint64_t>& accepted) {
+                           std::atomic<std::uint64_t>& accepted, std::atomic<bool>& failed) {
   support::thread_group<M> connections;
+  std::exception_ptr failure;
   for (;;) {
     typename M::stream s;
     try {
       s = l.accept();
     } catch (const std::system_error& e) {
       if (e.code() == std::errc::operation_canceled) break;  // the workload stopped us
-      throw;
+      try {
+        rethrow_diagnosed("accepting connection", accepted.load() + 1);
+      } catch (...) {
+        failure = std::current_exception();
+      }
+      break;
     }
     accepted.fetch_add(1, std::memory_order_relaxed);
     connections.spawn(
         [s = std::move(s), protocol = new_protocol()]() mutable { serve_connection(s, protocol); });
   }
+  if (failure) failed.store(true);
   connections.join_all();
+  if (failure) std::rethrow_exception(failure);
 }
 
 // server<M> — a running server: by default an acceptor thread of M running
@@ -241,7 +260,7 @@ class server {
       stop_ = [own] { own->stop(); };
     } else {
       acceptor_.spawn([this, new_protocol]() mutable {
-        thread_per_connection<M>(listener_, new_protocol, accepted_);
+        thread_per_connection<M>(listener_, new_protocol, accepted_, failed_);
       });
       stop_ = [this] {
         listener_.close();
@@ -256,6 +275,16 @@ class server {
 
   // accepted() — connections accepted so far.
   std::uint64_t accepted() const noexcept { return accepted_.load(std::memory_order_relaxed); }
+  // failed() — the acceptor stopped on an error (see thread_per_connection); a model's own
+  // server never says so.
+  bool failed() const noexcept { return failed_.load(); }
+  // end_if_failed(client) — when failed(): kills the client, whose connections the handlers
+  // serve, and stops, rethrowing the acceptor's error. Else nothing.
+  void end_if_failed(child_process& client) {
+    if (!failed()) return;
+    client.kill();
+    stop();
+  }
   // stop() — stop accepting, wait for every connection to end (their peers close them), and
   // rethrow what the server threw.
   void stop() { stop_(); }
@@ -263,6 +292,7 @@ class server {
  private:
   typename M::listener& listener_;
   std::atomic<std::uint64_t> accepted_{0};
+  std::atomic<bool> failed_{false};
   support::thread_group<M> acceptor_{1};
   std::shared_ptr<void> holder_;  // a model's own server, when it brings one
   std::function<void()> stop_;

@@ -76,7 +76,7 @@ struct parallel_compute {
     if (size == 0) throw std::invalid_argument("parallel_compute: size must be at least 1");
     const std::uint64_t chunks =
         std::min({std::max<std::uint64_t>(min_chunks, 4ull * resolved_workers(opts)),
-                  support::spawn_budget<M>(), size});
+                  support::spawn_budget<M>(opts), size});
 
     const auto seq_start = bench_clock::now();
     const std::uint64_t sequential_sum = range_sum(0, size);

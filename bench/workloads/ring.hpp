@@ -52,7 +52,7 @@ struct ring {
   static sample run(const run_options& opts, std::uint64_t size) {
     if (size == 0) throw std::invalid_argument("ring: size must be at least 1");
     // The body is a thread of the model too, so the ring may use thread_limit - 1.
-    const std::uint64_t members = std::min(ring_size, support::spawn_budget<M>());
+    const std::uint64_t members = std::min(ring_size, support::spawn_budget<M>(opts));
     if (members < 2) {
       throw std::invalid_argument("ring: the model's thread_limit " +
                                   std::to_string(M::thread_limit) + " cannot hold a ring");

@@ -75,7 +75,7 @@ struct skynet {
       throw std::invalid_argument("skynet: size must be a power of 10 (1, 10, 100, ...), got " +
                                   std::to_string(size));
     }
-    const std::uint64_t leaves = fitting_leaves(size, M::thread_limit);
+    const std::uint64_t leaves = fitting_leaves(size, support::thread_budget<M>(opts));
     std::uint64_t sum = 0;
     double total_ns = 0;
 

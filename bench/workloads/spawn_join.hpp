@@ -124,7 +124,7 @@ struct spawn_join {
   template <model M>
   static sample run(const run_options& opts, std::uint64_t size) {
     if (size == 0) throw std::invalid_argument("spawn_join: size must be at least 1");
-    const std::uint64_t batch = std::min({batch_size, support::spawn_budget<M>(), size});
+    const std::uint64_t batch = std::min({batch_size, support::spawn_budget<M>(opts), size});
 
     const double clock_ns = clock_overhead_ns();
     std::vector<spawner_times> by_body(size);

@@ -1,6 +1,6 @@
 // bench/workloads/support.hpp — small helpers every workload shares: building metrics, writing
-// numbers for notes, sizing to a model's thread budget, joining a group of threads safely, and
-// checking a result.
+// numbers for notes, sizing to a model's thread budget (or to the size asked), joining a group
+// of threads safely (a thread the system refuses diagnosed), and checking a result.
 //
 // Nothing here is timed: workloads call these before or after their timed region. The one
 // exception is thread_group::spawn, whose cost is the model's own spawn plus a push_back into
@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <exception>
 #include <fstream>
+#include <limits>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -25,6 +26,7 @@
 #include <vector>
 
 #include "bench/model.hpp"
+#include "bench/run/exhaustion.hpp"
 #include "bench/workload.hpp"
 
 namespace threadlab::workloads::support {
@@ -141,11 +143,22 @@ inline double pages_per_unit_in_bytes(std::uint64_t before, std::uint64_t after,
   return units == 0 ? 0.0 : delta * page / static_cast<double>(units);
 }
 
-// spawn_budget<M>() — how many threads a workload may spawn at once on M: M::thread_limit - 1,
+// thread_budget<M>(opts) — how many threads of M a workload may keep alive at once, the body
+// included: M::thread_limit for a default size; no bound for a size given explicitly
+// (opts.size_given), which is run as asked: a limit it hits is an error, diagnosed
+// (bench/run/exhaustion.hpp), and `threadlab run` refuses beforehand a size that clearly
+// cannot fit (bench/run/capacity.hpp).
+template <model M>
+constexpr std::uint64_t thread_budget(const run_options& opts) {
+  return opts.size_given ? std::numeric_limits<std::uint64_t>::max() : M::thread_limit;
+}
+
+// spawn_budget<M>(opts) — how many threads a workload may spawn at once on M: thread_budget - 1,
 // since the body is itself one of the model's threads, and at least 1.
 template <model M>
-constexpr std::uint64_t spawn_budget() {
-  return M::thread_limit > 1 ? M::thread_limit - 1 : 1;
+constexpr std::uint64_t spawn_budget(const run_options& opts) {
+  const std::uint64_t budget = thread_budget<M>(opts);
+  return budget > 1 ? budget - 1 : 1;
 }
 
 // at_exit<F> — runs an action once: at run_now(), or when destroyed if run_now() was not called.
@@ -208,10 +221,16 @@ class thread_group {
     }
   }
 
-  // spawn(fn) — M::spawn(fn), remembered for join_all.
+  // spawn(fn) — M::spawn(fn), remembered for join_all. When the system refuses the thread (a
+  // limit reached: std::system_error EAGAIN/ENOMEM, std::bad_alloc), throws resource_exhausted
+  // saying which limit, "when spawning thread <k> failed" (bench/run/exhaustion.hpp).
   template <class F>
   void spawn(F&& fn) {
-    threads_.push_back(M::spawn(std::forward<F>(fn)));
+    try {
+      threads_.push_back(M::spawn(std::forward<F>(fn)));
+    } catch (...) {
+      rethrow_diagnosed("spawning thread", threads_.size() + 1);
+    }
   }
 
   // size() — how many threads are waiting to be joined.
@@ -266,11 +285,16 @@ class fixed_thread_group {
     }
   }
 
-  // spawn(fn) — M::spawn(fn), remembered for join_all. Precondition: size() < N.
+  // spawn(fn) — M::spawn(fn), remembered for join_all; a refused thread as thread_group's.
+  // Precondition: size() < N.
   template <class F>
   void spawn(F&& fn) {
     assert(count_ < N && "fixed_thread_group: more than N threads");
-    threads_[count_].emplace(M::spawn(std::forward<F>(fn)));
+    try {
+      threads_[count_].emplace(M::spawn(std::forward<F>(fn)));
+    } catch (...) {
+      rethrow_diagnosed("spawning thread", count_ + 1);
+    }
     ++count_;
   }
 

@@ -37,6 +37,8 @@ struct timers {
   // smoke_size / trace_size — the test suite's size and `threadlab trace`'s (threads).
   static constexpr std::uint64_t smoke_size = 20;
   static constexpr std::uint64_t trace_size = 8;
+  // threads_at(size) — threads alive at once: the sleepers and the body.
+  static constexpr std::uint64_t threads_at(std::uint64_t size) { return size + 1; }
   static constexpr std::chrono::milliseconds nap{1};
   static constexpr unsigned naps = 100;
 
@@ -46,8 +48,8 @@ struct timers {
     sample s;
     s.size = size;
     std::uint64_t threads = size;
-    if (threads > support::spawn_budget<M>()) {
-      threads = support::spawn_budget<M>();
+    if (threads > support::spawn_budget<M>(opts)) {
+      threads = support::spawn_budget<M>(opts);
       s.scaled = true;
       s.note = "scaled to " + support::grouped(threads) + " threads: thread_limit " +
                support::grouped(M::thread_limit);

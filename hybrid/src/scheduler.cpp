@@ -347,6 +347,7 @@
 #include <cassert>
 #include <cstring>
 #include <exception>
+#include <latch>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -744,12 +745,36 @@ stats scheduler::run(void (*invoke)(void*), void* body) {
     injection.push(root);  // seq_cst publication; no worker runs yet
   }
 
+  // The other workers' kernel threads and the monitor's are started behind a gate, which opens
+  // once every one of them exists: a worker that ran before a later one failed to start would
+  // run the body, and the run could then neither finish nor be stopped. When one cannot be
+  // started (std::system_error, EAGAIN: a thread limit), the gate opens with `abandoned` set,
+  // the workers started return at once without running anything and are joined, and run
+  // throws a std::system_error with the same code naming what could not be started.
+  std::latch gate(1);
+  bool abandoned = false;  // written before the gate opens, read after
   std::vector<std::thread> kernel_threads;
   kernel_threads.reserve(workers_.size() - 1);
-  for (std::size_t i = 1; i < workers_.size(); ++i) {
-    kernel_threads.emplace_back([this, i] { carriers_[i]->run(); });
+  try {
+    for (std::size_t i = 1; i < workers_.size(); ++i) {
+      kernel_threads.emplace_back([this, i, &gate, &abandoned] {
+        gate.wait();
+        if (!abandoned) carriers_[i]->run();
+      });
+    }
+    if (monitor_) monitor_->start();
+  } catch (const std::system_error& e) {
+    abandoned = true;
+    gate.count_down();
+    for (auto& k : kernel_threads) k.join();
+    monitor_.reset();
+    const std::string what = kernel_threads.size() + 1 < workers_.size()
+                                 ? "kernel worker " + std::to_string(kernel_threads.size() + 2) +
+                                       " of " + std::to_string(workers_.size())
+                                 : std::string("the monitor's kernel thread");
+    throw std::system_error(e.code(), "hybrid: cannot start " + what);
   }
-  if (monitor_) monitor_->start();
+  gate.count_down();
   carriers_[0]->run();
   for (auto& k : kernel_threads) k.join();
   std::uint64_t handoffs = 0;

@@ -1,16 +1,21 @@
 // tests/hybrid/scheduler_test.cpp — the scheduler's own behaviour: work spreads over workers
 // (stealing), migrating threads keep their state, run waits for everything, idle workers
-// sleep, deadlocks are reported.
+// sleep, deadlocks are reported, a worker that cannot be started is reported.
 #include <doctest/doctest.h>
 
+#include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -349,4 +354,45 @@ TEST_CASE("stats: the scheduler's own counters count what happened") {
     CHECK(st.steals + st.handoffs >= 1);
     CHECK(st.threads_stolen >= st.steals);
   }
+}
+
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+// ThreadSanitizer cannot start threads in a child forked from a multi-threaded process;
+// AddressSanitizer's shadow memory does not fit under an RLIMIT_AS this low.
+TEST_CASE("a worker that cannot be started: run throws, naming it, and the body never runs" *
+          doctest::skip()) {
+#else
+TEST_CASE("a worker that cannot be started: run throws, naming it, and the body never runs") {
+#endif
+  std::string err;
+  int status = 0;
+  hybrid_test::run_in_child(
+      [] {
+        // Room for the run's own setup (the stack pool maps its thread stacks 8 MiB at a
+        // time) and not for many kernel workers' 8 MiB stacks (glibc may reuse a few cached
+        // stacks of the parent's ended threads: 16 workers are past them).
+        unsigned long pages = 0;
+        std::FILE* statm = std::fopen("/proc/self/statm", "r");
+        if (statm == nullptr || std::fscanf(statm, "%lu", &pages) != 1) std::_Exit(3);
+        std::fclose(statm);
+        const rlim_t mapped = static_cast<rlim_t>(pages) * static_cast<rlim_t>(::getpagesize());
+        const rlim_t room = (8u << 20) + (6u << 20);
+        const rlimit limit{mapped + room, mapped + room};
+        if (::setrlimit(RLIMIT_AS, &limit) != 0) std::_Exit(4);
+        try {
+          hybrid::run(hybrid_test::with_workers(16), [] { std::fputs("the body ran\n", stderr); });
+          std::fputs("run returned\n", stderr);
+        } catch (const std::system_error& e) {
+          std::fprintf(stderr, "%s (%s)\n", e.what(),
+                       e.code() == std::errc::resource_unavailable_try_again ? "EAGAIN" : "other");
+        }
+      },
+      err, status);
+  CAPTURE(err);
+  CHECK(WIFEXITED(status));
+  if (WIFEXITED(status)) CHECK(WEXITSTATUS(status) == 0);
+  CHECK(err.find("hybrid: cannot start kernel worker ") != std::string::npos);
+  CHECK(err.find(" of 16: ") != std::string::npos);
+  CHECK(err.find("(EAGAIN)") != std::string::npos);
+  CHECK(err.find("the body ran") == std::string::npos);
 }

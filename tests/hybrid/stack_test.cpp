@@ -24,30 +24,6 @@ int recurse(int n) {
   return n > 1'000'000'000 ? 0 : recurse(n + 1) + frame[0];
 }
 
-// run_in_child(fn, err, status) — run fn in a forked child; capture its stderr and status.
-template <class F>
-void run_in_child(F fn, std::string& err, int& status) {
-  int fds[2];
-  REQUIRE(::pipe(fds) == 0);
-  pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    // The child reports only through stderr and its exit status: no doctest output, and the
-    // default action for SIGABRT (doctest installs a crash reporter).
-    ::signal(SIGABRT, SIG_DFL);
-    std::freopen("/dev/null", "w", stdout);
-    ::dup2(fds[1], STDERR_FILENO);
-    ::close(fds[0]);
-    fn();
-    std::_Exit(0);
-  }
-  ::close(fds[1]);
-  char buf[512];
-  ssize_t n;
-  while ((n = ::read(fds[0], buf, sizeof buf)) > 0) err.append(buf, static_cast<std::size_t>(n));
-  ::close(fds[0]);
-  ::waitpid(pid, &status, 0);
-}
 }  // namespace
 
 TEST_CASE("stacks are reused: sequential spawns map only a few stacks") {
@@ -118,7 +94,7 @@ TEST_CASE("a stack overflow aborts with a message naming the thread") {
 #endif
   std::string err;
   int status = 0;
-  run_in_child(
+  hybrid_test::run_in_child(
       [] {
         hybrid::run(hybrid_test::with_workers(2), [] {
           hybrid::spawn(hybrid::spawn_options{"deep"}, [] { recurse(0); }).join();

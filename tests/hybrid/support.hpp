@@ -1,11 +1,18 @@
 // tests/hybrid/support.hpp — helpers shared by the hybrid tests.
 #pragma once
 
+#include <doctest/doctest.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <hybrid/runtime.hpp>
 
+#include <cstdio>
+#include <cstdlib>
 #include <initializer_list>
+#include <string>
 
 namespace hybrid_test {
 
@@ -35,4 +42,28 @@ inline hybrid::options with_workers(unsigned n) {
   return o;
 }
 
+// run_in_child(fn, err, status) — run fn in a forked child; capture its stderr and status.
+template <class F>
+void run_in_child(F fn, std::string& err, int& status) {
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    // The child reports only through stderr and its exit status: no doctest output, and the
+    // default action for SIGABRT (doctest installs a crash reporter).
+    ::signal(SIGABRT, SIG_DFL);
+    std::freopen("/dev/null", "w", stdout);
+    ::dup2(fds[1], STDERR_FILENO);
+    ::close(fds[0]);
+    fn();
+    std::_Exit(0);
+  }
+  ::close(fds[1]);
+  char buf[512];
+  ssize_t n;
+  while ((n = ::read(fds[0], buf, sizeof buf)) > 0) err.append(buf, static_cast<std::size_t>(n));
+  ::close(fds[0]);
+  ::waitpid(pid, &status, 0);
+}
 }  // namespace hybrid_test

@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -142,24 +143,24 @@ TEST_CASE("ring reports a token whose hop count was corrupted") {
   CHECK_THROWS_AS(workloads::ring::run<corrupt_channel>(opts, 10'000), wrong_result);
 }
 
-TEST_CASE("a failed spawn propagates after the threads already spawned are joined") {
+TEST_CASE("a failed spawn propagates, diagnosed, after the threads already spawned are joined") {
   // Threads blocked on a channel when the spawn fails must be released (channels closed) and
   // joined, or these calls would hang instead of throwing.
   SUBCASE("ring") {
     failing_spawn::reset(50);
-    CHECK_THROWS_AS(workloads::ring::run<failing_spawn>(opts, 500), std::system_error);
+    CHECK_THROWS_AS(workloads::ring::run<failing_spawn>(opts, 500), resource_exhausted);
   }
   SUBCASE("pipeline") {
     failing_spawn::reset(3);
-    CHECK_THROWS_AS(workloads::pipeline::run<failing_spawn>(opts, 500), std::system_error);
+    CHECK_THROWS_AS(workloads::pipeline::run<failing_spawn>(opts, 500), resource_exhausted);
   }
   SUBCASE("skynet") {
     failing_spawn::reset(25);
-    CHECK_THROWS_AS(workloads::skynet::run<failing_spawn>(opts, 100), std::system_error);
+    CHECK_THROWS_AS(workloads::skynet::run<failing_spawn>(opts, 100), resource_exhausted);
   }
   SUBCASE("spawn_join") {
     failing_spawn::reset(150);
-    CHECK_THROWS_AS(workloads::spawn_join::run<failing_spawn>(opts, 300), std::system_error);
+    CHECK_THROWS_AS(workloads::spawn_join::run<failing_spawn>(opts, 300), resource_exhausted);
   }
 }
 
@@ -174,7 +175,9 @@ TEST_CASE("memory: a spawn that hits a limit ends the ramp; the threads reached 
   const sample s = workloads::memory::run<failing_spawn>(opts, 1'000);
   CHECK(s.size == 149);
   CHECK(s.scaled);
-  CHECK(s.note.find("stopped at 149 of 1,000 threads by a limit") != std::string::npos);
+  CHECK(s.note.find("stopped at 149 of 1,000 threads by a limit: out of threads") !=
+        std::string::npos);
+  CHECK(s.note.find("when spawning thread 150 failed") != std::string::npos);
   CHECK(s.note.find("simulated limit") != std::string::npos);
   REQUIRE(s.metrics.size() == 3);
   CHECK(s.metrics[2].name == "threads_reached");
@@ -271,6 +274,27 @@ struct one_thread : models::green {
 }  // namespace
 
 TEST_CASE("spawn_budget leaves room for the body and is at least 1") {
-  CHECK(workloads::support::spawn_budget<models::green>() == models::green::thread_limit - 1);
-  CHECK(workloads::support::spawn_budget<one_thread>() == 1);
+  CHECK(workloads::support::spawn_budget<models::green>(opts) == models::green::thread_limit - 1);
+  CHECK(workloads::support::spawn_budget<one_thread>(opts) == 1);
+}
+
+TEST_CASE("an explicit size is not bounded by the thread budget") {
+  run_options given;
+  given.size_given = true;
+  CHECK(workloads::support::thread_budget<one_thread>(given) ==
+        std::numeric_limits<std::uint64_t>::max());
+  CHECK(workloads::support::spawn_budget<one_thread>(given) > 1'000'000'000);
+}
+
+TEST_CASE("memory: an explicit size runs as asked, and a limit that stops it is an error") {
+  run_options given;
+  given.size_given = true;
+  const sample s = workloads::memory::run<small_limit>(given, 500);
+  CHECK(s.size == 500);  // past thread_limit 200
+  CHECK_FALSE(s.scaled);
+  failing_spawn::reset(150);
+  CHECK_THROWS_WITH_AS(
+      workloads::memory::run<failing_spawn>(given, 1'000),
+      doctest::Contains("when spawning thread 150 failed: spawn (simulated limit)"),
+      resource_exhausted);
 }

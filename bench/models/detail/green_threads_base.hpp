@@ -68,6 +68,15 @@ struct green_threads_base {
     green_threads::this_thread::sleep_for(d);
   }
 
+  // footprint(opts) — per fiber: its pooled stack reserved (carved from the heap, so no mapping
+  // of its own and no kernel task) and at least a page of it touched.
+  static thread_footprint footprint(const run_options& opts) {
+    const std::uint64_t stack =
+        opts.stack_size != 0 ? opts.stack_size : green_threads::default_stack_size;
+    return thread_footprint{
+        .reserved_bytes = stack, .resident_bytes = 4096, .kernel_tasks = 0, .mappings = 0};
+  }
+
   // configuration(opts) — the module's own description of the adapter's world_options(opts).
   static std::string configuration(const run_options& opts) {
     return green_threads::describe(Adapter::world_options(opts));

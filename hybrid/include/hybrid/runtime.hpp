@@ -111,6 +111,9 @@ stats run_world(const options& o, void (*invoke)(void*), void* body);
 // exception escaping body is rethrown here after that; a deadlock throws deadlock_error.
 // body is called in place (not copied): it may be move-only, and may refer to the caller's
 // locals. Calls to run do not nest and must not overlap in one process (std::logic_error).
+// When a worker's or the monitor's kernel thread cannot be started (a thread limit), run throws
+// std::system_error with the error's code, "hybrid: cannot start kernel worker 2 of 4", after
+// joining the ones it started; body never ran.
 // Guarantee: everything the caller did before run happens-before body starts; every effect of
 // every thread of the run happens-before run returns.
 template <class Body>
