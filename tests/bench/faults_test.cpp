@@ -261,9 +261,9 @@ TEST_CASE(
   // Three pairs of kernel threads (a size sweep): each (2,000 kernel threads, twice) lasts long
   // enough to be seen running between two looks for a child, on any machine; a pair of fibers
   // may come and go unseen.
-  spawned_program program({"run", "--workload", "spawn_join", "--model", "kernel",
-                           "--repetitions", "1", "--warmup", "0", "--size", "2000,2001,2002",
-                           "--quiet", "--format", "json", "--output", output});
+  spawned_program program({"run", "--workload", "spawn_join", "--model", "kernel", "--repetitions",
+                           "1", "--warmup", "0", "--size", "2000,2001,2002", "--quiet", "--format",
+                           "json", "--output", output});
   const pid_t first = program.wait_for_child({});
   program.wait_for_child({first});  // the first pair has finished
   ::kill(program.pid, SIGTERM);
