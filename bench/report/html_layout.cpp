@@ -68,14 +68,6 @@ std::string colour_of(const layout& l, std::string_view model) {
   return "#999999";
 }
 
-std::string grouped(std::uint64_t n) {
-  std::string digits = std::to_string(n);
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) {
-    digits.insert(static_cast<std::size_t>(i), ",");
-  }
-  return digits;
-}
-
 std::string point_label(const layout& l, const point& p) {
   std::string label;
   if (l.workers_vary()) label = fmt::format("workers {}", p.workers);

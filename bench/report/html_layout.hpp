@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bench/report/units.hpp"
 #include "bench/run/results.hpp"
 
 namespace threadlab::html {
@@ -48,9 +49,6 @@ std::string colour_of(const layout& l, std::string_view model);
 // point_label(l, p) — p in words, naming only what varies in l: "workers 2", "size 10,000",
 // "workers 2 · size 10,000"; empty when nothing varies.
 std::string point_label(const layout& l, const point& p);
-
-// grouped(n) — n with thousands separators: 10000 → "10,000".
-std::string grouped(std::uint64_t n);
 
 // find_record(res, workload, model, p) — the record of that pair at p, or nullptr.
 const record* find_record(const results& res, std::string_view workload, std::string_view model,

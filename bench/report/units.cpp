@@ -41,6 +41,17 @@ double time_unit_in_ns(std::string_view unit) {
 
 }  // namespace
 
+std::string grouped(std::uint64_t n) {
+  const std::string digits = std::to_string(n);
+  std::string out;
+  out.reserve(digits.size() + digits.size() / 3);
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i != 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
+}
+
 std::string format_quantity(double value, std::string_view unit) {
   if (!std::isfinite(value)) return fmt::format("{} {}", value, unit);
   if (const double ns = time_unit_in_ns(unit); ns != 0) {

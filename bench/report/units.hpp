@@ -3,10 +3,14 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace threadlab {
+
+// grouped(n) — n with thousands separators: 1111111 → "1,111,111".
+std::string grouped(std::uint64_t n);
 
 // format_quantity(value, unit) — value in unit, rescaled for reading: ("ns", 1234) → "1.23 µs";
 // ("ops/s", 2.5e6) → "2.50 M ops/s"; ("bytes", 4096) → "4.00 KiB"; ("x", 1.9) → "1.90x".

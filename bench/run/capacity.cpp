@@ -9,13 +9,11 @@
 #include <functional>
 #include <optional>
 
-#include "bench/report/html_layout.hpp"
+#include "bench/report/units.hpp"
 
 namespace threadlab {
 
 namespace {
-
-using html::grouped;  // "10,000"
 
 // times(a, b) — a * b, or `unlimited` when it would overflow.
 std::uint64_t times(std::uint64_t a, std::uint64_t b) {

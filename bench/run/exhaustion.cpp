@@ -15,13 +15,11 @@
 
 #include <fmt/format.h>
 
-#include "bench/report/html_layout.hpp"
+#include "bench/report/units.hpp"
 
 namespace threadlab {
 
 namespace {
-
-using html::grouped;  // "10,000"
 
 constexpr std::uint64_t mib = 1024 * 1024;
 

@@ -11,13 +11,11 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "bench/report/html_layout.hpp"
+#include "bench/report/units.hpp"
 
 namespace threadlab {
 
 namespace {
-
-using html::grouped;  // "10,000"
 
 // read_small(path, buf, size) — the first size - 1 bytes of path, NUL-terminated; false when
 // it cannot be opened or read.

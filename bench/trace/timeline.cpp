@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "bench/report/units.hpp"
+
 namespace threadlab {
 
 namespace {
@@ -25,17 +27,6 @@ void append_span(thread_track& track, const trace_event& e, std::uint64_t next_n
   }
   track.spans.push_back(
       span{e.time_ns, next_ns, e.state, e.worker, open, e.waiting, e.wait_detail});
-}
-
-// grouped(n) — n with thousands separators: 1000000 → "1,000,000".
-std::string grouped(std::uint64_t n) {
-  const std::string digits = std::to_string(n);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
 }
 
 }  // namespace

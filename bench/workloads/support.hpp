@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "bench/model.hpp"
+#include "bench/report/units.hpp"
 #include "bench/run/exhaustion.hpp"
 #include "bench/workload.hpp"
 
@@ -38,16 +39,7 @@ inline metric_value metric(std::string name, std::string unit, double value,
 }
 
 // grouped(n) — n with thousands separators ("1,111,111"), for notes and check strings.
-inline std::string grouped(std::uint64_t n) {
-  std::string digits = std::to_string(n);
-  std::string out;
-  out.reserve(digits.size() + digits.size() / 3);
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i != 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return out;
-}
+using ::threadlab::grouped;
 
 // fail(what, expected, actual) — throws wrong_result("<what>: expected E, got A"). Callers join
 // every thread they spawned before calling it (the model contract requires each thread to be
