@@ -141,9 +141,9 @@ inline double pages_per_unit_in_bytes(std::uint64_t before, std::uint64_t after,
   return units == 0 ? 0.0 : delta * page / static_cast<double>(units);
 }
 
-// spawn_budget<M>() — how many threads a workload may spawn at once on M: M::thread_limit - 1,
-// since the body is itself one of the model's threads, and at least 1.
-template <model M>
+// spawn_budget<M>() — how many threads a workload may spawn at once on M (of either kind):
+// M::thread_limit - 1, since the body is itself one of the model's threads, and at least 1.
+template <any_model M>
 constexpr std::uint64_t spawn_budget() {
   return M::thread_limit > 1 ? M::thread_limit - 1 : 1;
 }
