@@ -26,6 +26,7 @@
 #include "bench/scheduler_counters.hpp"
 #include "bench/trace/tracer.hpp"
 #include "detail/trace_bridge.hpp"
+#include "detail/work_stealing_counters.hpp"
 
 namespace threadlab::models {
 
@@ -112,16 +113,7 @@ struct coroutines {
   // hybrid's names where the event is the same (bench/scheduler_counters.hpp), and
   // frames_allocated, frames_from_heap, frame_bytes for the frame pool.
   static void report_counters(const ::coroutines::stats& s, scheduler_counters& to) {
-    to.add("threads_spawned", s.threads_spawned);
-    to.add("local_pushes", s.local_pushes);
-    to.add("injection_pushes", s.injection_pushes);
-    to.add("lifo_hits", s.lifo_runs);
-    to.add("steals", s.steals);
-    to.add("threads_stolen", s.threads_stolen);
-    to.add("worker_parks", s.worker_parks);
-    to.add("worker_unparks", s.worker_unparks);
-    to.add("empty_wakeups", s.empty_wakeups);
-    to.add("timer_fires", s.timer_fires);
+    detail::report_work_stealing_counters(s, to);
     to.add("frames_allocated", s.frames_allocated);
     to.add("frames_from_heap", s.frames_from_heap);
     to.add("frame_bytes", s.frame_bytes);
