@@ -2,10 +2,11 @@
 // std::tuple that doctest's TEST_CASE_TEMPLATE_APPLY expects.
 //
 // In this repository: every model in threadlab::all_models (bench/models/all.hpp), split by kind
-// (stackful_models, stackless_models); a model added to all.hpp is picked up here with no change. Out of tree: the models a project names to
-// threadlab_add_conformance_tests (installed with the package, cmake/threadlabConformance.cmake),
-// which compiles this suite with THREADLAB_CONFORMANCE_HEADER (the header declaring them, as an
-// #include operand) and THREADLAB_CONFORMANCE_MODELS (their types, comma-separated).
+// (stackful_models, stackless_models); a model added to all.hpp is picked up here with no change.
+// Out of tree: the models a project names to threadlab_add_conformance_tests (installed with the
+// package, cmake/threadlabConformance.cmake), which compiles this suite with
+// THREADLAB_CONFORMANCE_HEADER (the header declaring them, as an #include operand) and
+// THREADLAB_CONFORMANCE_MODELS (their types, comma-separated).
 #pragma once
 
 #include <tuple>
