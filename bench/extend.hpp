@@ -10,9 +10,9 @@
 // my_model after the built-in models: it is in `threadlab list`, `run --model`, the table and
 // `trace` exactly as a built-in model. The built-in pairs come compiled in the library
 // (default_registry()); only the added models' pairs are compiled in the program (add_models,
-// bench/run/registry.hpp). An added model satisfies the contract (bench/model.hpp) and should
-// pass the conformance suite (threadlab_add_conformance_tests, installed with the package);
-// examples/out_of_tree_model is a whole project doing both.
+// bench/run/registry.hpp). An added model satisfies the contract (bench/model.hpp), stackful or
+// stackless, and should pass the conformance suite (threadlab_add_conformance_tests, installed with
+// the package); examples/out_of_tree_model is a whole project doing both.
 #pragma once
 
 #include <iostream>
@@ -29,7 +29,7 @@ namespace threadlab {
 
 // default_registry_with<Extra...>() — default_registry() plus the models Extra, in that order.
 // Throws std::invalid_argument when an added model's name is taken.
-template <model... Extra>
+template <any_model... Extra>
 registry default_registry_with() {
   return add_models<all_workloads, type_list<Extra...>>(default_registry());
 }
@@ -38,7 +38,7 @@ registry default_registry_with() {
 // default_registry_with<Extra...>(), reports to std::cout, progress and errors to std::cerr;
 // returns the exit status (exit_usage, with one line on stderr, when an added model's name is
 // taken). Precondition: called from a single-threaded process (pairs run in forked children).
-template <model... Extra>
+template <any_model... Extra>
 int run_cli(int argc, const char* const* argv) {
 #ifdef THREADLAB_PACKAGE_TOOLS_DIR
   // The installed package's bin/ folder, defined by threadlabConfig.cmake: where the network

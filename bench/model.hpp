@@ -6,14 +6,22 @@
 // unchanged on each of them. A model is a type with static members only: its "world" (workers,
 // scheduler) is entered with M::run and is reachable from inside through thread-local state.
 //
-// Adding a model: write an adapter in bench/models/<name>.hpp that satisfies this concept, add
-// it to `all_models` in bench/models/all.hpp, and make tests/conformance pass for it. Outside
-// this repository, against the installed package: the same adapter, given to run_cli
+// A model is *stackful* (`model`) or *stackless* (`stackless_model`). A stackful thread has a
+// stack of its own, so any function it calls may block (join, channel pop, lock). A stackless
+// thread is a chain of coroutine frames: it can wait only in a `co_await`, so every wait the
+// model offers is an awaitable and every function that waits, up to the thread's body, is a
+// coroutine. A workload runs on a stackless model only through its coroutine form
+// (`run_async<M>`, bench/workload.hpp); one without it is skipped there, with the reason.
+//
+// Adding a model: write an adapter in bench/models/<name>.hpp that satisfies one of these
+// concepts, add it to `all_models` in bench/models/all.hpp, and make tests/conformance pass for
+// it. Outside this repository, against the installed package: the same adapter, given to run_cli
 // (bench/extend.hpp), and the same suite (examples/out_of_tree_model).
 #pragma once
 
 #include <chrono>
 #include <concepts>
+#include <coroutine>
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
@@ -180,13 +188,10 @@ struct probe_predicate {
 };
 }  // namespace detail
 
-// model — what a model offers. Every requirement below is something a workload may rely on.
+// model_description — what the harness reads of every model, stackful or stackless, without
+// running it: the catalogue, `threadlab list` and the report's configuration lines.
 template <class M>
-concept model = requires(const run_options& opts, typename M::thread& t, typename M::mutex& mu,
-                         typename M::condition_variable& cv,
-                         std::unique_lock<typename M::mutex>& lock,
-                         typename M::template channel<int>& ch, std::chrono::nanoseconds d,
-                         std::stop_token token) {
+concept model_description = requires(const run_options& opts) {
   // M::name — a short stable id used on the command line and in result files ("kernel").
   { M::name } -> std::convertible_to<std::string_view>;
   // M::description — one line for `threadlab list`.
@@ -201,6 +206,16 @@ concept model = requires(const run_options& opts, typename M::thread& t, typenam
   // and allocator, scheduling policy. A comparison is fair only when each model is at its best,
   // so the reader must see how each one was configured.
   { M::configuration(opts) } -> std::convertible_to<std::string>;
+};
+
+// model — what a stackful model offers. Every requirement below is something a workload may
+// rely on.
+template <class M>
+concept model = model_description<M> &&
+    requires(const run_options& opts, typename M::thread& t, typename M::mutex& mu,
+             typename M::condition_variable& cv, std::unique_lock<typename M::mutex>& lock,
+             typename M::template channel<int>& ch, std::chrono::nanoseconds d,
+             std::stop_token token) {
   // M::run(opts, body) — start the model's world, run body() as a thread of the model, wait
   // for it and for every thread it spawned, and shut down. An exception escaping body is
   // rethrown by run. Calls to run do not nest; spawn/yield/sleep_for/primitives are used only
@@ -256,6 +271,90 @@ concept model = requires(const run_options& opts, typename M::thread& t, typenam
   { ch.push(1, token) } -> std::same_as<bool>;
   { ch.pop(token) } -> std::same_as<std::optional<int>>;
 };
+
+// is_stackless<M> — M declares `static constexpr bool stackless = true`: its threads are
+// stackless coroutines, and a workload reaches it only through a coroutine form. What the
+// catalogue and the tests branch on; stackless_model below is what such a model must offer.
+template <class M>
+inline constexpr bool is_stackless = requires {
+  requires M::stackless;
+};
+
+// awaitable<A> — `co_await a` compiles for an expression of type A: A has await_ready,
+// await_suspend and await_resume, or a member operator co_await returning such an awaiter.
+// awaitable_of<A, T> — and the co_await's value has type T.
+template <class A>
+concept awaitable = requires(std::remove_reference_t<A>& a, std::coroutine_handle<> h) {
+  { a.await_ready() } -> std::convertible_to<bool>;
+  a.await_suspend(h);
+  a.await_resume();
+}
+|| requires(A&& a) { static_cast<A&&>(a).operator co_await().await_resume(); };
+template <class A, class T>
+concept awaitable_of = awaitable<A> &&(
+    requires(std::remove_reference_t<A>& a) {
+      { a.await_resume() } -> std::same_as<T>;
+    } ||
+    requires(A && a) {
+      { static_cast<A&&>(a).operator co_await().await_resume() } -> std::same_as<T>;
+    });
+
+namespace detail {
+// Representative coroutine functions of a stackless model M, used only to state its concept's
+// requirements (declared, never defined).
+template <class M>
+struct async_probe_fn {
+  typename M::template task<void> operator()() const;
+};
+template <class M>
+struct stoppable_async_probe_fn {
+  typename M::template task<void> operator()(std::stop_token) const;
+};
+}  // namespace detail
+
+// stackless_model — what a stackless model offers: the stackful contract with every wait an
+// awaitable, in the same words (a push, pop, join or lock means what it means above), except:
+//   - M::task<T> is the coroutine type its threads and their callees return; the body given to
+//     M::run and every function given to M::spawn return M::task<void>;
+//   - `co_await t.join()` waits for thread t; a handle destroyed unjoined detaches, and M::run
+//     still waits for the thread (a destructor cannot co_await);
+//   - M::unique_lock (from `co_await mu.scoped_lock()`) is the lock a condition wait takes:
+//     std::unique_lock's lock() cannot suspend;
+//   - no M::blocking: a stackless thread cannot leave its worker, so a blocking call blocks the
+//     worker (the model lacks blocking_syscalls).
+template <class M>
+concept stackless_model = model_description<M> && is_stackless<M> &&
+    requires(const run_options& opts, typename M::thread& t, typename M::mutex& mu,
+             typename M::condition_variable& cv, typename M::unique_lock& lock,
+             typename M::template channel<int>& ch, std::chrono::nanoseconds d,
+             std::stop_token token) {
+  M::run(opts, detail::async_probe_fn<M>{});
+  { M::spawn(detail::async_probe_fn<M>{}) } -> std::same_as<typename M::thread>;
+  { M::spawn(detail::stoppable_async_probe_fn<M>{}) } -> std::same_as<typename M::thread>;
+  requires std::movable<typename M::thread>;
+  { t.join() } -> awaitable_of<void>;
+  { t.request_stop() } -> std::same_as<bool>;
+  { M::yield() } -> awaitable_of<void>;
+  { M::sleep_for(d) } -> awaitable;
+  { mu.lock() } -> awaitable_of<void>;
+  { mu.scoped_lock() } -> awaitable_of<typename M::unique_lock>;
+  mu.unlock();
+  { mu.try_lock() } -> std::same_as<bool>;
+  { cv.wait(lock) } -> awaitable_of<void>;
+  { cv.wait(lock, token, detail::probe_predicate{}) } -> awaitable_of<bool>;
+  cv.notify_one();
+  cv.notify_all();
+  requires std::constructible_from<typename M::template channel<int>, std::size_t>;
+  { ch.push(1) } -> awaitable_of<bool>;
+  { ch.pop() } -> awaitable_of<std::optional<int>>;
+  { ch.push(1, token) } -> awaitable_of<bool>;
+  { ch.pop(token) } -> awaitable_of<std::optional<int>>;
+  ch.close();
+};
+
+// any_model — a model of either kind: what bench/models/all.hpp lists.
+template <class M>
+concept any_model = model<M> || stackless_model<M>;
 
 // describe_threads_of<M>() — what M's threads are doing, for the dump the harness takes of a hung
 // pair (bench/run/hang_dump.hpp): M::describe_threads() for a model that declares it (optional:

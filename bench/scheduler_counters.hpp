@@ -20,6 +20,8 @@
 //   boost_fiber_ws: green's, and steals, threads_stolen
 //   kernel: threads_spawned (the body's thread included)
 //   kernel_pool: tasks_submitted, worker_parks, worker_unparks, empty_wakeups
+//   coroutines: hybrid's first ten (threads_spawned .. timer_fires), and frames_allocated,
+//     frames_from_heap (the frame pool's misses), frame_bytes (the frame sizes asked for, summed)
 // The schedulers keep the counts in per-worker plain counters (or under a lock they take for
 // the event anyway) and sum them once, when the run ends: counting costs a few instructions
 // per event and no shared cache line.

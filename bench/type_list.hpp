@@ -3,6 +3,7 @@
 #pragma once
 
 #include <tuple>
+#include <type_traits>
 
 namespace threadlab {
 
@@ -25,6 +26,27 @@ template <class List, class F>
 void for_each_type(F&& f) {
   for_each_type_impl<List>::apply(static_cast<F&&>(f));
 }
+
+// keep_if_t<type_list<Ts...>, Keep> — the Ts for which Keep<T>::value is true, in order.
+template <class List, template <class> class Keep>
+struct keep_if;
+template <template <class> class Keep>
+struct keep_if<type_list<>, Keep> {
+  using type = type_list<>;
+};
+template <class T, class... Ts, template <class> class Keep>
+struct keep_if<type_list<T, Ts...>, Keep> {
+  template <class List>
+  struct prepend;
+  template <class... Us>
+  struct prepend<type_list<Us...>> {
+    using type = type_list<T, Us...>;
+  };
+  using rest = typename keep_if<type_list<Ts...>, Keep>::type;
+  using type = std::conditional_t<Keep<T>::value, typename prepend<rest>::type, rest>;
+};
+template <class List, template <class> class Keep>
+using keep_if_t = typename keep_if<List, Keep>::type;
 
 // as_tuple_t<type_list<Ts...>> — std::tuple<Ts...>: the form doctest's TEST_CASE_TEMPLATE_APPLY
 // takes, so a test suite instantiates itself for every entry of a list.

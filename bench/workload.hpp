@@ -12,6 +12,17 @@
 //     template <model M> static sample run(const run_options& opts, std::uint64_t size);
 //   };
 //
+// A workload may also give a *coroutine form* beside run, in the same file:
+//
+//     template <stackless_model M> static sample run_async(const run_options& opts,
+//                                                          std::uint64_t size);
+//
+// the same work on a stackless model (bench/model.hpp): the body given to M::run and every
+// thread's function are coroutines returning M::task<void>, and every wait is a co_await. Both
+// forms share the workload's sizes, its operation count and its result check (a function of the
+// workload both call), so their figures compare. A workload without one is skipped on stackless
+// models, with the reason under the table (no_coroutine_form_reason, bench/run/registry.hpp).
+//
 // run() enters the model with M::run, does the work `size` times (or at the scale `size`
 // names), times the part that matters with a monotonic clock, checks its own result (throwing
 // `wrong_result` when it is wrong: a wrong sum is an error, never a number) and returns the
@@ -78,6 +89,37 @@ concept workload = requires {
   { W::smoke_size } -> std::convertible_to<std::uint64_t>;
   { W::trace_size } -> std::convertible_to<std::uint64_t>;
 };
+
+// has_coroutine_form<W, M> — W gives run_async for the stackless model M.
+template <class W, class M>
+concept has_coroutine_form = requires {
+  &W::template run_async<M>;
+};
+
+// runs_on<W, M>() — the pair is never skipped: M has every capability W requires, and W has a
+// form for M's kind (run for a stackful model, run_async for a stackless one).
+template <class W, class M>
+constexpr bool runs_on() {
+  if constexpr (!has(M::capabilities, W::requires_caps)) {
+    return false;
+  } else if constexpr (is_stackless<M>) {
+    return has_coroutine_form<W, M>;
+  } else {
+    return true;
+  }
+}
+
+// run_form<W, M>(opts, size) — one repetition of W on M in the form M's kind runs: W::run<M> or
+// W::run_async<M>. What the catalogue stores for the pair and the tests call. Precondition:
+// runs_on<W, M>().
+template <class W, class M>
+sample run_form(const run_options& opts, std::uint64_t size) {
+  if constexpr (is_stackless<M>) {
+    return W::template run_async<M>(opts, size);
+  } else {
+    return W::template run<M>(opts, size);
+  }
+}
 
 // baseline — a measurement beside the models, with no model (a bare context switch: the floor
 // a model's switch is built from). Workload-shaped, but `static sample run(std::uint64_t size)`

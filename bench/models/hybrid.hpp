@@ -26,6 +26,7 @@
 #include "bench/scheduler_counters.hpp"
 #include "bench/trace/tracer.hpp"
 #include "detail/trace_bridge.hpp"
+#include "detail/work_stealing_counters.hpp"
 
 namespace threadlab::models {
 
@@ -133,16 +134,7 @@ struct hybrid_on {
   // report_counters(s, to) — the scheduler's own counters of one run (::hybrid::stats), under
   // the names bench/scheduler_counters.hpp lists for hybrid.
   static void report_counters(const ::hybrid::stats& s, scheduler_counters& to) {
-    to.add("threads_spawned", s.threads_spawned);
-    to.add("local_pushes", s.local_pushes);
-    to.add("injection_pushes", s.injection_pushes);
-    to.add("lifo_hits", s.lifo_runs);
-    to.add("steals", s.steals);
-    to.add("threads_stolen", s.threads_stolen);
-    to.add("worker_parks", s.worker_parks);
-    to.add("worker_unparks", s.worker_unparks);
-    to.add("empty_wakeups", s.empty_wakeups);
-    to.add("timer_fires", s.timer_fires);
+    detail::report_work_stealing_counters(s, to);
     to.add("handoffs", s.handoffs);
     to.add("blocking_moves", s.blocking_moves);
     to.add("stacks_mapped", s.stacks_mapped);

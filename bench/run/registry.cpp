@@ -98,6 +98,16 @@ std::string skip_reason(std::string_view model, capability have, capability need
   return reason;
 }
 
+std::string no_coroutine_form_reason(std::string_view model, std::string_view workload) {
+  std::string reason = "model ";
+  reason += model;
+  reason += " is stackless: workload ";
+  reason += workload;
+  reason +=
+      " has no coroutine form (run_async), and a stackless thread can wait only in a co_await";
+  return reason;
+}
+
 namespace {
 // append_listed(list, item) — appends item to a ", "-separated list.
 void append_listed(std::string& list, std::string_view item) {

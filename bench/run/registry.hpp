@@ -48,13 +48,15 @@ struct workload_info {
   std::uint64_t (*threads_at)(std::uint64_t size) = nullptr;
 };
 
-// pair_runner — one repetition of a workload on a model: &W::template run<M>.
+// pair_runner — one repetition of a workload on a model: &run_form<W, M> (bench/workload.hpp),
+// which calls W::run<M>, or W::run_async<M> on a stackless model.
 using pair_runner = sample (*)(const run_options&, std::uint64_t size);
 // baseline_runner — one repetition of a baseline: &B::run.
 using baseline_runner = sample (*)(std::uint64_t size);
 
 // pair_entry — one (workload, model) pair. Exactly one of run and skip_reason is set: a pair
-// whose model lacks a capability the workload requires is never instantiated, and says why.
+// whose model lacks a capability the workload requires, or a stackless model's pair whose
+// workload has no coroutine form, is never instantiated, and says why.
 struct pair_entry {
   std::size_t workload = 0;  // index into registry::workloads
   std::size_t model = 0;     // index into registry::models
@@ -90,6 +92,11 @@ struct registry {
 // is missing.
 std::string skip_reason(std::string_view model, capability have, capability need);
 
+// no_coroutine_form_reason(model, workload) — "model coroutines is stackless: workload memory has
+// no coroutine form (run_async) ...": why a workload without run_async is skipped on a stackless
+// model, worded like a missing capability.
+std::string no_coroutine_form_reason(std::string_view model, std::string_view workload);
+
 // valid_workload_names(reg) — "spawn_join, ..., context_switch (baseline)": what --workload of
 // `threadlab run` accepts, for error messages. traceable_workload_names(reg) — the same without
 // the baselines (which run no model, so have nothing to trace). valid_model_names(reg) —
@@ -100,9 +107,10 @@ std::string valid_model_names(const registry& reg);
 
 // make_registry<Workloads, Models, Baselines>() — the catalogue of these type lists.
 // Workloads: types satisfying `workload` with `template <model M> static sample run(const
-// run_options&, std::uint64_t)`; Models: types with the static members of `model` that the
-// harness reads (name, description, capabilities, thread_limit, configuration); Baselines:
-// workload-shaped types with `static sample run(std::uint64_t)`.
+// run_options&, std::uint64_t)` and, optionally, its coroutine form run_async; Models: types with
+// the static members of `model` that the harness reads (name, description, capabilities,
+// thread_limit, configuration); Baselines: workload-shaped types with `static sample
+// run(std::uint64_t)`.
 template <class Workloads, class Models, class Baselines>
 registry make_registry() {
   registry reg;
@@ -121,10 +129,12 @@ registry make_registry() {
     std::size_t m = 0;
     for_each_type<Models>([&]<class M>() {
       pair_entry entry{w, m++, nullptr, {}};
-      if constexpr (has(M::capabilities, W::requires_caps)) {
-        entry.run = &W::template run<M>;
-      } else {
+      if constexpr (runs_on<W, M>()) {
+        entry.run = &run_form<W, M>;
+      } else if constexpr (!has(M::capabilities, W::requires_caps)) {
         entry.skip_reason = skip_reason(M::name, M::capabilities, W::requires_caps);
+      } else {
+        entry.skip_reason = no_coroutine_form_reason(M::name, W::name);
       }
       reg.pairs.push_back(std::move(entry));
     });

@@ -11,6 +11,8 @@
 // max(64, 4 * workers) chunks, one thread each; each thread writes its chunk's sum into its own
 // slot, and the body adds the slots after joining.
 //
+// Coroutine form (run_async): the same chunks as coroutine threads that never suspend.
+//
 // Timed: the sequential loop, and separately the model run from before the first spawn to
 // after the last join (M::run's own start-up is not counted).
 // Checked: both runs produce the same 64-bit sum (wrapping addition does not depend on how
@@ -26,6 +28,7 @@
 #include <string_view>
 #include <vector>
 
+#include "async_thread_group.hpp"
 #include "bench/model.hpp"
 #include "bench/workload.hpp"
 #include "support.hpp"
@@ -69,29 +72,28 @@ struct parallel_compute {
     return sum;
   }
 
+  // sequential — the reference run, on the calling kernel thread outside the model.
+  struct sequential {
+    std::uint64_t chunks = 0;  // the model run's chunks
+    std::uint64_t sum = 0;
+    double ns = 0;
+  };
+
   // run<M>(opts, size) — the same `size` units sequentially and on the model.
   // Precondition: size >= 1.
   template <model M>
   static sample run(const run_options& opts, std::uint64_t size) {
-    if (size == 0) throw std::invalid_argument("parallel_compute: size must be at least 1");
-    const std::uint64_t chunks =
-        std::min({std::max<std::uint64_t>(min_chunks, 4ull * resolved_workers(opts)),
-                  support::spawn_budget<M>(opts), size});
-
-    const auto seq_start = bench_clock::now();
-    const std::uint64_t sequential_sum = range_sum(0, size);
-    const double sequential_ns = elapsed_ns(seq_start, bench_clock::now());
-
-    std::vector<std::uint64_t> partial(chunks, 0);  // slot c: written by chunk c's thread
+    const sequential seq = run_sequential<M>(opts, size);
+    std::vector<std::uint64_t> partial(seq.chunks, 0);  // slot c: written by chunk c's thread
     std::uint64_t model_sum = 0;
     double model_ns = 0;
 
     M::run(opts, [&] {
-      support::thread_group<M> group(chunks);
+      support::thread_group<M> group(seq.chunks);
       const auto start = bench_clock::now();
-      for (std::uint64_t c = 0; c < chunks; ++c) {
-        const std::uint64_t first = size * c / chunks;
-        const std::uint64_t last = size * (c + 1) / chunks;
+      for (std::uint64_t c = 0; c < seq.chunks; ++c) {
+        const std::uint64_t first = size * c / seq.chunks;
+        const std::uint64_t last = size * (c + 1) / seq.chunks;
         std::uint64_t* slot = &partial[c];
         group.spawn([slot, first, last] { *slot = range_sum(first, last); });
       }
@@ -101,19 +103,70 @@ struct parallel_compute {
       model_sum = sum;
       model_ns = elapsed_ns(start, bench_clock::now());
     });
+    return report(size, seq, model_sum, model_ns);
+  }
 
-    support::expect_equal("parallel_compute: model sum vs sequential sum", sequential_sum,
-                          model_sum);
+  // run_async<M>(opts, size) — run's coroutine form: each chunk is a coroutine thread that
+  // computes without suspending; the body co_awaits the joins.
+  template <stackless_model M>
+  static sample run_async(const run_options& opts, std::uint64_t size) {
+    using task = typename M::template task<void>;
+    const sequential seq = run_sequential<M>(opts, size);
+    std::vector<std::uint64_t> partial(seq.chunks, 0);
+    std::uint64_t model_sum = 0;
+    double model_ns = 0;
+
+    M::run(opts, [&]() -> task {
+      support::async_thread_group<M> group(seq.chunks);
+      const auto start = bench_clock::now();
+      for (std::uint64_t c = 0; c < seq.chunks; ++c) {
+        const std::uint64_t first = size * c / seq.chunks;
+        const std::uint64_t last = size * (c + 1) / seq.chunks;
+        std::uint64_t* slot = &partial[c];
+        group.spawn([slot, first, last]() -> task {
+          *slot = range_sum(first, last);
+          co_return;
+        });
+      }
+      co_await group.join_all();
+      std::uint64_t sum = 0;
+      for (std::uint64_t p : partial) sum += p;
+      model_sum = sum;
+      model_ns = elapsed_ns(start, bench_clock::now());
+    });
+    return report(size, seq, model_sum, model_ns);
+  }
+
+ private:
+  // run_sequential<M>(opts, size) — the chunks M's run will use, and the sequential loop timed.
+  // Throws std::invalid_argument when size is 0.
+  template <class M>
+  static sequential run_sequential(const run_options& opts, std::uint64_t size) {
+    if (size == 0) throw std::invalid_argument("parallel_compute: size must be at least 1");
+    sequential seq;
+    seq.chunks = std::min({std::max<std::uint64_t>(min_chunks, 4ull * resolved_workers(opts)),
+                           support::spawn_budget<M>(opts), size});
+    const auto seq_start = bench_clock::now();
+    seq.sum = range_sum(0, size);
+    seq.ns = elapsed_ns(seq_start, bench_clock::now());
+    return seq;
+  }
+
+  // report(size, seq, model_sum, model_ns) — both forms' check (the model's sum is the
+  // sequential one) and sample.
+  static sample report(std::uint64_t size, const sequential& seq, std::uint64_t model_sum,
+                       double model_ns) {
+    support::expect_equal("parallel_compute: model sum vs sequential sum", seq.sum, model_sum);
 
     sample s;
     s.size = size;
     s.metrics = {
-        support::metric("speedup", "x", model_ns > 0 ? sequential_ns / model_ns : 0.0, false),
+        support::metric("speedup", "x", model_ns > 0 ? seq.ns / model_ns : 0.0, false),
         support::metric("model_ms", "ms", model_ns / 1e6),
-        support::metric("sequential_ms", "ms", sequential_ns / 1e6),
+        support::metric("sequential_ms", "ms", seq.ns / 1e6),
     };
-    s.check = "model sum = sequential sum = " + std::to_string(sequential_sum) + " over " +
-              support::grouped(chunks) + " chunks";
+    s.check = "model sum = sequential sum = " + std::to_string(seq.sum) + " over " +
+              support::grouped(seq.chunks) + " chunks";
     return s;
   }
 };

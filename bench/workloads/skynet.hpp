@@ -15,6 +15,9 @@
 // may all be alive at once) runs the largest power of 10 whose tree fits, marks the result
 // scaled, and says so in the note. ns_per_leaf stays comparable across sizes.
 //
+// Coroutine form (run_async): each node is a coroutine spawning its children as threads and
+// co_awaiting their joins; the slots are in the parent's frame instead of on its stack.
+//
 // Timed: the whole tree, from the root's first spawn to its last join.
 // Checked: the root's sum is leaves * (leaves - 1) / 2 (499,999,500,000 for 1,000,000).
 // Reported: ns_per_leaf (headline), total_ms, threads_per_s, threads (spawned, a count).
@@ -22,6 +25,7 @@
 
 #include <array>
 #include <cstdint>
+#include <exception>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -71,20 +75,49 @@ struct skynet {
   // Precondition: size is a power of 10; otherwise throws std::invalid_argument.
   template <model M>
   static sample run(const run_options& opts, std::uint64_t size) {
-    if (!is_power_of_ten(size)) {
-      throw std::invalid_argument("skynet: size must be a power of 10 (1, 10, 100, ...), got " +
-                                  std::to_string(size));
-    }
-    const std::uint64_t leaves = fitting_leaves(size, support::thread_budget<M>(opts));
+    const std::uint64_t leaves = leaves_for<M>(opts, size);
     std::uint64_t sum = 0;
     double total_ns = 0;
-
     M::run(opts, [&] {
       const auto start = bench_clock::now();
       sum = node<M>(0, leaves);
       total_ns = elapsed_ns(start, bench_clock::now());
     });
+    return report<M>(size, leaves, sum, total_ns);
+  }
 
+  // run_async<M>(opts, size) — run's coroutine form: each node is a coroutine that co_awaits its
+  // ten children's joins.
+  template <stackless_model M>
+  static sample run_async(const run_options& opts, std::uint64_t size) {
+    const std::uint64_t leaves = leaves_for<M>(opts, size);
+    std::uint64_t sum = 0;
+    double total_ns = 0;
+    M::run(opts, [&]() -> typename M::template task<void> {
+      const auto start = bench_clock::now();
+      co_await async_node<M>(0, leaves, sum);
+      total_ns = elapsed_ns(start, bench_clock::now());
+    });
+    return report<M>(size, leaves, sum, total_ns);
+  }
+
+ private:
+  // leaves_for<M>(opts, size) — the leaves M runs for `size` (see Scaling). Throws
+  // std::invalid_argument unless size is a power of 10.
+  template <class M>
+  static std::uint64_t leaves_for(const run_options& opts, std::uint64_t size) {
+    if (!is_power_of_ten(size)) {
+      throw std::invalid_argument("skynet: size must be a power of 10 (1, 10, 100, ...), got " +
+                                  std::to_string(size));
+    }
+    return fitting_leaves(size, support::thread_budget<M>(opts));
+  }
+
+  // report<M>(size, leaves, sum, total_ns) — both forms' check (the sum of the leaf indices)
+  // and sample.
+  template <class M>
+  static sample report(std::uint64_t size, std::uint64_t leaves, std::uint64_t sum,
+                       double total_ns) {
     const std::uint64_t expected = leaves * (leaves - 1) / 2;
     support::expect_equal("skynet: sum of leaf indices", expected, sum);
 
@@ -108,7 +141,6 @@ struct skynet {
     return s;
   }
 
- private:
   // node<M>(first, leaves) — the sum of first .. first + leaves - 1, computed by a subtree.
   // Precondition: called on a thread of M; leaves is a power of 10.
   template <model M>
@@ -127,6 +159,40 @@ struct skynet {
     std::uint64_t sum = 0;
     for (std::uint64_t r : results) sum += r;
     return sum;
+  }
+
+  // async_node<M>(first, leaves, out) — node's coroutine form: writes the subtree's sum to out.
+  // The results and the children's handles live in this coroutine's frame (no allocation
+  // besides the frames). A child that throws is rethrown by its join after every join.
+  template <stackless_model M>
+  static typename M::template task<void> async_node(std::uint64_t first, std::uint64_t leaves,
+                                                    std::uint64_t& out) {
+    if (leaves == 1) {
+      out = first;
+      co_return;
+    }
+    const std::uint64_t child_leaves = leaves / fan_out;
+    std::array<std::uint64_t, fan_out> results{};
+    std::array<typename M::thread, fan_out> children;
+    for (std::uint64_t i = 0; i < fan_out; ++i) {
+      std::uint64_t* slot = &results[i];
+      const std::uint64_t child_first = first + i * child_leaves;
+      children[i] = M::spawn([slot, child_first, child_leaves]() {
+        return async_node<M>(child_first, child_leaves, *slot);
+      });
+    }
+    std::exception_ptr first_error;
+    for (typename M::thread& child : children) {
+      try {
+        co_await child.join();
+      } catch (...) {
+        if (!first_error) first_error = std::current_exception();
+      }
+    }
+    if (first_error) std::rethrow_exception(first_error);
+    std::uint64_t sum = 0;
+    for (std::uint64_t r : results) sum += r;
+    out = sum;
   }
 };
 

@@ -43,6 +43,8 @@
 //      counted). Six clock reads per thread would add ~6 * clock_overhead_ns (over 100 ns on
 //      this machine) to a figure that is ~200 ns on the fastest model, so they stay out of it.
 //   2. instrumented: the same, with the timestamps above; the percentiles come from it.
+// Coroutine form (run_async): the same two passes on a stackless model; each thread is a
+// coroutine that suspends nowhere, and each join is co_awaited.
 // Checked: after each batch, every slot holds its thread's value (a thread that never ran, or
 // ran twice into the wrong slot, is caught); and each thread's timestamps are ordered as the
 // contract requires: create_begin <= first <= last <= join_end (a join that returned before
@@ -64,6 +66,7 @@
 #include <utility>
 #include <vector>
 
+#include "async_thread_group.hpp"
 #include "bench/model.hpp"
 #include "bench/workload.hpp"
 #include "support.hpp"
@@ -120,70 +123,143 @@ struct spawn_join {
     return *middle;
   }
 
+  // records — what both passes write: the body's and each thread's timestamps, and the values.
+  struct records {
+    std::uint64_t batch = 0;  // threads alive at once
+    double clock_ns = 0;      // clock_overhead_ns(), measured before the run
+    std::vector<spawner_times> by_body;
+    std::vector<thread_times> by_thread;
+    std::vector<std::uint64_t> values;  // pass 1: thread i writes i + 1 into values[i]
+    double total_ns = 0;                // pass 1, the headline
+  };
+
   // run<M>(opts, size) — spawns and joins `size` threads. Precondition: size >= 1.
   template <model M>
   static sample run(const run_options& opts, std::uint64_t size) {
-    if (size == 0) throw std::invalid_argument("spawn_join: size must be at least 1");
-    const std::uint64_t batch = std::min({batch_size, support::spawn_budget<M>(opts), size});
-
-    const double clock_ns = clock_overhead_ns();
-    std::vector<spawner_times> by_body(size);
-    std::vector<thread_times> by_thread(size);
-    double total_ns = 0;
-
-    // check_batch(values, first, count) — every thread of the batch wrote its own value.
-    // Inside the timed region: a scan of at most 100 slots, small beside 100 spawns.
-    auto check_batch = [](auto value_of, std::uint64_t first, std::uint64_t count) {
-      for (std::uint64_t i = first; i < first + count; ++i) {
-        if (value_of(i) != i + 1) {
-          support::fail("spawn_join: value written by thread " + std::to_string(i), i + 1,
-                        value_of(i));
-        }
-      }
-    };
-
-    std::vector<std::uint64_t> values(size, 0);
+    records r = prepare<M>(opts, size);
     M::run(opts, [&] {
       // Joined one at a time in spawn order, so that pass 2 can time each join.
-      support::thread_group<M> threads(batch);
+      support::thread_group<M> threads(r.batch);
 
       // Pass 1, bare: the headline.
       const auto start = bench_clock::now();
-      for (std::uint64_t first = 0; first < size; first += batch) {
-        const std::uint64_t count = std::min(batch, size - first);
+      for (std::uint64_t first = 0; first < size; first += r.batch) {
+        const std::uint64_t count = std::min(r.batch, size - first);
         for (std::uint64_t i = first; i < first + count; ++i) {
-          std::uint64_t* slot = &values[i];
+          std::uint64_t* slot = &r.values[i];
           const std::uint64_t value = i + 1;
           threads.spawn([slot, value] { *slot = value; });
         }
         threads.join_all();
-        check_batch([&](std::uint64_t i) { return values[i]; }, first, count);
+        check_batch([&](std::uint64_t i) { return r.values[i]; }, first, count);
       }
-      total_ns = elapsed_ns(start, bench_clock::now());
+      r.total_ns = elapsed_ns(start, bench_clock::now());
 
       // Pass 2, instrumented: the lifecycle figures.
-      for (std::uint64_t first = 0; first < size; first += batch) {
-        const std::uint64_t count = std::min(batch, size - first);
+      for (std::uint64_t first = 0; first < size; first += r.batch) {
+        const std::uint64_t count = std::min(r.batch, size - first);
         for (std::uint64_t i = first; i < first + count; ++i) {
-          thread_times* mine = &by_thread[i];
+          thread_times* mine = &r.by_thread[i];
           const std::uint64_t value = i + 1;
-          by_body[i].create_begin = bench_clock::now();
-          threads.spawn([mine, value] {
-            mine->first = bench_clock::now();
-            mine->value = value;
-            mine->last = bench_clock::now();
-          });
-          by_body[i].create_end = bench_clock::now();
+          r.by_body[i].create_begin = bench_clock::now();
+          threads.spawn([mine, value] { record_life(mine, value); });
+          r.by_body[i].create_end = bench_clock::now();
         }
-        threads.join_all(join_timer{&by_body[first]});
-        check_batch([&](std::uint64_t i) { return by_thread[i].value; }, first, count);
+        threads.join_all(join_timer{&r.by_body[first]});
+        check_batch([&](std::uint64_t i) { return r.by_thread[i].value; }, first, count);
       }
     });
+    return report<M>(r);
+  }
 
+  // run_async<M>(opts, size) — run's coroutine form: the same two passes, each thread a
+  // coroutine, each join co_awaited.
+  template <stackless_model M>
+  static sample run_async(const run_options& opts, std::uint64_t size) {
+    using task = typename M::template task<void>;
+    records r = prepare<M>(opts, size);
+    M::run(opts, [&]() -> task {
+      support::async_thread_group<M> threads(r.batch);
+
+      const auto start = bench_clock::now();
+      for (std::uint64_t first = 0; first < size; first += r.batch) {
+        const std::uint64_t count = std::min(r.batch, size - first);
+        for (std::uint64_t i = first; i < first + count; ++i) {
+          std::uint64_t* slot = &r.values[i];
+          const std::uint64_t value = i + 1;
+          threads.spawn([slot, value]() -> task {
+            *slot = value;
+            co_return;
+          });
+        }
+        co_await threads.join_all();
+        check_batch([&](std::uint64_t i) { return r.values[i]; }, first, count);
+      }
+      r.total_ns = elapsed_ns(start, bench_clock::now());
+
+      for (std::uint64_t first = 0; first < size; first += r.batch) {
+        const std::uint64_t count = std::min(r.batch, size - first);
+        for (std::uint64_t i = first; i < first + count; ++i) {
+          thread_times* mine = &r.by_thread[i];
+          const std::uint64_t value = i + 1;
+          r.by_body[i].create_begin = bench_clock::now();
+          threads.spawn([mine, value]() -> task {
+            record_life(mine, value);
+            co_return;
+          });
+          r.by_body[i].create_end = bench_clock::now();
+        }
+        co_await threads.join_all(join_timer{&r.by_body[first]});
+        check_batch([&](std::uint64_t i) { return r.by_thread[i].value; }, first, count);
+      }
+    });
+    return report<M>(r);
+  }
+
+ private:
+  // prepare<M>(opts, size) — the batch size on M, the clock's overhead, and room for every record.
+  // Throws std::invalid_argument when size is 0.
+  template <class M>
+  static records prepare(const run_options& opts, std::uint64_t size) {
+    if (size == 0) throw std::invalid_argument("spawn_join: size must be at least 1");
+    records r;
+    r.batch = std::min({batch_size, support::spawn_budget<M>(opts), size});
+    r.clock_ns = clock_overhead_ns();
+    r.by_body.resize(size);
+    r.by_thread.resize(size);
+    r.values.assign(size, 0);
+    return r;
+  }
+
+  // check_batch(value_of, first, count) — every thread of the batch wrote its own value.
+  // Inside the timed region: a scan of at most 100 slots, small beside 100 spawns.
+  template <class ValueOf>
+  static void check_batch(ValueOf value_of, std::uint64_t first, std::uint64_t count) {
+    for (std::uint64_t i = first; i < first + count; ++i) {
+      if (value_of(i) != i + 1) {
+        support::fail("spawn_join: value written by thread " + std::to_string(i), i + 1,
+                      value_of(i));
+      }
+    }
+  }
+
+  // record_life(mine, value) — an instrumented thread's whole body: its first and last
+  // instruction stamped around writing its value.
+  static void record_life(thread_times* mine, std::uint64_t value) {
+    mine->first = bench_clock::now();
+    mine->value = value;
+    mine->last = bench_clock::now();
+  }
+
+  // report<M>(r) — both forms' check (create_begin <= first <= last <= join_end for every
+  // thread of pass 2) and sample: the headline and the lifecycle distributions.
+  template <class M>
+  static sample report(const records& r) {
+    const std::uint64_t size = r.by_body.size();
     std::vector<double> create(size), start_latency(size), exit_to_join(size);
     for (std::uint64_t i = 0; i < size; ++i) {
-      const spawner_times& b = by_body[i];
-      const thread_times& t = by_thread[i];
+      const spawner_times& b = r.by_body[i];
+      const thread_times& t = r.by_thread[i];
       if (!(b.create_begin <= t.first && t.first <= t.last && t.last <= b.join_end)) {
         throw wrong_result("spawn_join: thread " + std::to_string(i) +
                            "'s timestamps are out of order (create_begin <= first <= last <= "
@@ -198,23 +274,22 @@ struct spawn_join {
     sample s;
     s.size = size;
     s.metrics = {
-        support::metric("ns_per_thread", "ns", support::per_unit(total_ns, size)),
-        support::metric("threads_per_s", "threads/s", support::per_second(size, total_ns), false),
+        support::metric("ns_per_thread", "ns", support::per_unit(r.total_ns, size)),
+        support::metric("threads_per_s", "threads/s", support::per_second(size, r.total_ns), false),
     };
     append_distribution(s, "create", create);
     append_distribution(s, "start_latency", start_latency);
     append_distribution(s, "exit_to_join", exit_to_join);
-    s.metrics.push_back(support::metric("clock_overhead_ns", "ns", clock_ns));
+    s.metrics.push_back(support::metric("clock_overhead_ns", "ns", r.clock_ns));
     s.check = "in both passes each of " + support::grouped(size) +
               " threads wrote its own value; create <= first <= last <= join return";
-    if (batch < batch_size && batch < size) {
-      s.note = "batches of " + support::grouped(batch) + " (thread_limit " +
+    if (r.batch < batch_size && r.batch < size) {
+      s.note = "batches of " + support::grouped(r.batch) + " (thread_limit " +
                support::grouped(M::thread_limit) + ")";
     }
     return s;
   }
 
- private:
   // join_timer — support::thread_group join hooks that stamp join_begin / join_end of the
   // batch's entries in by_body, in spawn order. Precondition: batch has an entry for every
   // thread of the group.

@@ -140,14 +140,14 @@ inline double pages_per_unit_in_bytes(std::uint64_t before, std::uint64_t after,
 // (opts.size_given), which is run as asked: a limit it hits is an error, diagnosed
 // (bench/run/exhaustion.hpp), and `threadlab run` refuses beforehand a size that clearly
 // cannot fit (bench/run/capacity.hpp).
-template <model M>
+template <any_model M>
 constexpr std::uint64_t thread_budget(const run_options& opts) {
   return opts.size_given ? std::numeric_limits<std::uint64_t>::max() : M::thread_limit;
 }
 
 // spawn_budget<M>(opts) — how many threads a workload may spawn at once on M: thread_budget - 1,
 // since the body is itself one of the model's threads, and at least 1.
-template <model M>
+template <any_model M>
 constexpr std::uint64_t spawn_budget(const run_options& opts) {
   const std::uint64_t budget = thread_budget<M>(opts);
   return budget > 1 ? budget - 1 : 1;

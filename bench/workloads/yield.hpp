@@ -11,6 +11,8 @@
 // only two threads on two workers each thread would sit alone on its worker, and its yield would
 // find nobody to switch to: a measurement of an empty queue, not of a switch.
 //
+// Coroutine form (run_async): the same threads, each co_awaiting the model's yield.
+//
 // Timed: from before the first spawn to after the last join (the spawns and joins are noise
 // beside threads * size yields at the default size).
 // Checked: each thread yielded exactly `size` times.
@@ -25,6 +27,7 @@
 #include <string_view>
 #include <vector>
 
+#include "async_thread_group.hpp"
 #include "bench/model.hpp"
 #include "bench/workload.hpp"
 #include "support.hpp"
@@ -43,10 +46,7 @@ struct yield {
   // run<M>(opts, size) — each of 2 x cores threads yields `size` times. Precondition: size >= 1.
   template <model M>
   static sample run(const run_options& opts, std::uint64_t size) {
-    if (size == 0) throw std::invalid_argument("yield: size must be at least 1");
-    // cores — the cores the model keeps busy: its workers when it is multicore, else one.
-    const std::size_t cores =
-        has(M::capabilities, capability::multicore) ? resolved_workers(opts) : 1;
+    const std::size_t cores = cores_of<M>(opts, size);
     const std::size_t threads = 2 * cores;
     std::vector<std::uint64_t> counts(threads, 0);
     double total_ns = 0;
@@ -67,7 +67,50 @@ struct yield {
       group.join_all();
       total_ns = elapsed_ns(start, bench_clock::now());
     });
+    return report(cores, counts, size, total_ns);
+  }
 
+  // run_async<M>(opts, size) — run's coroutine form: each thread co_awaits M::yield().
+  template <stackless_model M>
+  static sample run_async(const run_options& opts, std::uint64_t size) {
+    const std::size_t cores = cores_of<M>(opts, size);
+    const std::size_t threads = 2 * cores;
+    std::vector<std::uint64_t> counts(threads, 0);
+    double total_ns = 0;
+
+    M::run(opts, [&]() -> typename M::template task<void> {
+      support::async_thread_group<M> group(threads);
+      const auto start = bench_clock::now();
+      for (std::size_t t = 0; t < threads; ++t) {
+        group.spawn([&counts, t, size]() -> typename M::template task<void> {
+          std::uint64_t done = 0;
+          for (std::uint64_t i = 0; i < size; ++i) {
+            co_await M::yield();
+            ++done;
+          }
+          counts[t] = done;
+        });
+      }
+      co_await group.join_all();
+      total_ns = elapsed_ns(start, bench_clock::now());
+    });
+    return report(cores, counts, size, total_ns);
+  }
+
+ private:
+  // cores_of<M>(opts, size) — the cores the model keeps busy: its workers when it is multicore,
+  // else one. Throws std::invalid_argument when size is 0.
+  template <class M>
+  static std::size_t cores_of(const run_options& opts, std::uint64_t size) {
+    if (size == 0) throw std::invalid_argument("yield: size must be at least 1");
+    return has(M::capabilities, capability::multicore) ? resolved_workers(opts) : 1;
+  }
+
+  // report(cores, counts, size, total_ns) — both forms' check (each thread yielded `size` times)
+  // and sample.
+  static sample report(std::size_t cores, const std::vector<std::uint64_t>& counts,
+                       std::uint64_t size, double total_ns) {
+    const std::size_t threads = counts.size();
     for (std::size_t t = 0; t < threads; ++t) {
       support::expect_equal("yield: yields of thread " + std::to_string(t), size, counts[t]);
     }

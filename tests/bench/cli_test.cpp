@@ -183,4 +183,14 @@ TEST_CASE("threadlab program: list names every model with its capabilities") {
   CHECK(r.out.find("kernel") != std::string::npos);
   CHECK(r.out.find("capabilities:") != std::string::npos);
   CHECK(r.out.find("context_switch") != std::string::npos);
+  CHECK(r.out.find("coroutines") != std::string::npos);
+}
+
+TEST_CASE("threadlab program: a workload without a coroutine form is skipped on coroutines") {
+  const process_result r =
+      run_threadlab({"run", "--workload", "memory", "--model", "coroutines", "--quiet"});
+  CHECK(r.status == 0);
+  CHECK(r.out.find("skipped") != std::string::npos);
+  CHECK(r.out.find("memory on coroutines: model coroutines is stackless: workload memory has no "
+                   "coroutine form (run_async)") != std::string::npos);
 }

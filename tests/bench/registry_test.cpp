@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <stdexcept>
+#include <string>
 #include <string_view>
 
 #include "fake_registry.hpp"
@@ -32,6 +33,53 @@ TEST_CASE("registry: a model lacking a required capability is skipped with the r
   REQUIRE(runnable != nullptr);
   CHECK(static_cast<bool>(runnable->run));
   CHECK(runnable->skip_reason.empty());
+}
+
+namespace {
+// stackless_fake — a stackless model as the registry reads it: the description members and
+// `stackless = true`.
+struct stackless_fake : fakes::quick_model {
+  static constexpr bool stackless = true;
+  static constexpr std::string_view name = "stackless";
+};
+// with_coroutine_form — a workload that gives run_async beside run.
+struct with_coroutine_form : fakes::counting {
+  static constexpr std::string_view name = "with_form";
+  template <class M>
+  static sample run_async(const run_options& opts, std::uint64_t size) {
+    sample s = fakes::counting::run<M>(opts, size);
+    s.check = "coroutine form";
+    return s;
+  }
+};
+}  // namespace
+
+TEST_CASE("registry: a stackless model runs coroutine forms and skips the others, saying why") {
+  const registry reg =
+      make_registry<type_list<fakes::counting, with_coroutine_form, fakes::waiting>,
+                    type_list<fakes::quick_model, stackless_fake, fakes::pool_model>,
+                    type_list<>>();
+  const pair_entry* skipped = reg.find_pair("counting", "stackless");
+  REQUIRE(skipped != nullptr);
+  CHECK_FALSE(static_cast<bool>(skipped->run));
+  CHECK(skipped->skip_reason ==
+        "model stackless is stackless: workload counting has no coroutine form (run_async), and "
+        "a stackless thread can wait only in a co_await");
+  // The same workload's stackful form still runs on the stackful models.
+  REQUIRE(reg.find_pair("counting", "quick") != nullptr);
+  CHECK(static_cast<bool>(reg.find_pair("counting", "quick")->run));
+
+  const pair_entry* async = reg.find_pair("with_form", "stackless");
+  REQUIRE(async != nullptr);
+  REQUIRE(static_cast<bool>(async->run));
+  CHECK(async->skip_reason.empty());
+  CHECK(async->run(run_options{}, 10).check == "coroutine form");
+  // A stackful model runs the stackful form of a workload that has both.
+  CHECK(reg.find_pair("with_form", "quick")->run(run_options{}, 10).check == "count = 10");
+
+  // A missing capability is reported first, as on any model.
+  CHECK(reg.find_pair("waiting", "pool")->skip_reason.find("lacks waits_on_threads") !=
+        std::string::npos);
 }
 
 TEST_CASE("registry: lookups by name") {

@@ -1,7 +1,9 @@
 // tests/workloads_smoke/workloads_smoke_test.cpp — every workload of threadlab::all_workloads
 // runs, checks itself and returns a usable sample on every model of threadlab::all_models, at
-// the workload's own smoke_size, small enough for the whole suite to take seconds. A pair whose
-// model lacks a required capability is skipped (the runner skips it too). Nothing here names a
+// the workload's own smoke_size, small enough for the whole suite to take seconds; on a
+// stackless model, through the workload's coroutine form (run_async). A pair whose model lacks a
+// required capability, or a stackless model's pair whose workload has no coroutine form, is
+// skipped (the runner skips it too). Nothing here names a
 // workload: a workload added to all_workloads is tested here with no change. Speed is never
 // asserted here: benchmarks measure it.
 #include <doctest/doctest.h>
@@ -89,9 +91,13 @@ TEST_CASE_TEMPLATE_DEFINE("every workload runs at its smoke size and checks itse
     const std::string why = std::string(W::name) + " skipped on " + std::string(M::name) +
                             ": lacks " + describe(missing(M::capabilities, W::requires_caps));
     MESSAGE(why);
+  } else if constexpr (!runs_on<W, M>()) {
+    const std::string why = std::string(W::name) + " skipped on " + std::string(M::name) +
+                            ": no coroutine form for a stackless model";
+    MESSAGE(why);
   } else {
     const std::uint64_t size = W::smoke_size;
-    const sample s = W::template run<M>(run_options{.workers = 2}, size);
+    const sample s = run_form<W, M>(run_options{.workers = 2}, size);
     REQUIRE_FALSE(s.metrics.empty());
     CHECK(std::isfinite(s.metrics.front().value));
     CHECK(s.metrics.front().value >= 0);
@@ -108,8 +114,8 @@ TEST_CASE_TEMPLATE_DEFINE("every workload runs at its smoke size and checks itse
 TEST_CASE_TEMPLATE_APPLY(smoke_id, smoke::pairs_under_test);
 
 TEST_CASE_TEMPLATE_DEFINE("spawn_join reports ordered lifecycle latencies", M, lifecycle_id) {
-  const sample s =
-      workloads::spawn_join::run<M>(run_options{.workers = 2}, workloads::spawn_join::smoke_size);
+  const sample s = run_form<workloads::spawn_join, M>(run_options{.workers = 2},
+                                                      workloads::spawn_join::smoke_size);
   for (const char* figure : {"create", "start_latency", "exit_to_join"}) {
     CAPTURE(figure);
     const double p50 = smoke::metric_value_of(s, std::string(figure) + "_p50_ns");
@@ -124,6 +130,17 @@ TEST_CASE_TEMPLATE_DEFINE("spawn_join reports ordered lifecycle latencies", M, l
   CHECK(s.metrics.front().name == "ns_per_thread");
 }
 TEST_CASE_TEMPLATE_APPLY(lifecycle_id, smoke::models_under_test);
+
+// The workloads that have a coroutine form: each one runs on every stackless model above. A
+// form removed by mistake would turn its pairs into skips; this list says which must not.
+static_assert(has_coroutine_form<workloads::yield, models::coroutines> &&
+              has_coroutine_form<workloads::pingpong, models::coroutines> &&
+              has_coroutine_form<workloads::spawn_join, models::coroutines> &&
+              has_coroutine_form<workloads::skynet, models::coroutines> &&
+              has_coroutine_form<workloads::ring, models::coroutines> &&
+              has_coroutine_form<workloads::pipeline, models::coroutines> &&
+              has_coroutine_form<workloads::mutex, models::coroutines> &&
+              has_coroutine_form<workloads::parallel_compute, models::coroutines>);
 
 TEST_CASE_TEMPLATE_DEFINE("every baseline runs at its smoke size", B, baseline_id) {
   static_assert(baseline<B>);

@@ -1,9 +1,9 @@
 // bench/models/detail/trace_bridge.hpp — what every module-observer → tracer bridge shares.
 //
-// Each module (kernel_threads, green_threads, hybrid) has its own thread_state enum with the
-// same five enumerators (created, ready, running, blocked, terminated) and reports transitions
-// with a steady_clock timestamp; the bridges differ only in the worker they attribute an event
-// to and in how they name threads. The mapping and the forwarding are written once, here.
+// Each module (kernel_threads, green_threads, hybrid, coroutines) has its own thread_state enum
+// with the same five enumerators (created, ready, running, blocked, terminated) and reports
+// transitions with a steady_clock timestamp; the bridges differ only in the worker they attribute
+// an event to and in how they name threads. The mapping and the forwarding are written once, here.
 #pragma once
 
 #include <cstdint>
@@ -34,9 +34,23 @@ constexpr thread_state to_trace_state(State s) noexcept {
   return thread_state::created;
 }
 
-// to_trace_wait(w) — the tracer's name for a module's wait_kind (the same nine enumerators).
+// to_trace_wait(w) — the tracer's name for a module's wait_kind: the six every module has
+// (unknown, mutex, condition, channel, join, sleep) and, in a module with sockets and off-worker
+// calls, readable, writable and blocking_call.
 template <class Wait>
 constexpr wait_kind to_trace_wait(Wait w) noexcept {
+  if constexpr (requires { Wait::readable; }) {
+    switch (w) {
+      case Wait::readable:
+        return wait_kind::readable;
+      case Wait::writable:
+        return wait_kind::writable;
+      case Wait::blocking_call:
+        return wait_kind::blocking_call;
+      default:
+        break;
+    }
+  }
   switch (w) {
     case Wait::unknown:
       return wait_kind::unknown;
@@ -50,14 +64,9 @@ constexpr wait_kind to_trace_wait(Wait w) noexcept {
       return wait_kind::join;
     case Wait::sleep:
       return wait_kind::sleep;
-    case Wait::readable:
-      return wait_kind::readable;
-    case Wait::writable:
-      return wait_kind::writable;
-    case Wait::blocking_call:
-      return wait_kind::blocking_call;
+    default:
+      return wait_kind::unknown;
   }
-  return wait_kind::unknown;
 }
 
 // forward_transition(sink, t, worker, name_prefix) — records a module's transition t (its
