@@ -128,22 +128,26 @@ inline void report(kernel_threads::thread_state state, wait_kind waiting = wait_
 
 // observed_thread — binds (sink, id) to the calling thread for its lifetime and reports
 // running at construction and terminated at destruction. sink == nullptr: does nothing.
-// Used by thread's first function, and by pools that run tasks as threads of their own.
-// Precondition: no observed_thread is alive on the calling thread.
+// Used by thread's first function, and by pools that run tasks as threads of their own. They
+// nest: a task library whose join runs other tasks on the joining kernel thread (oneTBB) starts
+// one inside another, and the inner one, when it ends, gives the calling thread back to the
+// outer (whose later waits are then reported as its own, and whose end is reported).
 class observed_thread {
  public:
   observed_thread(observer* sink, std::uint64_t id) noexcept {
     if constexpr (hooks_compiled) {
       if (sink == nullptr) return;
+      outer_ = detail::current_observed;
+      bound_ = true;
       detail::current_observed = detail::observed{sink, id};
       detail::report(thread_state::running);
     }
   }
   ~observed_thread() {
     if constexpr (hooks_compiled) {
-      if (detail::current_observed.sink == nullptr) return;
+      if (!bound_) return;
       detail::report(thread_state::terminated);
-      detail::current_observed = {};
+      detail::current_observed = outer_;
     }
   }
   observed_thread(const observed_thread&) = delete;
@@ -157,6 +161,10 @@ class observed_thread {
       if (o.sink != nullptr) o.sink->on_accounting(read_own_accounting(o.id));
     }
   }
+
+ private:
+  detail::observed outer_{};  // the binding this one replaced: restored at destruction
+  bool bound_ = false;        // sink was not nullptr
 };
 
 // blocked_scope — reports blocked at construction and running at destruction: wrap exactly
