@@ -40,6 +40,7 @@
 #include "bench/trace/tracer.hpp"
 #include "detail/kernel_bridge.hpp"
 #include "detail/kernel_threads_base.hpp"
+#include "detail/traced_task.hpp"
 #include "kernel_threads/net.hpp"
 #include "kernel_threads/reactor.hpp"
 #include "kernel_threads/thread.hpp"
@@ -139,19 +140,8 @@ struct kernel_pool : detail::kernel_threads_base {
   template <class F>
   static thread spawn(F&& fn) {
     assert(pool_ != nullptr && "kernel_pool::spawn: called outside kernel_pool::run");
-    constexpr bool takes_token = std::is_invocable_v<std::decay_t<F>&, std::stop_token>;
-    std::stop_source stop = takes_token ? std::stop_source() : std::stop_source(std::nostopstate);
-    kernel_threads::observer* const sink = observer_;
-    const std::uint64_t id = kernel_threads::announce_new(sink);
-    auto done = pool_->submit([task = std::decay_t<F>(std::forward<F>(fn)),
-                               token = stop.get_token(), sink, id]() mutable {
-      const kernel_threads::observed_thread observed(sink, id);  // running now, terminated after
-      if constexpr (takes_token) {
-        static_cast<void>(task(std::move(token)));
-      } else {
-        static_cast<void>(task());
-      }
-    });
+    std::stop_source stop = detail::stop_source_for<std::decay_t<F>>();
+    auto done = pool_->submit(detail::make_traced_task(std::forward<F>(fn), stop, observer_));
     return thread(std::move(done), std::move(stop));
   }
 

@@ -47,6 +47,7 @@
 #include "bench/trace/tracer.hpp"
 #include "detail/kernel_bridge.hpp"
 #include "detail/kernel_threads_base.hpp"
+#include "detail/traced_task.hpp"
 #include "kernel_threads/thread.hpp"
 
 namespace threadlab::models {
@@ -127,12 +128,9 @@ struct onetbb : detail::kernel_threads_base {
   // any, is discarded. Precondition: called inside run(), from body or from a task.
   template <class F>
   static thread spawn(F&& fn) {
-    constexpr bool takes_token = std::is_invocable_v<std::decay_t<F>&, std::stop_token>;
-    std::stop_source stop = takes_token ? std::stop_source() : std::stop_source(std::nostopstate);
-    kernel_threads::observer* const sink = observer_;
-    const std::uint64_t id = kernel_threads::announce_new(sink);
+    std::stop_source stop = detail::stop_source_for<std::decay_t<F>>();
     auto group = std::make_unique<::tbb::task_group>();
-    group->run(task_body<std::decay_t<F>>{std::forward<F>(fn), stop.get_token(), sink, id});
+    group->run(detail::make_traced_task(std::forward<F>(fn), stop, observer_));
     return thread(std::move(group), std::move(stop));
   }
 
@@ -142,24 +140,6 @@ struct onetbb : detail::kernel_threads_base {
   static void sleep_for(std::chrono::nanoseconds d) { std::this_thread::sleep_for(d); }
 
  private:
-  // task_body<Fn> — what spawn queues. TBB calls a task's functor as const, hence the mutable
-  // members: each task is called exactly once.
-  template <class Fn>
-  struct task_body {
-    mutable Fn fn;
-    mutable std::stop_token token;
-    kernel_threads::observer* sink;
-    std::uint64_t id;
-    void operator()() const {
-      const kernel_threads::observed_thread observed(sink, id);  // running now, terminated after
-      if constexpr (std::is_invocable_v<Fn&, std::stop_token>) {
-        static_cast<void>(fn(std::move(token)));
-      } else {
-        static_cast<void>(fn());
-      }
-    }
-  };
-
   // observer_ — the run's tracer bridge, or nullptr when not tracing. Written by run() before
   // the arena exists and after it is gone; read by spawn() inside the run.
   static inline kernel_threads::observer* observer_ = nullptr;
