@@ -31,10 +31,16 @@ class async_thread_group {
   async_thread_group(const async_thread_group&) = delete;
   async_thread_group& operator=(const async_thread_group&) = delete;
 
-  // spawn(fn) — M::spawn(fn), fn returning M::task<void>, remembered for join_all.
+  // spawn(fn) — M::spawn(fn), fn returning M::task<void>, remembered for join_all. A thread the
+  // system refuses (a frame that cannot be allocated) throws resource_exhausted, as
+  // thread_group::spawn does.
   template <class F>
   void spawn(F&& fn) {
-    threads_.push_back(M::spawn(std::forward<F>(fn)));
+    try {
+      threads_.push_back(M::spawn(std::forward<F>(fn)));
+    } catch (...) {
+      rethrow_diagnosed("spawning thread", threads_.size() + 1);
+    }
   }
 
   // size() — how many threads are waiting to be joined.

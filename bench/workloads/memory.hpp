@@ -12,6 +12,10 @@
 // body releases them all. The body waits until every spawned thread is parked, reads
 // /proc/self/statm, releases them, and joins them all.
 //
+// Coroutine form (run_async): the same threads, each `co_await`ing the mutex and then the
+// condition variable. A parked thread is then no stack at all: its coroutine frame (with the
+// awaiter it is suspended in) and the runtime's record of it, which is what the figures measure.
+//
 // When a limit stops spawning at the default size — the kernel refuses a thread
 // (kernel_threads::creation_error, a std::system_error), or memory or address space runs out
 // (std::bad_alloc, e.g. an mmap for a stack failing) — the threads spawned so far are still
@@ -48,6 +52,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <fstream>
 #include <limits>
 #include <mutex>
@@ -58,6 +63,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "async_thread_group.hpp"
 #include "bench/model.hpp"
 #include "bench/workload.hpp"
 #include "support.hpp"
@@ -88,15 +94,8 @@ struct memory {
   // run<M>(opts, size) — parks up to `size` threads at once. Precondition: size >= 1.
   template <model M>
   static sample run(const run_options& opts, std::uint64_t size) {
-    if (size == 0) throw std::invalid_argument("memory: size must be at least 1");
-    const std::uint64_t wanted = std::min(size, support::spawn_budget<M>(opts));
-
-    support::process_pages before, parked_pages;
-    std::uint64_t reached = 0;
-    std::uint64_t woke = 0;
-    std::string stopped_by;  // what stopped spawning before `wanted`; empty if nothing did
-    std::uint64_t stuck_parked = 0;
-    bool stuck = false;
+    const std::uint64_t wanted = wanted_for<M>(opts, size);
+    outcome out;
 
     M::run(opts, [&] {
       typename M::mutex mu;
@@ -114,76 +113,177 @@ struct memory {
         released_cv.notify_all();
       });
 
-      before = support::read_process_pages();
+      out.before = support::read_process_pages();
       for (std::uint64_t i = 0; i < wanted; ++i) {
         try {
           group.spawn([&] {
             std::unique_lock lock(mu);
             ++parked;
             while (!released) released_cv.wait(lock);
-            ++woke;
+            ++out.woke;
           });
         } catch (const resource_exhausted& e) {
           if (opts.size_given) throw;  // the size asked for cannot run here: an error
-          stopped_by = e.what();
+          out.stopped_by = e.what();
           break;
         }
       }
-      reached = group.size();
+      out.reached = group.size();
 
       // Wait until every thread is parked, polling: a condition variable would wait forever
       // on a thread that never parks, and this wait is not timed.
-      std::uint64_t seen = 0;
-      auto last_progress = bench_clock::now();
+      progress watch;
       for (;;) {
         std::uint64_t now_parked;
         {
           std::unique_lock lock(mu);
           now_parked = parked;
         }
-        if (now_parked >= reached) break;
-        if (now_parked != seen) {
-          seen = now_parked;
-          last_progress = bench_clock::now();
-        } else if (bench_clock::now() - last_progress > park_timeout) {
-          stuck = true;
-          stuck_parked = now_parked;
-          break;
-        }
+        if (watch.done(now_parked, out)) break;
         M::sleep_for(poll_interval);
       }
-      if (!stuck) parked_pages = support::read_process_pages();
+      if (!out.stuck) out.parked_pages = support::read_process_pages();
 
       release.run_now();
       group.join_all();
     });
+    return report<M>(size, wanted, out);
+  }
 
-    if (reached == 0) {
-      throw std::runtime_error("memory: not a single thread could be spawned: " + stopped_by);
+  // run_async<M>(opts, size) — run's coroutine form: each thread `co_await`s the mutex and the
+  // condition variable; the body polls with `co_await M::sleep_for`. What a parked thread costs
+  // here is its frames (the thread's coroutine, with the awaiter it is suspended in) and the
+  // runtime's bookkeeping for it.
+  template <stackless_model M>
+  static sample run_async(const run_options& opts, std::uint64_t size) {
+    using task = typename M::template task<void>;
+    const std::uint64_t wanted = wanted_for<M>(opts, size);
+    outcome out;
+
+    M::run(opts, [&]() -> task {
+      typename M::mutex mu;
+      typename M::condition_variable released_cv;
+      std::uint64_t parked = 0;  // written under mu
+      bool released = false;     // written under mu
+      support::async_thread_group<M> group(wanted);
+      // A destructor cannot co_await, so no at_exit here: an exception is held until the
+      // threads are released and joined, then rethrown.
+      std::exception_ptr error;
+      try {
+        out.before = support::read_process_pages();
+        for (std::uint64_t i = 0; i < wanted; ++i) {
+          try {
+            group.spawn([&]() -> task {
+              typename M::unique_lock lock = co_await mu.scoped_lock();
+              ++parked;
+              while (!released) co_await released_cv.wait(lock);
+              ++out.woke;
+            });
+          } catch (const resource_exhausted& e) {
+            if (opts.size_given) throw;  // the size asked for cannot run here: an error
+            out.stopped_by = e.what();
+            break;
+          }
+        }
+        out.reached = group.size();
+
+        progress watch;
+        for (;;) {
+          std::uint64_t now_parked;
+          {
+            typename M::unique_lock lock = co_await mu.scoped_lock();
+            now_parked = parked;
+          }
+          if (watch.done(now_parked, out)) break;
+          co_await M::sleep_for(poll_interval);
+        }
+        if (!out.stuck) out.parked_pages = support::read_process_pages();
+      } catch (...) {
+        error = std::current_exception();
+      }
+      {
+        typename M::unique_lock lock = co_await mu.scoped_lock();
+        released = true;
+      }
+      released_cv.notify_all();
+      co_await group.join_all();
+      if (error) std::rethrow_exception(error);
+    });
+    return report<M>(size, wanted, out);
+  }
+
+ private:
+  // outcome — what one run of either form saw, for report().
+  struct outcome {
+    support::process_pages before;        // before the first spawn
+    support::process_pages parked_pages;  // with every thread parked (unless stuck)
+    std::uint64_t reached = 0;            // threads spawned
+    std::uint64_t woke = 0;               // threads that woke after the release
+    std::string stopped_by;  // what stopped spawning before `wanted`; empty if nothing did
+    bool stuck = false;      // some thread never parked (park_timeout)
+    std::uint64_t stuck_parked = 0;  // how many had, then
+  };
+
+  // progress — the body's wait for every thread to park, given up after park_timeout without
+  // a new one.
+  struct progress {
+    std::uint64_t seen = 0;
+    bench_clock::time_point last_progress = bench_clock::now();
+    // done(now_parked, out) — true once all out.reached threads are parked, or (setting
+    // out.stuck) once none has newly parked for park_timeout.
+    bool done(std::uint64_t now_parked, outcome& out) {
+      if (now_parked >= out.reached) return true;
+      if (now_parked != seen) {
+        seen = now_parked;
+        last_progress = bench_clock::now();
+        return false;
+      }
+      if (bench_clock::now() - last_progress <= park_timeout) return false;
+      out.stuck = true;
+      out.stuck_parked = now_parked;
+      return true;
     }
-    if (stuck) {
-      throw wrong_result("memory: only " + support::grouped(stuck_parked) + " of " +
-                         support::grouped(reached) + " threads parked (none more for " +
+  };
+
+  // wanted_for<M>(opts, size) — the threads to spawn: size, within M's budget.
+  template <class M>
+  static std::uint64_t wanted_for(const run_options& opts, std::uint64_t size) {
+    if (size == 0) throw std::invalid_argument("memory: size must be at least 1");
+    return std::min(size, support::spawn_budget<M>(opts));
+  }
+
+  // report<M>(size, wanted, out) — both forms' checks (every thread parked, each woken once)
+  // and sample.
+  template <class M>
+  static sample report(std::uint64_t size, std::uint64_t wanted, const outcome& out) {
+    if (out.reached == 0) {
+      throw std::runtime_error("memory: not a single thread could be spawned: " + out.stopped_by);
+    }
+    if (out.stuck) {
+      throw wrong_result("memory: only " + support::grouped(out.stuck_parked) + " of " +
+                         support::grouped(out.reached) + " threads parked (none more for " +
                          std::to_string(park_timeout.count()) + " ms)");
     }
-    support::expect_equal("memory: threads woken after the release", reached, woke);
+    support::expect_equal("memory: threads woken after the release", out.reached, out.woke);
 
     sample s;
-    s.size = reached;
+    s.size = out.reached;
     s.metrics = {
         support::metric("rss_bytes_per_thread", "bytes",
-                        support::pages_per_unit_in_bytes(before.resident_pages,
-                                                         parked_pages.resident_pages, reached)),
+                        support::pages_per_unit_in_bytes(out.before.resident_pages,
+                                                         out.parked_pages.resident_pages,
+                                                         out.reached)),
         support::metric("reserved_bytes_per_thread", "bytes",
-                        support::pages_per_unit_in_bytes(before.virtual_pages,
-                                                         parked_pages.virtual_pages, reached)),
-        support::metric("threads_reached", "threads", static_cast<double>(reached), false),
+                        support::pages_per_unit_in_bytes(out.before.virtual_pages,
+                                                         out.parked_pages.virtual_pages,
+                                                         out.reached)),
+        support::metric("threads_reached", "threads", static_cast<double>(out.reached), false),
     };
-    s.check = support::grouped(reached) + " threads parked at once, each woken once";
-    s.scaled = reached < size;
-    if (!stopped_by.empty()) {
-      s.note = "stopped at " + support::grouped(reached) + " of " + support::grouped(wanted) +
-               " threads by a limit: " + stopped_by;
+    s.check = support::grouped(out.reached) + " threads parked at once, each woken once";
+    s.scaled = out.reached < size;
+    if (!out.stopped_by.empty()) {
+      s.note = "stopped at " + support::grouped(out.reached) + " of " + support::grouped(wanted) +
+               " threads by a limit: " + out.stopped_by;
     } else if (wanted < size) {
       s.note = "scaled to " + support::grouped(wanted) + " threads: thread_limit " +
                support::grouped(M::thread_limit) + ", the body being one of them";

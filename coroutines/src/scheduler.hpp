@@ -1,5 +1,5 @@
 // coroutines/src/scheduler.hpp — what the workers share: the injection queue, the idle list with
-// the searching and sleeping counts, the count of live threads, and stopping (scheduler.cpp has
+// the searching and sleeping counts, and stopping (scheduler.cpp has
 // the design essay and the parking protocol).
 #pragma once
 
@@ -43,10 +43,6 @@ class scheduler {
   // park_worker(w) — P1-P5: w found nothing; sleep until work, a timer or the end.
   void park_worker(worker& w);
 
-  // thread_started() / thread_ended() — the count of live threads; the last to end stops the run.
-  std::uint64_t thread_started() noexcept;
-  void thread_ended() noexcept;
-
   bool stopping() const noexcept {
     // acquire: pairs with stop()'s release; the run's last effects are visible.
     return stopping_.load(std::memory_order_acquire);
@@ -69,8 +65,6 @@ class scheduler {
   std::atomic<bool> stopping_{false};
   std::atomic<unsigned> searching_{0};
   std::atomic<unsigned> sleeping_{0};
-  std::atomic<std::uint64_t> next_id_{1};
-  std::atomic<std::size_t> live_{0};
   std::mutex idle_mutex_;
   std::vector<worker*> idle_;   // under idle_mutex_
   std::size_t deadlocked_ = 0;  // threads left when every worker settled for good; idle_mutex_

@@ -6,8 +6,14 @@
 //       is visible to the ending thread), and suspends; a failed CAS means the thread has ended;
 //   J2. the ending thread, its result stored, exchanges the word to terminated (acq_rel: its
 //       result is released to the joiner; the joiner's resume point acquired) and unparks a
-//       joiner it finds there.
-// Both sides then drop their reference (release_thread); the last frees the frames.
+//       joiner it finds there. After J2 the thread touches nothing of its own.
+//   J3. the handle, given up (after a join, a detach, or its destruction), reads the word: if
+//       terminated (acquire: the thread's last writes), it deletes the control block and the
+//       frames; if running, it CASes running -> detached (release) and the thread deletes them
+//       itself when J2 finds detached there.
+// So the control block needs no reference count: one word decides who deletes, and the common
+// case, a thread that ends before its handle is joined, costs one atomic exchange (J2) and one
+// load (J3) instead of a count's two more read-modify-writes.
 #include <coroutines/thread.hpp>
 
 #include <chrono>
@@ -48,7 +54,7 @@ void unpark(thread_control* t) noexcept {
 void start_thread(thread_control* t, std::coroutine_handle<> outermost) noexcept {
   worker* w = current_worker();
   scheduler* s = scheduler::running();
-  t->id = s->thread_started();
+  t->id = w->thread_started();
   t->resume = outermost;
   ++w->counters().threads_spawned;
   s->report(t, thread_state::created, w);
@@ -59,17 +65,27 @@ void finish_thread(thread_control* t) noexcept {
   worker* w = current_worker();
   scheduler* s = scheduler::running();
   s->report(t, thread_state::terminated, w);
+  w->thread_ended();
   // J2. acq_rel: see the file comment.
-  const std::uintptr_t joiner = t->join_word.exchange(join_terminated, std::memory_order_acq_rel);
-  if (joiner != join_running) unpark(reinterpret_cast<thread_control*>(joiner));
-  release_thread(t);  // may free the frame this is called from
-  s->thread_ended();
+  const std::uintptr_t word = t->join_word.exchange(join_terminated, std::memory_order_acq_rel);
+  if (word == join_detached) {
+    t->destroy(t);  // frees the frame this is called from: nothing of it is touched after
+  } else if (word != join_running) {
+    unpark(reinterpret_cast<thread_control*>(word));
+  }
 }
 
-void release_thread(thread_control* t) noexcept {
-  // acq_rel: the first release publishes its holder's writes; the last acquires them before
-  // it deletes.
-  if (t->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) t->destroy(t);
+void detach_thread(thread_control* t) noexcept {
+  // J3. acquire: pairs with J2's release; the thread's last writes happen-before the delete.
+  std::uintptr_t word = t->join_word.load(std::memory_order_acquire);
+  // release: the handle's last reads of t happen-before the thread's delete (J2's acquire);
+  // acquire on failure: the thread terminated meanwhile, as above.
+  if (word == join_running &&
+      t->join_word.compare_exchange_strong(word, join_detached, std::memory_order_release,
+                                           std::memory_order_acquire)) {
+    return;
+  }
+  t->destroy(t);
 }
 
 bool terminated(const thread_control* t) noexcept {

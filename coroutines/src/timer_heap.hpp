@@ -4,6 +4,7 @@
 // pushes and fires; a stop callback on any kernel thread removes (thread.cpp, cancel_timer).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -28,6 +29,7 @@ class timer_heap {
     n->index = nodes_.size();
     nodes_.push_back(n);
     sift_up(n->index);
+    size_.store(nodes_.size(), std::memory_order_relaxed);
   }
 
   // remove(n) — take n out if it is in; false when it is not (it fired, or was cancelled).
@@ -38,6 +40,7 @@ class timer_heap {
     n->in_heap = false;
     timer_node* last = nodes_.back();
     nodes_.pop_back();
+    size_.store(nodes_.size(), std::memory_order_relaxed);
     if (last != n) {
       place(at, last);
       sift_down(at);
@@ -63,7 +66,15 @@ class timer_heap {
 
   bool empty() const noexcept { return nodes_.empty(); }  // lock held
 
+  // looks_empty() — without the lock: no node, as far as the owning worker can tell. Exact for
+  // the owner's own pushes (only the owner pushes); a removal by a stop callback elsewhere may
+  // be seen late, which only costs the owner a look under the lock. relaxed: a hint, never
+  // used to reach a node.
+  bool looks_empty() const noexcept { return size_.load(std::memory_order_relaxed) == 0; }
+
  private:
+  std::atomic<std::size_t> size_{0};  // nodes_.size(), written under the lock
+
   static bool earlier(const timer_node* a, const timer_node* b) noexcept {
     return a->deadline != b->deadline ? a->deadline < b->deadline : a->sequence < b->sequence;
   }

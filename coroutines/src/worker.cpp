@@ -100,6 +100,7 @@ thread_control* worker::pop_fifo() noexcept {
 }
 
 void worker::fire_timers() {
+  if (timers.looks_empty()) return;  // the common case, without the lock
   thread_control* fired[16];
   std::size_t n = 0;
   timers.lock.lock();

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <utility>
 
 #include <coroutines/detail/thread_control.hpp>
 #include <coroutines/scheduler.hpp>
@@ -19,7 +20,8 @@ class scheduler;
 
 class worker {
  public:
-  worker(scheduler& s, unsigned index) noexcept : scheduler_(s), index_(index) {}
+  worker(scheduler& s, unsigned index, unsigned count) noexcept
+      : scheduler_(s), index_(index), id_stride_(count), next_id_(1 + index) {}
   worker(const worker&) = delete;
   worker& operator=(const worker&) = delete;
 
@@ -41,6 +43,22 @@ class worker {
   thread_control* current() const noexcept { return current_; }
 
   unsigned index() const noexcept { return index_; }
+
+  // thread_started() — count a thread started here and return its id: unique within the run
+  // without a shared counter (1 + index, then + the worker count each time; the body, the
+  // first thread of worker 0, is #1). thread_ended() — count a thread that ended here (it may
+  // have started elsewhere). The scheduler sums both over the workers only when every worker
+  // is settled (scheduler.cpp, Shutdown).
+  std::uint64_t thread_started() noexcept {
+    ++started_;
+    return std::exchange(next_id_, next_id_ + id_stride_);
+  }
+  void thread_ended() noexcept { ++ended_; }
+  // live_balance() — threads started here minus threads ended here (negative when more ended
+  // here than started). Precondition: the worker is settled, under the idle mutex.
+  std::int64_t live_balance() const noexcept {
+    return static_cast<std::int64_t>(started_) - static_cast<std::int64_t>(ended_);
+  }
   stats& counters() noexcept { return stats_; }
   frame_cache& frames() noexcept { return frames_; }
 
@@ -67,6 +85,10 @@ class worker {
 
   scheduler& scheduler_;
   const unsigned index_;
+  const unsigned id_stride_;  // the worker count
+  std::uint64_t next_id_;     // the id of the next thread started here
+  std::uint64_t started_ = 0;  // threads started here; owner only (read when settled)
+  std::uint64_t ended_ = 0;    // threads ended here; owner only (read when settled)
   thread_control* current_ = nullptr;
   thread_control* lifo_ = nullptr;  // the LIFO slot
   unsigned lifo_streak_ = 0;

@@ -54,9 +54,9 @@ struct spawned_fn : spawned<T> {
   explicit spawned_fn(const F& f) : fn(f) {}
 };
 
-// release_thread(t) — drop one of t's two references (thread_control::refs); the last deletes
-// it. acq_rel: whoever deletes sees every write of the other reference's holder.
-void release_thread(thread_control* t) noexcept;
+// detach_thread(t) — the handle gives t up (joined, detached or destroyed): delete t and its
+// frames if it has terminated, or leave that to its end (thread.cpp, J3).
+void detach_thread(thread_control* t) noexcept;
 
 // await_join(t, h) — suspend the calling thread (resuming h later) until t has terminated;
 // false when t had already terminated (no suspension).
@@ -110,7 +110,7 @@ class join_handle {
 
   // detach() — give up the handle; the thread runs on, and its frames are freed when it ends.
   void detach() noexcept {
-    if (thread_ != nullptr) detail::release_thread(std::exchange(thread_, nullptr));
+    if (thread_ != nullptr) detail::detach_thread(std::exchange(thread_, nullptr));
   }
 
   // id() — the thread's id (unique within a run), or 0 for an empty handle.

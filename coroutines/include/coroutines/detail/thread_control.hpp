@@ -1,7 +1,7 @@
 // coroutines/detail/thread_control.hpp — a coroutine thread's control block: what the scheduler
 // queues and resumes. spawn allocates one from the frame pool (frame_pool.hpp) beside the
 // frames of the thread's tasks; it lives until both the thread has ended and its join_handle is
-// gone (refs). Not for users.
+// gone (join_word says which came last). Not for users.
 #pragma once
 
 #include <atomic>
@@ -17,6 +17,7 @@ namespace coroutines::detail {
 // join_word values besides a joiner's control block (thread_control::join_word).
 inline constexpr std::uintptr_t join_running = 0;
 inline constexpr std::uintptr_t join_terminated = 1;
+inline constexpr std::uintptr_t join_detached = 2;  // running, its handle gone
 
 struct thread_control : pooled {
   // resume — the innermost suspended frame of the thread: the one a worker resumes next. Written
@@ -32,12 +33,11 @@ struct thread_control : pooled {
   // the thread (the same hand-offs as resume), read by the observer report.
   thread_state state = thread_state::created;
   wait_kind waiting = wait_kind::unknown;
-  // join_word — join_running, join_terminated, or the control block of the thread waiting in
-  // join (a lock-free list of at most one waiter: see thread.cpp).
+  // join_word — join_running, join_terminated, join_detached, or the control block of the
+  // thread waiting in join (a lock-free list of at most one waiter: see thread.cpp). It also
+  // says who deletes the control block and the frames: the handle, once the thread has
+  // terminated; the thread, when it ends after its handle was detached.
   std::atomic<std::uintptr_t> join_word{join_running};
-  // refs — 2 at spawn: the thread (dropped when it terminates) and its join_handle (dropped when
-  // joined, detached or destroyed). The last one deletes the control block and the frames.
-  std::atomic<unsigned> refs{2};
   // stop — the thread's stop state: a real one when its function takes a std::stop_token,
   // std::nostopstate otherwise (request_stop() then returns false).
   std::stop_source stop{std::nostopstate};
