@@ -100,7 +100,7 @@ struct echo {
     int status = 0;
     M::run(opts, [&] {
       auto l = M::listener::bind(net_support::loopback, 0);
-      const support::process_pages before = support::read_process_pages();
+      const support::process_pages before = support::pages_before_growth();
       net_support::server<M> srv(l, [] { return echo_protocol{}; });
       net_support::child_process client(
           {net_support::tool_path("threadlab-echo-client"), "--port",

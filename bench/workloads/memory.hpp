@@ -30,8 +30,11 @@
 //                              each parked thread made resident — its stack pages touched, its
 //                              control block, its handle. User space only: the kernel memory of
 //                              a kernel task (task_struct, a 16 KiB kernel stack) is not in RSS.
-//                              Memory the process already held and reuses (glibc's cache of
-//                              freed thread stacks, freed heap) is not counted either.
+//                              Free heap pages are given back to the kernel before the first
+//                              reading (support::pages_before_growth), so a frame or control
+//                              block allocated where an earlier repetition freed one still
+//                              counts; glibc's cache of freed thread stacks is not given back,
+//                              so a kernel thread reusing one is not counted.
 //   reserved_bytes_per_thread  the same for VmSize: address space reserved per thread, resident
 //                              or not (a kernel thread's whole stack mapping; a fiber pool's
 //                              share of its slabs). Guard pages are in it and cost nothing else
@@ -98,29 +101,26 @@ struct memory {
     outcome out;
 
     M::run(opts, [&] {
-      typename M::mutex mu;
-      typename M::condition_variable released_cv;
-      std::uint64_t parked = 0;  // written under mu
-      bool released = false;     // written under mu
+      lot<M> state;
       support::thread_group<M> group(wanted);
       // Declared after the group: on every path out, the threads are released before the
       // group's destructor joins them.
       support::at_exit release([&] {
         {
-          std::unique_lock lock(mu);
-          released = true;
+          std::unique_lock lock(state.mu);
+          state.released = true;
         }
-        released_cv.notify_all();
+        state.released_cv.notify_all();
       });
 
-      out.before = support::read_process_pages();
+      out.before = support::pages_before_growth();
       for (std::uint64_t i = 0; i < wanted; ++i) {
         try {
-          group.spawn([&] {
-            std::unique_lock lock(mu);
-            ++parked;
-            while (!released) released_cv.wait(lock);
-            ++out.woke;
+          group.spawn([lot = &state] {
+            std::unique_lock lock(lot->mu);
+            ++lot->parked;
+            while (!lot->released) lot->released_cv.wait(lock);
+            ++lot->woke;
           });
         } catch (const resource_exhausted& e) {
           if (opts.size_given) throw;  // the size asked for cannot run here: an error
@@ -136,8 +136,8 @@ struct memory {
       for (;;) {
         std::uint64_t now_parked;
         {
-          std::unique_lock lock(mu);
-          now_parked = parked;
+          std::unique_lock lock(state.mu);
+          now_parked = state.parked;
         }
         if (watch.done(now_parked, out)) break;
         M::sleep_for(poll_interval);
@@ -146,6 +146,7 @@ struct memory {
 
       release.run_now();
       group.join_all();
+      out.woke = state.woke;
     });
     return report<M>(size, wanted, out);
   }
@@ -161,23 +162,20 @@ struct memory {
     outcome out;
 
     M::run(opts, [&]() -> task {
-      typename M::mutex mu;
-      typename M::condition_variable released_cv;
-      std::uint64_t parked = 0;  // written under mu
-      bool released = false;     // written under mu
+      lot<M> state;
       support::async_thread_group<M> group(wanted);
       // A destructor cannot co_await, so no at_exit here: an exception is held until the
       // threads are released and joined, then rethrown.
       std::exception_ptr error;
       try {
-        out.before = support::read_process_pages();
+        out.before = support::pages_before_growth();
         for (std::uint64_t i = 0; i < wanted; ++i) {
           try {
-            group.spawn([&]() -> task {
-              typename M::unique_lock lock = co_await mu.scoped_lock();
-              ++parked;
-              while (!released) co_await released_cv.wait(lock);
-              ++out.woke;
+            group.spawn([lot = &state]() -> task {
+              typename M::unique_lock lock = co_await lot->mu.scoped_lock();
+              ++lot->parked;
+              while (!lot->released) co_await lot->released_cv.wait(lock);
+              ++lot->woke;
             });
           } catch (const resource_exhausted& e) {
             if (opts.size_given) throw;  // the size asked for cannot run here: an error
@@ -191,8 +189,8 @@ struct memory {
         for (;;) {
           std::uint64_t now_parked;
           {
-            typename M::unique_lock lock = co_await mu.scoped_lock();
-            now_parked = parked;
+            typename M::unique_lock lock = co_await state.mu.scoped_lock();
+            now_parked = state.parked;
           }
           if (watch.done(now_parked, out)) break;
           co_await M::sleep_for(poll_interval);
@@ -202,25 +200,37 @@ struct memory {
         error = std::current_exception();
       }
       {
-        typename M::unique_lock lock = co_await mu.scoped_lock();
-        released = true;
+        typename M::unique_lock lock = co_await state.mu.scoped_lock();
+        state.released = true;
       }
-      released_cv.notify_all();
+      state.released_cv.notify_all();
       co_await group.join_all();
+      out.woke = state.woke;
       if (error) std::rethrow_exception(error);
     });
     return report<M>(size, wanted, out);
   }
 
  private:
+  // lot<M> — what the parked threads share. A thread captures a pointer to it, so that the
+  // function each thread keeps alive is one word (part of what a parked thread costs).
+  template <class M>
+  struct lot {
+    typename M::mutex mu;
+    typename M::condition_variable released_cv;
+    std::uint64_t parked = 0;  // under mu
+    bool released = false;     // under mu
+    std::uint64_t woke = 0;    // under mu
+  };
+
   // outcome — what one run of either form saw, for report().
   struct outcome {
     support::process_pages before;        // before the first spawn
     support::process_pages parked_pages;  // with every thread parked (unless stuck)
     std::uint64_t reached = 0;            // threads spawned
     std::uint64_t woke = 0;               // threads that woke after the release
-    std::string stopped_by;  // what stopped spawning before `wanted`; empty if nothing did
-    bool stuck = false;      // some thread never parked (park_timeout)
+    std::string stopped_by;          // what stopped spawning before `wanted`; empty if nothing did
+    bool stuck = false;              // some thread never parked (park_timeout)
     std::uint64_t stuck_parked = 0;  // how many had, then
   };
 
@@ -269,14 +279,13 @@ struct memory {
     sample s;
     s.size = out.reached;
     s.metrics = {
-        support::metric("rss_bytes_per_thread", "bytes",
-                        support::pages_per_unit_in_bytes(out.before.resident_pages,
-                                                         out.parked_pages.resident_pages,
-                                                         out.reached)),
+        support::metric(
+            "rss_bytes_per_thread", "bytes",
+            support::pages_per_unit_in_bytes(out.before.resident_pages,
+                                             out.parked_pages.resident_pages, out.reached)),
         support::metric("reserved_bytes_per_thread", "bytes",
-                        support::pages_per_unit_in_bytes(out.before.virtual_pages,
-                                                         out.parked_pages.virtual_pages,
-                                                         out.reached)),
+                        support::pages_per_unit_in_bytes(
+                            out.before.virtual_pages, out.parked_pages.virtual_pages, out.reached)),
         support::metric("threads_reached", "threads", static_cast<double>(out.reached), false),
     };
     s.check = support::grouped(out.reached) + " threads parked at once, each woken once";

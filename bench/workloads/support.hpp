@@ -7,6 +7,7 @@
 // storage reserved beforehand (no allocation when the caller reserved enough).
 #pragma once
 
+#include <malloc.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -116,6 +117,13 @@ struct process_pages {
   std::uint64_t resident_pages = 0;  // VmRSS
 };
 
+// pages_before_growth() — read_process_pages(), after giving the heap's free pages back to the
+// kernel (glibc's malloc_trim(0), every arena). Read before a workload grows the process: memory
+// freed by an earlier repetition (frames, control blocks, connection buffers) would otherwise be
+// reused without becoming resident again, and what each new thread costs would read as almost
+// nothing after the warm-up.
+inline process_pages pages_before_growth();
+
 // read_process_pages() — /proc/self/statm now. Throws std::runtime_error when unreadable.
 inline process_pages read_process_pages() {
   std::ifstream statm("/proc/self/statm");
@@ -124,6 +132,11 @@ inline process_pages read_process_pages() {
     throw std::runtime_error("cannot read /proc/self/statm");
   }
   return p;
+}
+
+inline process_pages pages_before_growth() {
+  ::malloc_trim(0);
+  return read_process_pages();
 }
 
 // pages_per_unit_in_bytes(before, after, units) — (after - before) pages, in bytes per unit

@@ -29,7 +29,7 @@ struct global_list {
   free_block* head = nullptr;
   std::size_t length = 0;
 };
-std::array<global_list, frame_size_classes.size()> global_lists;
+std::array<global_list, frame_class_count> global_lists;
 
 // Allocations off any worker: counted under one mutex (rare: the body's spawn is on worker 0;
 // this is spawn before a run or frames created by code outside one).
@@ -39,7 +39,7 @@ frame_counts off_worker;
 thread_local frame_cache* bound_cache = nullptr;
 thread_local std::size_t last_size = 0;
 
-void* new_block(std::size_t size_class) { return ::operator new(frame_size_classes[size_class]); }
+void* new_block(std::size_t size_class) { return ::operator new(class_bytes(size_class)); }
 
 // take_global(c, out, most) — up to `most` blocks of class c as a list; returns how many.
 std::size_t take_global(std::size_t c, free_block** out, std::size_t most) noexcept {
@@ -68,12 +68,6 @@ void give_global(std::size_t c, free_block* first, free_block* last, std::size_t
 }
 
 }  // namespace
-
-std::size_t size_class_of(std::size_t size) noexcept {
-  std::size_t c = 0;
-  while (c < frame_size_classes.size() && frame_size_classes[c] < size) ++c;
-  return c;
-}
 
 void frame_cache::bind() noexcept { bound_cache = this; }
 void frame_cache::unbind() noexcept { bound_cache = nullptr; }
@@ -120,7 +114,7 @@ void frame_cache::flush() noexcept {
 void* allocate_frame(std::size_t size) {
   last_size = size;
   const std::size_t c = size_class_of(size);
-  if (c == frame_size_classes.size()) {
+  if (c == frame_class_count) {
     void* p = ::operator new(size);
     if (bound_cache != nullptr) {
       bound_cache->counts.note(size, true);
@@ -146,7 +140,7 @@ void* allocate_frame(std::size_t size) {
 
 void free_frame(void* p, std::size_t size) noexcept {
   const std::size_t c = size_class_of(size);
-  if (c == frame_size_classes.size()) {
+  if (c == frame_class_count) {
     ::operator delete(p);
   } else if (frame_cache* cache = bound_cache) {
     cache->free(p, c);

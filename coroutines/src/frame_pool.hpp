@@ -9,9 +9,16 @@
 
 namespace coroutines::detail {
 
-// frame_size_classes — block sizes of the pool; a frame larger than the last goes to operator
-// new directly.
-inline constexpr std::array<std::size_t, 7> frame_size_classes{64, 128, 256, 512, 1024, 2048, 4096};
+// Size classes — every 16 bytes, each 8 bytes short of a multiple of 16: class c holds blocks of
+// 16c + 24 bytes (24, 40, 56, ... 2,056). Blocks come from operator new, and glibc's malloc puts
+// a request of n bytes in a chunk of n + 8 rounded up to 16, so a block of such a size wastes
+// nothing but that 8-byte header, and a frame is rounded up by at most 15 bytes. (Power-of-two
+// classes wasted up to half a block: a 160-byte frame took 264 bytes.) A frame larger than the
+// last class goes to operator new directly.
+inline constexpr std::size_t frame_class_count = 128;
+// class_bytes(c) — the block size of class c.
+constexpr std::size_t class_bytes(std::size_t c) noexcept { return 16 * c + 24; }
+inline constexpr std::size_t largest_pooled_frame = class_bytes(frame_class_count - 1);
 
 // frame_counts — what allocate_frame did, for stats.
 struct frame_counts {
@@ -55,13 +62,21 @@ class frame_cache {
   // half of itself back.
   static constexpr std::size_t refill_batch = 32;
   static constexpr std::size_t spill_at = 256;
-  std::array<block*, frame_size_classes.size()> free_{};
-  std::array<std::size_t, frame_size_classes.size()> length_{};
+  std::array<block*, frame_class_count> free_{};
+  std::array<std::size_t, frame_class_count> length_{};
 };
 
-// size_class_of(size) — the index of the smallest class that fits size, or
-// frame_size_classes.size() when none does.
-std::size_t size_class_of(std::size_t size) noexcept;
+// size_class_of(size) — the index of the smallest class that fits size, or frame_class_count
+// when none does.
+constexpr std::size_t size_class_of(std::size_t size) noexcept {
+  if (size <= class_bytes(0)) return 0;
+  const std::size_t c = (size - class_bytes(0) + 15) / 16;
+  return c < frame_class_count ? c : frame_class_count;
+}
+static_assert(size_class_of(24) == 0 && size_class_of(25) == 1 && size_class_of(40) == 1 &&
+              size_class_of(160) == 9 && class_bytes(9) == 168 &&
+              size_class_of(largest_pooled_frame) == frame_class_count - 1 &&
+              size_class_of(largest_pooled_frame + 1) == frame_class_count);
 
 // off_worker_frame_counts() — allocations made off a worker since the last reset.
 frame_counts off_worker_frame_counts() noexcept;

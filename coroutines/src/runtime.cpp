@@ -20,9 +20,9 @@ unsigned default_workers() noexcept {
 std::string describe(const options& o) {
   const unsigned workers = o.workers != 0 ? o.workers : default_workers();
   return "workers=" + std::to_string(workers) + " frames=pooled (size classes " +
-         std::to_string(detail::frame_size_classes.front()) + ".." +
-         std::to_string(detail::frame_size_classes.back()) +
-         " B, per-worker free lists) local_queue=" + std::to_string(local_queue_capacity) +
+         std::to_string(detail::class_bytes(0)) + ".." +
+         std::to_string(detail::largest_pooled_frame) +
+         " B every 16, per-worker free lists) local_queue=" + std::to_string(local_queue_capacity) +
          " (Chase-Lev, steal half) lifo_limit=" + std::to_string(lifo_streak_limit) +
          " switch=stackless (symmetric transfer)";
 }

@@ -29,7 +29,7 @@ struct options {
 unsigned default_workers() noexcept;
 
 // describe(o) — the configuration in one line, e.g. "workers=2 frames=pooled (size classes
-// 64..4096 B, per-worker free lists) local_queue=256 (Chase-Lev, steal half) lifo_limit=16
+// 24..2056 B every 16, per-worker free lists) local_queue=256 (Chase-Lev, steal half) lifo_limit=16
 // switch=stackless (symmetric transfer)".
 std::string describe(const options& o);
 

@@ -29,6 +29,16 @@
 namespace coroutines {
 
 class unique_lock;
+class mutex;
+
+namespace detail {
+// condition_node — a thread in a condition variable's wait list, and the mutex it re-acquires
+// when notified: set for a plain wait (moved to that mutex's waiters), null for a stoppable one
+// (made ready, and locks again by itself).
+struct condition_node : wait_node {
+  coroutines::mutex* relock = nullptr;
+};
+}  // namespace detail
 
 // mutex — a non-recursive lock for coroutine threads. unlock() hands the lock directly to the
 // oldest waiter, if any (FIFO: no waiter starves; sync.cpp says what that costs).
@@ -82,6 +92,15 @@ class mutex {
   void unlock() noexcept;
 
  private:
+  friend class condition_variable;
+  // relock(node) — node's thread, notified in a condition wait, takes the mutex back without
+  // running first: made ready as the owner if the mutex is free, else queued behind its waiters
+  // (unlock hands it over in turn). Never suspends the caller.
+  void relock(detail::wait_node& node) noexcept;
+  // take_or_contend() — with waiters_lock_ held: take the free mutex (true), or mark it
+  // contended so that unlock looks at the waiters (false).
+  bool take_or_contend() noexcept;
+
   // lock_slow(h, node) — the lock was taken at await_ready: queue node and suspend (true), or
   // take the lock after all (false).
   bool lock_slow(std::coroutine_handle<> h, detail::wait_node& node) noexcept;
@@ -148,14 +167,34 @@ class condition_variable {
   condition_variable(const condition_variable&) = delete;
   condition_variable& operator=(const condition_variable&) = delete;
 
-  // wait(lock) — atomically release lock's mutex and suspend until notified, then re-acquire.
-  // Precondition: lock owns its mutex; inside a coroutine thread.
-  [[nodiscard]] task<void> wait(unique_lock& lock) { return wait_once(lock, std::stop_token()); }
+  // plain_wait_awaiter — `co_await cv.wait(lock)`: queue the thread, release the mutex,
+  // suspend. A notification does not make the thread ready: it moves it to the mutex (relock),
+  // which makes it ready as the owner once the mutex is its (wait morphing). So the wait is
+  // one suspension, and its state (the node) sits in the caller's frame: no task of its own.
+  class plain_wait_awaiter {
+   public:
+    explicit plain_wait_awaiter(condition_variable& cv, unique_lock& lock) noexcept
+        : cv_(cv), mutex_(lock.mutex()) {}
+    bool await_ready() const noexcept { return false; }
+    void await_suspend(std::coroutine_handle<> h) noexcept { cv_.suspend_plain(h, node_, *mutex_); }
+    void await_resume() const noexcept {}
+
+   private:
+    condition_variable& cv_;
+    coroutines::mutex* mutex_;
+    detail::condition_node node_;
+  };
+
+  // wait(lock) — atomically release lock's mutex and suspend until notified, then re-acquire
+  // (the awaitable above). Precondition: lock owns its mutex; inside a coroutine thread.
+  [[nodiscard]] plain_wait_awaiter wait(unique_lock& lock) noexcept {
+    return plain_wait_awaiter(*this, lock);
+  }
 
   // wait(lock, pred) — while (!pred()) wait(lock).
   template <class Predicate>
   [[nodiscard]] task<void> wait(unique_lock& lock, Predicate pred) {
-    while (!pred()) co_await wait_once(lock, std::stop_token());
+    while (!pred()) co_await wait(lock);
   }
 
   // wait(lock, token) — as wait(lock), but also returns (with the mutex re-acquired) once a
@@ -182,11 +221,18 @@ class condition_variable {
 
  private:
   class wait_awaiter;
+  // suspend_plain(h, node, m) — plain_wait_awaiter's suspension: queue node (to be relocked on
+  // m), release m.
+  void suspend_plain(std::coroutine_handle<> h, detail::condition_node& node,
+                     coroutines::mutex& m) noexcept;
+  // wake(node) — a notified waiter: relocked on its mutex (a plain wait) or made ready (a
+  // stoppable wait, which re-locks by itself).
+  static void wake(detail::condition_node* node) noexcept;
   // wait_once(lock, token) — every wait's one suspension: queue, release the mutex, suspend until
   // notified or stopped (an empty token: never), re-acquire.
   task<void> wait_once(unique_lock& lock, std::stop_token token);
   detail::spinlock lock_;
-  detail::wait_list waiters_;  // under lock_
+  detail::wait_list waiters_;  // of condition_nodes, under lock_
 };
 
 }  // namespace coroutines

@@ -13,6 +13,7 @@
 
 #include <coroutine>
 #include <cstddef>
+#include <cstdint>
 #include <exception>
 #include <optional>
 #include <type_traits>
@@ -34,10 +35,14 @@ void finish_thread(thread_control* t) noexcept;
 
 // promise_base — what every task's promise holds besides its result.
 struct promise_base : pooled {
-  // continuation — the coroutine awaiting this task; empty for a thread's outermost task.
-  std::coroutine_handle<> continuation;
-  // thread — set on a thread's outermost task only (spawn): its control block.
-  thread_control* thread = nullptr;
+  // link — the coroutine awaiting this task, or, on a thread's outermost task, the thread's
+  // control block with the low bit set (spawn): never both, so one word holds either (a word
+  // less in every frame: memory per parked thread is what stackless threads are chosen for).
+  std::uintptr_t link = 0;
+  void set_continuation(std::coroutine_handle<> h) noexcept {
+    link = reinterpret_cast<std::uintptr_t>(h.address());
+  }
+  void set_thread(thread_control* t) noexcept { link = reinterpret_cast<std::uintptr_t>(t) | 1; }
   std::exception_ptr error;
   // frame_size — the size operator new was just asked for by this coroutine's creation (the
   // promise is constructed right after its frame is allocated, on the same kernel thread).
@@ -49,9 +54,12 @@ struct promise_base : pooled {
     bool await_ready() const noexcept { return false; }
     template <class Promise>
     std::coroutine_handle<> await_suspend(std::coroutine_handle<Promise> self) noexcept {
-      promise_base& p = self.promise();
-      if (p.continuation) return p.continuation;  // symmetric transfer: a tail call
-      finish_thread(p.thread);  // may free this frame: nothing of it is touched after
+      const std::uintptr_t link = self.promise().link;
+      if ((link & 1) == 0) {  // symmetric transfer: a tail call
+        return std::coroutine_handle<>::from_address(reinterpret_cast<void*>(link));
+      }
+      // may free this frame: nothing of it is touched after
+      finish_thread(reinterpret_cast<thread_control*>(link & ~std::uintptr_t{1}));
       return std::noop_coroutine();
     }
     void await_resume() const noexcept {}
@@ -128,7 +136,7 @@ class [[nodiscard]] task {
     explicit awaiter(handle_type frame) noexcept : frame_(frame) {}
     bool await_ready() const noexcept { return false; }
     std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) noexcept {
-      frame_.promise().continuation = awaiting;
+      frame_.promise().set_continuation(awaiting);
       return frame_;  // symmetric transfer into the task
     }
     T await_resume() { return frame_.promise().result(); }

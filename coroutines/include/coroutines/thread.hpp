@@ -39,7 +39,7 @@ struct spawned : thread_control {
   // type, which destroy deletes.
   template <class Self>
   void start() {
-    body.frame_.promise().thread = this;
+    body.frame_.promise().set_thread(this);
     this->destroy = [](thread_control* t) noexcept { delete static_cast<Self*>(t); };
     start_thread(this, body.frame_);
   }
