@@ -14,10 +14,15 @@
 #include "bench/model.hpp"
 #include "bench/type_list.hpp"
 
-#ifdef THREADLAB_CONFORMANCE_MODELS
+#if defined(THREADLAB_CONFORMANCE_MODELS)
 #include THREADLAB_CONFORMANCE_HEADER
+#elif defined(THREADLAB_CONFORMANCE_STACKLESS_ONLY)
+#include "stackless_models.hpp"
 #else
+#include <type_traits>
+
 #include "bench/models/all.hpp"
+#include "stackless_models.hpp"
 #endif
 
 namespace threadlab::conformance {
@@ -36,12 +41,20 @@ constexpr bool all_satisfy_model(std::tuple<Ms...>*) {
 }
 static_assert(all_satisfy_model(static_cast<models_under_test*>(nullptr)),
               "every model given to the conformance suite must satisfy threadlab::model");
+#elif defined(THREADLAB_CONFORMANCE_STACKLESS_ONLY)
+// The coroutine forms alone (conformance_stackless_tests, stackless_models.hpp): no stackful
+// model to test.
+using models_under_test = std::tuple<>;
+using stackless_models_under_test = stackless_models_only;
 #else
 // models_under_test — the type list every stackful conformance TEST_CASE_TEMPLATE is applied to;
 // stackless_models_under_test — the one the coroutine forms (coroutine_forms_test.cpp) are.
 // (Every entry satisfies its kind's contract: bench/models/all.hpp checks it.)
 using models_under_test = as_tuple_t<stackful_models>;
 using stackless_models_under_test = as_tuple_t<stackless_models>;
+static_assert(std::is_same_v<stackless_models_under_test, stackless_models_only>,
+              "tests/conformance/stackless_models.hpp must list every stackless model of "
+              "bench/models/all.hpp, in its order");
 #endif
 
 }  // namespace threadlab::conformance
