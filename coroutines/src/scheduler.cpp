@@ -239,10 +239,9 @@ scheduler* scheduler::running() noexcept {
   return running_world.load(std::memory_order_acquire);
 }
 
-void scheduler::report(thread_control* t, thread_state state, const worker* by) const noexcept {
-  t->state = state;
-#if THREADLAB_TRACE_HOOKS
-  if (observer_ != nullptr) [[unlikely]] {
+void scheduler::notify_observer(thread_control* t, thread_state state,
+                                const worker* by) const noexcept {
+  {
     transition tr;
     tr.thread_id = t->id;
     tr.worker_id = by != nullptr ? by->index() : 0;
@@ -253,9 +252,6 @@ void scheduler::report(thread_control* t, thread_state state, const worker* by) 
     tr.waiting = state == thread_state::blocked ? t->waiting : wait_kind::unknown;
     observer_->on_transition(tr);
   }
-#else
-  (void)by;
-#endif
 }
 
 void scheduler::stop() noexcept {

@@ -47,8 +47,15 @@ class scheduler {
     // acquire: pairs with stop()'s release; the run's last effects are visible.
     return stopping_.load(std::memory_order_acquire);
   }
-  // report(t, state) — set t's state and tell the observer, if any.
-  void report(thread_control* t, thread_state state, const worker* by) const noexcept;
+  // report(t, state) — set t's state and tell the observer, if any. Inline: it runs at every
+  // spawn, resumption and end, and without an observer it is one store and one test.
+  void report(thread_control* t, thread_state state, const worker* by) const noexcept {
+    t->state = state;
+    if constexpr (hooks_compiled) {
+      if (observer_ != nullptr) [[unlikely]]
+        notify_observer(t, state, by);
+    }
+  }
 
   injection_queue injection;
   std::vector<std::unique_ptr<worker>> workers;
@@ -58,6 +65,8 @@ class scheduler {
   bool work_visible() const noexcept;
   // leave_idle(w) — w is awake: out of the idle list, or counted searching by its waker.
   void leave_idle(worker& w);
+  // notify_observer(t, state, by) — report's call of the observer, out of line.
+  void notify_observer(thread_control* t, thread_state state, const worker* by) const noexcept;
   // stop() — end the run: every worker leaves its loop.
   void stop() noexcept;
 

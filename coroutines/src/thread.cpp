@@ -88,11 +88,6 @@ void detach_thread(thread_control* t) noexcept {
   t->destroy(t);
 }
 
-bool terminated(const thread_control* t) noexcept {
-  // acquire: pairs with J2's exchange; the result is visible.
-  return t->join_word.load(std::memory_order_acquire) == join_terminated;
-}
-
 bool await_join(thread_control* t, std::coroutine_handle<> h) noexcept {
   thread_control* self = suspend_current(h, wait_kind::join);
   std::uintptr_t expected = join_running;

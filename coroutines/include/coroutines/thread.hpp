@@ -62,8 +62,11 @@ void detach_thread(thread_control* t) noexcept;
 // false when t had already terminated (no suspension).
 bool await_join(thread_control* t, std::coroutine_handle<> h) noexcept;
 
-// terminated(t) — t has terminated (acquire: its result is visible).
-bool terminated(const thread_control* t) noexcept;
+// terminated(t) — t has terminated (acquire: pairs with J2's exchange in thread.cpp; the result
+// is visible). Inline: every join asks it first, and a load of t's own word is safe to inline.
+inline bool terminated(const thread_control* t) noexcept {
+  return t->join_word.load(std::memory_order_acquire) == join_terminated;
+}
 
 // task_result — the T of a task<T>.
 template <class Task>
