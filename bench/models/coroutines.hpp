@@ -111,12 +111,15 @@ struct coroutines {
 
   // report_counters(s, to) — the scheduler's own counters of one run (::coroutines::stats), under
   // hybrid's names where the event is the same (bench/scheduler_counters.hpp), and
-  // frames_allocated, frames_from_heap, frame_bytes for the frame pool.
+  // frames_allocated, frames_from_heap, frame_bytes, largest_frame for the frame pool: the frame
+  // sizes of the workload's coroutines (frame_bytes / frames_allocated is their mean, control
+  // blocks included).
   static void report_counters(const ::coroutines::stats& s, scheduler_counters& to) {
     detail::report_work_stealing_counters(s, to);
     to.add("frames_allocated", s.frames_allocated);
     to.add("frames_from_heap", s.frames_from_heap);
     to.add("frame_bytes", s.frame_bytes);
+    to.add("largest_frame", s.largest_frame);
   }
 
   // spawn(fn) — a thread running fn() (or fn(token)), fn kept alive for the thread's life.

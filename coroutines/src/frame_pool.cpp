@@ -37,7 +37,6 @@ std::mutex off_worker_mutex;
 frame_counts off_worker;
 
 thread_local frame_cache* bound_cache = nullptr;
-thread_local std::size_t last_size = 0;
 
 void* new_block(std::size_t size_class) { return ::operator new(class_bytes(size_class)); }
 
@@ -112,7 +111,6 @@ void frame_cache::flush() noexcept {
 }
 
 void* allocate_frame(std::size_t size) {
-  last_size = size;
   const std::size_t c = size_class_of(size);
   if (c == frame_class_count) {
     void* p = ::operator new(size);
@@ -149,8 +147,6 @@ void free_frame(void* p, std::size_t size) noexcept {
     give_global(c, b, b, 1);
   }
 }
-
-std::size_t last_frame_size() noexcept { return last_size; }
 
 frame_counts off_worker_frame_counts() noexcept {
   const std::lock_guard<std::mutex> hold(off_worker_mutex);

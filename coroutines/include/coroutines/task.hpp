@@ -7,8 +7,9 @@
 // compiler turns into a tail call), so a chain of a million nested or consecutive co_awaits
 // runs in constant stack. An exception escaping the task is rethrown by the co_await.
 //
-// Frames come from the frame pool (detail/frame_pool.hpp). frame_size() says how many bytes the
-// compiler asked for this task's frame: what one suspended coroutine of this function costs.
+// Frames come from the frame pool (detail/frame_pool.hpp), which counts the sizes the compiler
+// asked for (stats::frame_bytes, stats::largest_frame). A frame does not record its own size:
+// every word of it is paid by every suspended thread.
 #pragma once
 
 #include <coroutine>
@@ -44,9 +45,6 @@ struct promise_base : pooled {
   }
   void set_thread(thread_control* t) noexcept { link = reinterpret_cast<std::uintptr_t>(t) | 1; }
   std::exception_ptr error;
-  // frame_size — the size operator new was just asked for by this coroutine's creation (the
-  // promise is constructed right after its frame is allocated, on the same kernel thread).
-  std::size_t frame_size = last_frame_size();
 
   std::suspend_always initial_suspend() noexcept { return {}; }
 
@@ -125,9 +123,6 @@ class [[nodiscard]] task {
 
   // valid() — false for a default-constructed or moved-from task.
   bool valid() const noexcept { return static_cast<bool>(frame_); }
-
-  // frame_size() — bytes the compiler asked for this task's frame. Precondition: valid().
-  std::size_t frame_size() const noexcept { return frame_.promise().frame_size; }
 
   // awaiter — what `co_await t` does: start t, suspending the awaiter, and resume the awaiter
   // with t's result (or its exception) when t finishes.

@@ -11,15 +11,12 @@ namespace coroutines::detail {
 // allocate_frame(size) — a block of at least size bytes, aligned for any scalar type
 // (__STDCPP_DEFAULT_NEW_ALIGNMENT__). On a worker, from its own free lists without a lock; off
 // a worker (spawn before the run starts its workers, a handle dropped after run), from the
-// global lists. Records size as the calling kernel thread's last_frame_size(). Throws
+// global lists. Counts size in the calling worker's frame counts (stats). Throws
 // std::bad_alloc like operator new.
 void* allocate_frame(std::size_t size);
 
 // free_frame(p, size) — give back a block from allocate_frame(size), on any kernel thread.
 void free_frame(void* p, std::size_t size) noexcept;
-
-// last_frame_size() — the size passed to the calling kernel thread's latest allocate_frame.
-std::size_t last_frame_size() noexcept;
 
 // pooled — a base whose operator new and delete use the frame pool: a promise type derived from
 // it puts its coroutine's frame there (the compiler looks the allocation functions up in the
