@@ -9,6 +9,8 @@
 // sleep with the steady clock. A model with a thread_limit below `size` runs fewer threads, and
 // a fixed pool one per worker (the others would only queue), marked scaled.
 //
+// Coroutine form (run_async): the same sleepers, each sleep a `co_await M::sleep_for`.
+//
 // Reported: oversleep_p50_ns (headline: how much longer than asked a sleep took), oversleep_p99_ns,
 // oversleep_max_ns, wakeups_per_s (every sleep of every thread over the whole run's time),
 // threads.
@@ -19,8 +21,10 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "async_thread_group.hpp"
 #include "bench/model.hpp"
 #include "bench/workload.hpp"
 #include "support.hpp"
@@ -44,23 +48,8 @@ struct timers {
 
   template <model M>
   static sample run(const run_options& opts, std::uint64_t size) {
-    if (size == 0) throw std::invalid_argument("timers: size must be at least 1");
     sample s;
-    s.size = size;
-    std::uint64_t threads = size;
-    if (threads > support::spawn_budget<M>(opts)) {
-      threads = support::spawn_budget<M>(opts);
-      s.scaled = true;
-      s.note = "scaled to " + support::grouped(threads) + " threads: thread_limit " +
-               support::grouped(M::thread_limit);
-    }
-    // A fixed pool runs one sleeper per worker at a time; more would only queue behind them.
-    if (!has(M::capabilities, capability::waits_on_threads) && threads > resolved_workers(opts)) {
-      threads = resolved_workers(opts);
-      s.scaled = true;
-      s.note = "scaled to " + support::grouped(threads) +
-               " threads: a fixed pool sleeps one thread per worker at a time";
-    }
+    const std::uint64_t threads = threads_for<M>(opts, size, s);
     // oversleep[t * naps + k]: thread t's k-th sleep; each thread writes its own slots.
     std::vector<double> oversleep(threads * naps, 0.0);
     double elapsed = 0;
@@ -80,6 +69,63 @@ struct timers {
       group.join_all();
       elapsed = elapsed_ns(start, bench_clock::now());
     });
+    return report(std::move(s), oversleep, threads, elapsed);
+  }
+
+  // run_async<M>(opts, size) — run's coroutine form: each sleep a `co_await M::sleep_for`.
+  template <stackless_model M>
+  static sample run_async(const run_options& opts, std::uint64_t size) {
+    using task = typename M::template task<void>;
+    sample s;
+    const std::uint64_t threads = threads_for<M>(opts, size, s);
+    std::vector<double> oversleep(threads * naps, 0.0);
+    double elapsed = 0;
+    M::run(opts, [&]() -> task {
+      support::async_thread_group<M> group(threads);
+      const auto start = bench_clock::now();
+      for (std::uint64_t t = 0; t < threads; ++t) {
+        double* mine = &oversleep[t * naps];
+        group.spawn([mine]() -> task {
+          for (unsigned k = 0; k < naps; ++k) {
+            const auto t0 = bench_clock::now();
+            co_await M::sleep_for(nap);
+            mine[k] = elapsed_ns(t0, bench_clock::now()) - static_cast<double>(nap.count()) * 1e6;
+          }
+        });
+      }
+      co_await group.join_all();
+      elapsed = elapsed_ns(start, bench_clock::now());
+    });
+    return report(std::move(s), oversleep, threads, elapsed);
+  }
+
+ private:
+  // threads_for<M>(opts, size, s) — the sleepers M runs for `size`, noting in s why fewer.
+  template <class M>
+  static std::uint64_t threads_for(const run_options& opts, std::uint64_t size, sample& s) {
+    if (size == 0) throw std::invalid_argument("timers: size must be at least 1");
+    s.size = size;
+    std::uint64_t threads = size;
+    if (threads > support::spawn_budget<M>(opts)) {
+      threads = support::spawn_budget<M>(opts);
+      s.scaled = true;
+      s.note = "scaled to " + support::grouped(threads) + " threads: thread_limit " +
+               support::grouped(M::thread_limit);
+    }
+    // A fixed pool runs one sleeper per worker at a time; more would only queue behind them.
+    if (!has(M::capabilities, capability::waits_on_threads) && threads > resolved_workers(opts)) {
+      threads = resolved_workers(opts);
+      s.scaled = true;
+      s.note = "scaled to " + support::grouped(threads) +
+               " threads: a fixed pool sleeps one thread per worker at a time";
+    }
+    return threads;
+  }
+
+  // report(s, oversleep, threads, elapsed) — both forms' check (no sleep shorter than asked)
+  // and metrics.
+  static sample report(sample s, std::vector<double>& oversleep, std::uint64_t threads,
+                       double elapsed) {
     for (double o : oversleep) {
       if (o < 0) throw wrong_result("timers: a sleep_for(1 ms) returned early");
     }

@@ -188,9 +188,10 @@ TEST_CASE("threadlab program: list names every model with its capabilities") {
 
 TEST_CASE("threadlab program: a workload without a coroutine form is skipped on coroutines") {
   const process_result r =
-      run_threadlab({"run", "--workload", "memory", "--model", "coroutines", "--quiet"});
+      run_threadlab({"run", "--workload", "fairness", "--model", "coroutines", "--quiet"});
   CHECK(r.status == 0);
   CHECK(r.out.find("skipped") != std::string::npos);
-  CHECK(r.out.find("memory on coroutines: model coroutines is stackless: workload memory has no "
-                   "coroutine form (run_async)") != std::string::npos);
+  CHECK(
+      r.out.find("fairness on coroutines: model coroutines is stackless: workload fairness has no "
+                 "coroutine form (run_async)") != std::string::npos);
 }
