@@ -85,8 +85,8 @@ class worker {
 
   scheduler& scheduler_;
   const unsigned index_;
-  const unsigned id_stride_;  // the worker count
-  std::uint64_t next_id_;     // the id of the next thread started here
+  const unsigned id_stride_;   // the worker count
+  std::uint64_t next_id_;      // the id of the next thread started here
   std::uint64_t started_ = 0;  // threads started here; owner only (read when settled)
   std::uint64_t ended_ = 0;    // threads ended here; owner only (read when settled)
   thread_control* current_ = nullptr;
