@@ -105,6 +105,14 @@ class run_queue {
     return top_.load(std::memory_order_seq_cst) >= bottom_.load(std::memory_order_seq_cst);
   }
 
+  // ends(top, bottom) — anyone: a relaxed snapshot of both ends, for a thief deciding whether
+  // the queue is worth stealing from (worker.cpp, worth_stealing); bottom - top is its length.
+  // No ordering: a stale value only delays or hastens a steal, and steal() re-checks.
+  void ends(std::int64_t* top, std::int64_t* bottom) const noexcept {
+    *top = top_.load(std::memory_order_relaxed);
+    *bottom = bottom_.load(std::memory_order_relaxed);
+  }
+
   // size() — owner: the number of threads, up to concurrent steals.
   std::size_t size() const noexcept {
     const std::int64_t n =

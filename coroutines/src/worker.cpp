@@ -4,6 +4,7 @@
 // and nothing to save (scheduler.cpp, Migration).
 #include "worker.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 
@@ -17,6 +18,41 @@ thread_local worker* bound_worker = nullptr;
 // fairness_interval — every this many picks a worker looks at its FIFO list and the injection
 // queue first, so threads there are not starved by a local queue that never empties.
 constexpr std::uint32_t fairness_interval = 61;
+
+// Stealing policy (worth_stealing), hybrid's. A steal moves threads to another core: their
+// control blocks and frames then cross caches twice (there, and back to the joiner), about the
+// cost of a few hundred ns of trivial threads; and a worker woken for every burst of spawns
+// steals half of each burst. So a thief steals only from a worker whose queue is not draining
+// by itself, judged over consecutive search rounds (one round: a pass over the victims plus
+// spins_per_round pauses, 1-2 us):
+//   steal_signal_rounds  rounds in a row the victim must look worth it: 2. One round is fooled
+//                        by a window that straddles the end of a spawn burst and the start of
+//                        the joins; two are not.
+//   steal_backlog_rounds a draining queue is still worth stealing from when, at the rate it
+//                        drained in the last round, it would need more than this many rounds
+//                        (~10 us): 8. Below that the owner finishes first.
+//   steal_anyway_size    a queue this long is stolen from regardless: half of it is about to
+//                        overflow to the injection queue anyway.
+//   steal_payoff         a steal after which this worker had nothing to do again within 50 us
+//                        did not pay (the threads were too short, or went back to their
+//                        joiner's worker): the patience (rounds of signal needed) doubles, up to
+//                        steal_patience_max (64 rounds, ~100 us); a steal that paid resets it.
+// Without it (one pass over the victims, then sleep) spawn_join's time per thread was bimodal on
+// two workers, 43 or 124 ns from one run to the next, by whether the second worker woke for
+// every batch and stole half of it.
+constexpr unsigned search_rounds = 32;
+constexpr unsigned spins_per_round = 64;
+constexpr unsigned steal_signal_rounds = 2;
+constexpr unsigned steal_patience_max = 64;
+constexpr std::int64_t steal_backlog_rounds = 8;
+constexpr std::int64_t steal_anyway_size = local_queue_capacity / 2;
+constexpr auto steal_payoff = std::chrono::microseconds(50);
+
+void spin_pause() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
 }  // namespace
 
 [[gnu::noinline]] worker* current_worker() noexcept { return bound_worker; }
@@ -25,6 +61,7 @@ void worker::enter() noexcept {
   bound_worker = this;
   frames_.bind();
   random_ = 0x9e3779b9U * (index_ + 1);
+  steal_patience_ = steal_signal_rounds;
 }
 
 void worker::loop() {
@@ -48,6 +85,8 @@ void worker::loop() {
 
 void worker::resume(thread_control* t) {
   ++tick_;
+  dispatches_.store(tick_, std::memory_order_relaxed);  // for thieves: worth_stealing
+  fresh_search_ = true;
   current_ = t;
   t->waiting = wait_kind::unknown;
   scheduler_.report(t, thread_state::running, this);
@@ -149,26 +188,70 @@ thread_control* worker::search() {
     if (!scheduler_.try_start_searching()) return nullptr;
     searching = true;
   }
+  // A new search (after running threads) looks at its victims afresh; one resumed after the
+  // parking re-check keeps its views, so patience may exceed one search's rounds.
+  if (std::exchange(fresh_search_, false)) {
+    for (victim_view& view : views_) view.seen = false;  // first looks only observe
+  }
+  if (std::exchange(judging_steal_, false)) {
+    const bool paid = std::chrono::steady_clock::now() - stole_at_ >= steal_payoff;
+    steal_patience_ =
+        paid ? steal_signal_rounds : std::min(2 * steal_patience_, steal_patience_max);
+  }
   const std::size_t n = scheduler_.workers.size();
-  random_ ^= random_ << 13;
-  random_ ^= random_ >> 17;
-  random_ ^= random_ << 5;
-  for (std::size_t i = 0; i < n; ++i) {
-    worker& victim = *scheduler_.workers[(random_ + i) % n];
-    if (&victim == this) continue;
-    std::size_t moved = 0;
-    if (thread_control* t = victim.queue.steal_half_into(queue, &moved)) {
-      ++stats_.steals;
-      stats_.threads_stolen += moved;
-      scheduler_.stop_searching(*this, moved > 1);
+  for (unsigned round = 0; round < search_rounds; ++round) {
+    random_ ^= random_ << 13;
+    random_ ^= random_ >> 17;
+    random_ ^= random_ << 5;
+    for (std::size_t i = 0; i < n; ++i) {
+      worker& victim = *scheduler_.workers[(random_ + i) % n];
+      if (&victim == this || !worth_stealing(victim)) continue;
+      std::size_t moved = 0;
+      if (thread_control* t = victim.queue.steal_half_into(queue, &moved)) {
+        ++stats_.steals;
+        stats_.threads_stolen += moved;
+        judging_steal_ = true;
+        stole_at_ = std::chrono::steady_clock::now();
+        scheduler_.stop_searching(*this, moved > 1);
+        return t;
+      }
+    }
+    if (thread_control* t = scheduler_.injection.pop()) {
+      scheduler_.stop_searching(*this, !scheduler_.injection.looks_empty());
       return t;
     }
+    // Back to the loop (still searching) when the run ends or a timer here is due.
+    if (scheduler_.stopping() || !timers.looks_empty()) return nullptr;
+    for (unsigned s = 0; s < spins_per_round; ++s) spin_pause();
   }
-  if (thread_control* t = scheduler_.injection.pop()) {
-    scheduler_.stop_searching(*this, !scheduler_.injection.looks_empty());
-    return t;
+  return nullptr;  // still counted as searching; park_worker stops that
+}
+
+bool worker::worth_stealing(worker& victim) noexcept {
+  victim_view now;
+  victim.queue.ends(&now.top, &now.bottom);
+  now.dispatches = victim.dispatches();
+  now.seen = true;
+  victim_view& before = views_[victim.index()];
+  const std::int64_t length = now.bottom - now.top;
+  bool signal = false;
+  if (length > 0 && before.seen) {
+    if (length >= steal_anyway_size) {
+      signal = true;
+    } else if (now.dispatches == before.dispatches) {
+      // Stuck in one thread. If that thread pushed meanwhile it is spawning: it will suspend or
+      // end soon and run what it spawned itself (a joiner runs its children).
+      signal = now.bottom == before.bottom;
+    } else {
+      // Dispatching: steal if the queue grew, held steady (threads that yield come back) or
+      // drains too slowly to finish within steal_backlog_rounds.
+      const std::int64_t drained = (before.bottom - before.top) - length;
+      signal = length > steal_backlog_rounds * drained;
+    }
   }
-  return nullptr;
+  now.signals = signal ? before.signals + 1 : 0;
+  before = now;
+  return now.signals >= steal_patience_;
 }
 
 }  // namespace coroutines::detail

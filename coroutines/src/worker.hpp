@@ -2,9 +2,12 @@
 // parker, and the loop that resumes coroutine threads (worker.cpp).
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <utility>
+#include <vector>
 
 #include <coroutines/detail/thread_control.hpp>
 #include <coroutines/scheduler.hpp>
@@ -20,8 +23,8 @@ class scheduler;
 
 class worker {
  public:
-  worker(scheduler& s, unsigned index, unsigned count) noexcept
-      : scheduler_(s), index_(index), id_stride_(count), next_id_(1 + index) {}
+  worker(scheduler& s, unsigned index, unsigned count)
+      : scheduler_(s), index_(index), id_stride_(count), next_id_(1 + index), views_(count) {}
   worker(const worker&) = delete;
   worker& operator=(const worker&) = delete;
 
@@ -76,9 +79,14 @@ class worker {
   // Owner only: whether this worker counts in the scheduler's searching count.
   bool searching = false;
 
+  // dispatches() — anyone: how many threads this worker has resumed, as last published (relaxed:
+  // a thief's hint of whether the worker is making progress; worth_stealing).
+  std::uint64_t dispatches() const noexcept { return dispatches_.load(std::memory_order_relaxed); }
+
  private:
   thread_control* find_work();
   thread_control* search();
+  bool worth_stealing(worker& victim) noexcept;
   thread_control* pop_fifo() noexcept;
   void fire_timers();
   void resume(thread_control* t);
@@ -97,6 +105,21 @@ class worker {
   std::uint32_t tick_ = 0;    // threads resumed; every fairness_interval-th looks afar
   std::uint32_t random_ = 0;  // xorshift state: where a search starts
   bool woke_ = false;         // just back from the parker: count an empty wake-up
+  std::atomic<std::uint64_t> dispatches_{0};  // tick_, published for thieves
+
+  // victim_view — what this worker, as a thief, saw of another worker's queue one search round
+  // ago (worth_stealing). Owner only, one per worker.
+  struct victim_view {
+    std::int64_t top = 0, bottom = 0;
+    std::uint64_t dispatches = 0;
+    unsigned signals = 0;  // consecutive rounds in which the victim looked worth stealing from
+    bool seen = false;     // false: the first look of this search, nothing to compare with
+  };
+  std::vector<victim_view> views_;
+  bool fresh_search_ = true;    // the next search starts from fresh views (after running threads)
+  bool judging_steal_ = false;  // a steal was made; the next search judges whether it paid
+  std::chrono::steady_clock::time_point stole_at_{};
+  unsigned steal_patience_;  // rounds of signal a steal needs now (worker.cpp, stealing policy)
   stats stats_;
   frame_cache frames_;
 };
