@@ -8,10 +8,10 @@
 // of awaitable frames (one per coroutine called, each from the heap through Asio's small
 // per-kernel-thread recycling cache) that Asio resumes from completion handlers. co_spawn runs the
 // new thread at once, on the spawning kernel thread, up to its first suspension (its first step
-// is a dispatch, which runs inline inside the io_context), and posts the completion handler that
-// reports its end. Every wait is a co_await of an Asio asynchronous operation: the frame
-// suspends, the operation's handler is queued when it completes, and a worker that runs the
-// handler resumes the frame.
+// is a dispatch, which runs inline inside the io_context); when the thread ends, its completion
+// handler reports it (run inline, or posted if the thread never suspended). Every wait is a
+// co_await of an Asio asynchronous operation: the frame suspends, the operation's handler is queued
+// when it completes, and a worker that runs the handler resumes the frame.
 //
 // The queue: one asio::io_context, run by opts.workers kernel threads (the caller of run among
 // them), told how many (its concurrency hint). Its scheduler has ONE handler queue, guarded by one
