@@ -11,7 +11,11 @@
 // is a dispatch, which runs inline inside the io_context); when the thread ends, its completion
 // handler reports it (run inline, or posted if the thread never suspended). Every wait is a
 // co_await of an Asio asynchronous operation: the frame suspends, the operation's handler is queued
-// when it completes, and a worker that runs the handler resumes the frame.
+// when it completes, and a worker that runs the handler resumes the frame. A thread that never
+// suspends (parallel_compute's chunks) therefore runs to its end inside spawn, on the spawner's
+// kernel thread, and such threads get no parallelism here. That is co_spawn's own behaviour, kept
+// as Asio's users get it; a post before each thread's first step would change it, for a post per
+// spawn.
 //
 // The queue: one asio::io_context, run by opts.workers kernel threads (the caller of run among
 // them), told how many (its concurrency hint). Its scheduler has ONE handler queue, guarded by one
