@@ -31,6 +31,8 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <type_traits>
+#include <utility>
 
 namespace threadlab {
 
@@ -280,24 +282,84 @@ inline constexpr bool is_stackless = requires {
   requires M::stackless;
 };
 
-// awaitable<A> — `co_await a` compiles for an expression of type A: A has await_ready,
-// await_suspend and await_resume, or a member operator co_await returning such an awaiter.
-// awaitable_of<A, T> — and the co_await's value has type T.
-template <class A>
-concept awaitable = requires(std::remove_reference_t<A>& a, std::coroutine_handle<> h) {
-  { a.await_ready() } -> std::convertible_to<bool>;
-  a.await_suspend(h);
-  a.await_resume();
-}
-|| requires(A&& a) { static_cast<A&&>(a).operator co_await().await_resume(); };
-template <class A, class T>
-concept awaitable_of = awaitable<A> &&(
-    requires(std::remove_reference_t<A>& a) {
-      { a.await_resume() } -> std::same_as<T>;
-    } ||
-    requires(A && a) {
-      { static_cast<A&&>(a).operator co_await().await_resume() } -> std::same_as<T>;
-    });
+// promise_of<M> — the promise type of M's coroutines, which decides what `co_await` accepts in
+// them: std::coroutine_traits of M::task<void> (a library's task type names its promise there;
+// the promise of task<T> differs from task<void>'s only in how it returns its value).
+template <class M>
+using promise_of = typename std::coroutine_traits<typename M::template task<void>>::promise_type;
+
+namespace detail {
+// The steps of `co_await e` in a coroutine whose promise is P ([expr.await]), as declarations for
+// decltype only (never defined, never called):
+//   1. the operand: p.await_transform(e) when P declares any member named await_transform, else
+//      e itself. A promise with await_transform decides alone what may be awaited:
+//      asio::awaitable's accepts Asio's own awaitables and nothing else.
+//   2. the awaiter: the operand's operator co_await (member, else found by argument-dependent
+//      lookup), else the operand itself.
+//   3. await_ready(), await_suspend(std::coroutine_handle<P>) and await_resume() on it: P, not
+//      void, because an awaiter may accept only handles to its own library's frames
+//      (asio::awaitable's await_suspend takes a handle to an asio::detail::awaitable_frame).
+//
+// has_await_transform<P> — P declares a member await_transform, whatever its parameters
+// (overloads and templates included): a class deriving from P and from a class with its own
+// await_transform then finds the name in two bases, and naming it is ambiguous.
+struct await_transform_marker {
+  void await_transform();
+};
+template <class P>
+struct await_transform_probe : P, await_transform_marker {};
+template <class P>
+concept has_await_transform = !requires {
+  &await_transform_probe<P>::await_transform;
+};
+
+template <class P, class E>
+requires has_await_transform<P>
+auto await_operand(P& p, E&& e) -> decltype(p.await_transform(static_cast<E&&>(e)));
+template <class P, class E>
+requires(!has_await_transform<P>) auto await_operand(P& p, E&& e) -> E&&;
+
+template <class O>
+concept has_member_co_await = requires(O&& o) {
+  static_cast<O&&>(o).operator co_await();
+};
+template <class O>
+concept has_free_co_await = requires(O&& o) {
+  operator co_await(static_cast<O&&>(o));
+};
+
+template <class O>
+requires has_member_co_await<O>
+auto awaiter_of(O&& o) -> decltype(static_cast<O&&>(o).operator co_await());
+template <class O>
+requires(!has_member_co_await<O> && has_free_co_await<O>) auto awaiter_of(O&& o)
+    -> decltype(operator co_await(static_cast<O&&>(o)));
+template <class O>
+requires(!has_member_co_await<O> && !has_free_co_await<O>) auto awaiter_of(O&& o) -> O&&;
+
+// awaiter_t<A, P> — the awaiter `co_await a` uses, for an expression a of type A in a coroutine
+// whose promise is P; ill-formed (so the concepts below are false) when step 1 or 2 fails.
+template <class A, class P>
+using awaiter_t = std::remove_reference_t<decltype(awaiter_of(
+    await_operand(std::declval<P&>(), std::declval<A>())))>;
+}  // namespace detail
+
+// awaitable<A, M> — `co_await a` compiles, for an expression a of type A, inside a coroutine of
+// the stackless model M (one returning M::task<T>), by the steps above: the check is made from
+// M's own task type, so each library's awaitables are checked against the frames that will await
+// them (Asio's promise refuses any other library's awaiter, and its awaiter any other frame).
+// awaitable_of<A, M, T> — and the co_await's value has type T.
+template <class A, class M>
+concept awaitable = requires(detail::awaiter_t<A, promise_of<M>>& w,
+                             std::coroutine_handle<promise_of<M>> h) {
+  { w.await_ready() } -> std::convertible_to<bool>;
+  w.await_suspend(h);
+  w.await_resume();
+};
+template <class A, class M, class T>
+concept awaitable_of = awaitable<A, M> && requires(detail::awaiter_t<A, promise_of<M>>& w) {
+  { w.await_resume() } -> std::same_as<T>;
+};
 
 namespace detail {
 // Representative coroutine functions of a stackless model M, used only to state its concept's
@@ -315,7 +377,10 @@ struct stoppable_async_probe_fn {
 // stackless_model — what a stackless model offers: the stackful contract with every wait an
 // awaitable, in the same words (a push, pop, join or lock means what it means above), except:
 //   - M::task<T> is the coroutine type its threads and their callees return; the body given to
-//     M::run and every function given to M::spawn return M::task<void>;
+//     M::run and every function given to M::spawn return M::task<void>; every wait is awaitable
+//     inside an M::task (awaitable<A, M>), which is all a workload does with it, and a workload
+//     co_awaits nothing else but M::task values (another library's awaiter may not be awaitable
+//     there: Asio's task accepts only Asio's awaitables);
 //   - `co_await t.join()` waits for thread t; a handle destroyed unjoined detaches, and M::run
 //     still waits for the thread (a destructor cannot co_await);
 //   - M::unique_lock (from `co_await mu.scoped_lock()`) is the lock a condition wait takes:
@@ -332,23 +397,23 @@ concept stackless_model = model_description<M> && is_stackless<M> &&
   { M::spawn(detail::async_probe_fn<M>{}) } -> std::same_as<typename M::thread>;
   { M::spawn(detail::stoppable_async_probe_fn<M>{}) } -> std::same_as<typename M::thread>;
   requires std::movable<typename M::thread>;
-  { t.join() } -> awaitable_of<void>;
+  { t.join() } -> awaitable_of<M, void>;
   { t.request_stop() } -> std::same_as<bool>;
-  { M::yield() } -> awaitable_of<void>;
-  { M::sleep_for(d) } -> awaitable;
-  { mu.lock() } -> awaitable_of<void>;
-  { mu.scoped_lock() } -> awaitable_of<typename M::unique_lock>;
+  { M::yield() } -> awaitable_of<M, void>;
+  { M::sleep_for(d) } -> awaitable<M>;
+  { mu.lock() } -> awaitable_of<M, void>;
+  { mu.scoped_lock() } -> awaitable_of<M, typename M::unique_lock>;
   mu.unlock();
   { mu.try_lock() } -> std::same_as<bool>;
-  { cv.wait(lock) } -> awaitable_of<void>;
-  { cv.wait(lock, token, detail::probe_predicate{}) } -> awaitable_of<bool>;
+  { cv.wait(lock) } -> awaitable_of<M, void>;
+  { cv.wait(lock, token, detail::probe_predicate{}) } -> awaitable_of<M, bool>;
   cv.notify_one();
   cv.notify_all();
   requires std::constructible_from<typename M::template channel<int>, std::size_t>;
-  { ch.push(1) } -> awaitable_of<bool>;
-  { ch.pop() } -> awaitable_of<std::optional<int>>;
-  { ch.push(1, token) } -> awaitable_of<bool>;
-  { ch.pop(token) } -> awaitable_of<std::optional<int>>;
+  { ch.push(1) } -> awaitable_of<M, bool>;
+  { ch.pop() } -> awaitable_of<M, std::optional<int>>;
+  { ch.push(1, token) } -> awaitable_of<M, bool>;
+  { ch.pop(token) } -> awaitable_of<M, std::optional<int>>;
   ch.close();
 };
 

@@ -9,7 +9,8 @@
 #                                          generator, found beside the running program)
 #   <prefix>/share/threadlab/conformance/  the conformance suite's sources (tests/conformance/)
 #   <prefix>/lib/cmake/threadlab/          threadlabConfig.cmake, its version file, the exported
-#                                          targets, Findliburing.cmake, threadlabConformance.cmake
+#                                          targets, Findliburing.cmake, FindAsio.cmake,
+#                                          threadlabConformance.cmake
 #
 # Exported targets: threadlab::kernel_threads, threadlab::green_threads, threadlab::hybrid,
 # threadlab::coroutines (the modules); threadlab::harness (the harness without any model);
@@ -56,5 +57,6 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/threadlabConfigVersion.cm
 install(FILES ${PROJECT_BINARY_DIR}/threadlabConfig.cmake
               ${PROJECT_BINARY_DIR}/threadlabConfigVersion.cmake
               ${PROJECT_SOURCE_DIR}/cmake/Findliburing.cmake
+              ${PROJECT_SOURCE_DIR}/cmake/FindAsio.cmake
               ${PROJECT_SOURCE_DIR}/cmake/threadlabConformance.cmake
         DESTINATION ${THREADLAB_CMAKE_INSTALL_DIR})

@@ -8,7 +8,7 @@ set -euo pipefail
 
 packages=(g++ make cmake git pkg-config
           libboost-context-dev libboost-fiber-dev libfmt-dev libcli11-dev nlohmann-json3-dev
-          liburing-dev libtbb-dev
+          liburing-dev libtbb-dev libasio-dev
           wrk)
 case "${1:-}" in
   "") ;;

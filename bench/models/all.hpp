@@ -6,6 +6,7 @@
 
 #include <type_traits>
 
+#include "asio_coro.hpp"
 #include "bench/model.hpp"
 #include "bench/type_list.hpp"
 #include "boost_fiber_ws.hpp"
@@ -18,9 +19,9 @@
 
 namespace threadlab {
 
-using all_models =
-    type_list<models::kernel, models::kernel_pool, models::green, models::boost_fiber_ws,
-              models::hybrid, models::hybrid_uring, models::onetbb, models::coroutines>;
+using all_models = type_list<models::kernel, models::kernel_pool, models::green,
+                             models::boost_fiber_ws, models::hybrid, models::hybrid_uring,
+                             models::onetbb, models::coroutines, models::asio_coro>;
 
 // Every entry satisfies the contract of its kind; one that does not fails to compile here.
 template <class... Ms>

@@ -8,10 +8,11 @@
 
 #include <tuple>
 
+#include "bench/models/asio_coro.hpp"
 #include "bench/models/coroutines.hpp"
 
 namespace threadlab::conformance {
 
-using stackless_models_only = std::tuple<models::coroutines>;
+using stackless_models_only = std::tuple<models::coroutines, models::asio_coro>;
 
 }  // namespace threadlab::conformance
