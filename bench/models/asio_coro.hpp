@@ -6,16 +6,16 @@
 //
 // A thread is a co_spawned asio::awaitable<void>: what Asio calls a thread of execution, a stack
 // of awaitable frames (one per coroutine called, each from the heap through Asio's small
-// per-kernel-thread recycling cache) that Asio resumes from completion handlers. co_spawn runs the
-// new thread at once, on the spawning kernel thread, up to its first suspension (its first step
-// is a dispatch, which runs inline inside the io_context); when the thread ends, its completion
-// handler reports it (run inline, or posted if the thread never suspended). Every wait is a
-// co_await of an Asio asynchronous operation: the frame suspends, the operation's handler is queued
-// when it completes, and a worker that runs the handler resumes the frame. A thread that never
-// suspends (parallel_compute's chunks) therefore runs to its end inside spawn, on the spawner's
-// kernel thread, and such threads get no parallelism here. That is co_spawn's own behaviour, kept
-// as Asio's users get it; a post before each thread's first step would change it, for a post per
-// spawn.
+// per-kernel-thread recycling cache) that Asio resumes from completion handlers. spawn posts a
+// handler that co_spawns the thread, so it starts on whichever worker takes that handler: co_spawn
+// called directly runs the new thread at once, on the spawning kernel thread, up to its first
+// suspension (its first step is a dispatch, which runs inline inside the io_context), so a thread
+// that never suspends (parallel_compute's chunks) would run to its end inside spawn and never
+// beside its spawner, which the contract's multicore rules out; the post costs one queue round
+// trip per spawn. When a thread ends, its completion handler reports it (run inline, or posted if
+// the thread never suspended). Every wait is a co_await of an Asio asynchronous operation: the
+// frame suspends, the operation's handler is queued when it completes, and a worker that runs the
+// handler resumes the frame.
 //
 // The queue: one asio::io_context, run by opts.workers kernel threads (the caller of run among
 // them), told how many (its concurrency hint). Its scheduler has ONE handler queue, guarded by one
@@ -38,14 +38,15 @@
 //     pop co_await its async_send and async_receive, as Asio's users write them. Asio 1.22's
 //     channel falls short of the contract three ways, so each channel adds a mutex, held around
 //     every call on the Asio channel (never across a suspension), and: (1) its close() discards
-//     the buffered values and leaves a push blocked on a full channel waiting forever, so close
-//     first moves the buffer out with try_receive (letting each blocked push in as it goes), for
-//     pops to drain; (2) it can end one waiting operation only through a cancellation slot, which
-//     must not be triggered from another kernel thread, where stop requests come from, so a stop
-//     cancels every waiting operation of the channel and the others try again (a push keeps its
-//     value to send a copy: T must be copyable; Asio gives a cancelled pop a default T: T must be
-//     default-constructible); (3) its cancel() turns a buffered channel whose waiters were pops
-//     into an unbuffered one until a pop waits again, so a cancellation is followed by a repair.
+//     the buffered values and leaves a push blocked on a full channel waiting forever, so it is
+//     never called: close() sets a flag and cancels every waiting operation (a blocked push then
+//     returns false, a blocked pop looks again), and pops drain the buffer with try_receive; (2) it
+//     can end one waiting operation only through a cancellation slot, which must not be triggered
+//     from another kernel thread, where stop requests come from, so a stop cancels every waiting
+//     operation of the channel and the others try again (a push keeps its value to send a copy: T
+//     must be copyable; Asio gives a cancelled pop a default T: T must be default-constructible);
+//     (3) its cancel() turns a buffered channel whose waiters were pops into an unbuffered one
+//     until a pop waits again, so a cancellation is followed by a repair.
 //   - mutex: a value-less channel (`signal` below) of capacity 1, the lock being the one slot:
 //     try_lock = try_send, lock = try_send or else co_await async_send (a waiter queues as a
 //     sender), unlock = try_receive, which moves the oldest waiting sender into the slot (a FIFO
@@ -90,7 +91,6 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <exception>
 #include <memory>
 #include <mutex>
@@ -369,19 +369,15 @@ class channel {
     }
   }
 
-  // close() — every push after it returns false; every waiting push and pop wakes; pops drain
-  // what was pushed, then return std::nullopt. Asio's close() alone would drop the buffered
-  // values and leave a push blocked on a full channel waiting forever, so first the buffer is
-  // moved to leftovers_ with try_receive, which also lets each blocked push put its value in
-  // and return true (it came before the close). The buffer is then empty and no push waits, and
-  // Asio's close() wakes every waiting pop (channel_closed).
+  // close() — every push after it returns false; every waiting push and pop wakes (cancel(): a
+  // push then finds the channel closed and returns false, its value dropped; a pop looks again);
+  // pops drain what was pushed, then return std::nullopt. Asio's close() is not called: it would
+  // drop the buffered values and leave a push blocked on a full channel waiting forever. The
+  // buffer stays in ch_, where pops take it with try_receive (receive_once), never waiting.
   void close() {
     const std::lock_guard lock(m_);
-    if (closed_) return;
     closed_ = true;
-    while (ch_.try_receive([this](asio::error_code, T v) { leftovers_.push_back(std::move(v)); })) {
-    }
-    ch_.close();
+    ch_.cancel();
   }
 
  private:
@@ -437,18 +433,20 @@ class channel {
     return asio::async_initiate<decltype(completion), void(asio::error_code, T)>(
         [](auto handler, channel* self, std::stop_token t) {
           const std::lock_guard lock(self->m_);
-          if (t.stop_requested() || (self->closed_ && self->leftovers_.empty())) {
-            asio::post(self->ch_.get_executor(), [h = std::move(handler)]() mutable {
-              std::move(h)(asio::error_code(refused), T{});
-            });
-            return;
-          }
-          if (self->closed_) {
+          if (t.stop_requested() || self->closed_) {
+            // Closed: the oldest value left, if any (try_receive never waits); else refused.
+            std::optional<T> left;
+            if (self->closed_) {
+              self->ch_.try_receive([&left](asio::error_code, T v) { left.emplace(std::move(v)); });
+            }
             asio::post(self->ch_.get_executor(),
-                       [h = std::move(handler), v = std::move(self->leftovers_.front())]() mutable {
-                         std::move(h)(asio::error_code{}, std::move(v));
+                       [h = std::move(handler), left = std::move(left)]() mutable {
+                         if (left) {
+                           std::move(h)(asio::error_code{}, std::move(*left));
+                         } else {
+                           std::move(h)(asio::error_code(refused), T{});
+                         }
                        });
-            self->leftovers_.pop_front();
             return;
           }
           self->ch_.async_receive(std::move(handler));
@@ -458,8 +456,7 @@ class channel {
 
   std::mutex m_;
   asio::experimental::concurrent_channel<void(asio::error_code, T)> ch_;
-  bool closed_ = false;      // under m_
-  std::deque<T> leftovers_;  // under m_: what the buffer held at close, for pops to drain
+  bool closed_ = false;  // under m_
 };
 
 }  // namespace detail::asio_coro_impl
@@ -476,11 +473,12 @@ struct asio_coro {
   static constexpr capability capabilities = capability::multicore | capability::waits_on_threads |
                                              capability::nested_joins | capability::many_threads;
   // thread_limit — as coroutines': skynet's full tree (1,111,111 threads) fits. Here the whole
-  // tree is alive at once (co_spawn runs each child at once up to its first join, so the tree is
-  // built depth-first before any leaf's end is handled), and a thread costs about 600 bytes
-  // (skynet's full tree peaked at 640 MiB of RSS on the development machine): its frames, its
-  // shared state and, most of it, its join channel, whose buffer is a std::deque (Asio's default
-  // channel container), which allocates its first 512-byte block when made, even for one message.
+  // tree is alive at once (the shared queue is FIFO, so the tree runs breadth-first: every node is
+  // spawned before the first leaves' ends reach their parents), at about 1.1 KiB a thread: its
+  // queued start (the posted handler holding fn), its frames once started, its shared state and
+  // join channel, whose buffer is a std::deque (Asio's default channel container) that allocates
+  // a 512-byte block when made, even for one message. skynet's full tree peaked at 1.2 GiB of RSS
+  // on the 2-core development machine; 2,000,000 threads would take about 2.2 GiB.
   static constexpr std::uint64_t thread_limit = 2'000'000;
 
   template <class T = void>
@@ -554,22 +552,22 @@ struct asio_coro {
     if (body_error) std::rethrow_exception(body_error);
   }
 
-  // spawn(fn) — a thread running fn() (or fn(token)), fn kept in the thread's first frame for the
-  // thread's life (a lambda coroutine's captures live in the lambda, not in its frame). It runs at
-  // once up to its first suspension. Precondition: inside run().
+  // spawn(fn) — a thread running fn() (or fn(token)), started by a posted co_spawn (see the file
+  // comment), fn kept in the thread's first frame for the thread's life (a lambda coroutine's
+  // captures live in the lambda, not in its frame). Precondition: inside run().
   template <class Fn>
   static thread spawn(Fn&& fn) {
     asio::io_context& context = detail::asio_coro_impl::current_context();
     auto state = std::make_shared<detail::asio_coro_impl::join_state>(context.get_executor());
     if constexpr (std::is_invocable_v<std::decay_t<Fn>&, std::stop_token>) {
       std::stop_source stop;
-      asio::co_spawn(
+      start(
           context,
           [fn = std::forward<Fn>(fn), token = stop.get_token()]() mutable { return fn(token); },
-          detail::asio_coro_impl::on_exit{state});
+          state);
       return thread(std::move(state), std::move(stop));
     } else {
-      asio::co_spawn(context, std::forward<Fn>(fn), detail::asio_coro_impl::on_exit{state});
+      start(context, std::forward<Fn>(fn), state);
       return thread(std::move(state), std::stop_source(std::nostopstate));
     }
   }
@@ -586,6 +584,16 @@ struct asio_coro {
     asio::steady_timer timer(detail::asio_coro_impl::current_context().get_executor(),
                              std::chrono::ceil<asio::steady_timer::duration>(d));
     co_await timer.async_wait(asio::use_awaitable);
+  }
+
+ private:
+  // start(context, fn, state) — posts the co_spawn of fn, whose end on_exit reports to state.
+  template <class F>
+  static void start(asio::io_context& context, F&& fn,
+                    std::shared_ptr<detail::asio_coro_impl::join_state> state) {
+    asio::post(context, [&context, fn = std::forward<F>(fn), state = std::move(state)]() mutable {
+      asio::co_spawn(context, std::move(fn), detail::asio_coro_impl::on_exit{std::move(state)});
+    });
   }
 };
 
