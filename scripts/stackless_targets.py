@@ -47,6 +47,8 @@ def show(value, metric):
         return f"{value / (1024 * 1024):,.1f} MiB"
     if metric.endswith("_bytes") or metric.endswith("_per_thread") and "rss" in metric:
         return f"{value:,.0f} B"
+    if metric.startswith("ns_") and value >= 1000:
+        return f"{value / 1000:,.2f} µs"
     if metric.startswith("ns_"):
         return f"{value:,.1f} ns"
     return f"{value:,.2f}"

@@ -31,6 +31,7 @@
 // other than a letter, digit, '-' or '_' replaced by '_'.
 #pragma once
 
+#include <iterator>
 #include <string>
 #include <string_view>
 
@@ -46,13 +47,17 @@ std::string render_html(const results& res);
 std::string html_id(std::string_view prefix, std::string_view name);
 
 // model_palette — the models' colours (Okabe–Ito: blue, orange, bluish green, vermillion,
-// reddish purple, sky blue, yellow, black), colour-blind safe.
+// reddish purple, sky blue, yellow, black; then Tol's wine and grey), colour-blind safe.
 inline constexpr std::string_view model_palette[] = {"#0072B2", "#E69F00", "#009E73", "#D55E00",
-                                                     "#CC79A7", "#56B4E9", "#F0E442", "#000000"};
+                                                     "#CC79A7", "#56B4E9", "#F0E442", "#000000",
+                                                     "#882255", "#777777"};
 // known_models — the catalogue's models, each with the palette colour at its index in every
 // report, whichever models a run chose. Any other model (one added out of tree) takes the first
-// colour no model of the report has taken; past eight models, colours repeat.
+// colour no model of the report has taken; past ten models, colours repeat.
 inline constexpr std::string_view known_models[] = {
-    "kernel", "kernel_pool", "green", "boost_fiber_ws", "hybrid", "hybrid_uring"};
+    "kernel",       "kernel_pool", "green",      "boost_fiber_ws", "hybrid",
+    "hybrid_uring", "tbb",         "coroutines", "asio_coro"};
+static_assert(std::size(known_models) < std::size(model_palette),
+              "every catalogue model has its own colour, and one is left for a model out of tree");
 
 }  // namespace threadlab
