@@ -45,7 +45,7 @@ def show(value, metric):
         return "–"
     if metric.endswith("_bytes") and value >= 1024 * 1024:
         return f"{value / (1024 * 1024):,.1f} MiB"
-    if metric.endswith("_bytes") or metric.endswith("_per_thread") and "rss" in metric:
+    if metric.endswith("_bytes") or metric.startswith("rss_bytes"):
         return f"{value:,.0f} B"
     if metric.startswith("ns_") and value >= 1000:
         return f"{value / 1000:,.2f} µs"
