@@ -158,10 +158,11 @@ blocking="blocking_io,blocking_io_wrapped,fairness,timers,idle"
 # The stackless runtime's targets: coroutines against the Asio coroutine peer and hybrid at 2
 # workers, side by side in one run; the table is computed from that run's JSON, and the same
 # table replaces the generated block of coroutines/README.md ("Measured").
-stackless_workloads="spawn_join,skynet,memory,yield,pingpong,ring,pipeline,mutex,parallel_compute"
-stackless_command="threadlab run --model coroutines,asio_coro,hybrid --workload $stackless_workloads --workers 2 --repetitions 7${*:+ $*} --format json"
-"$bin" run --model coroutines,asio_coro,hybrid --workload "$stackless_workloads" --workers 2 \
-  --repetitions 7 "$@" --format json --output "$json" || true
+stackless_args=(run --model coroutines,asio_coro,hybrid
+  --workload spawn_join,skynet,memory,yield,pingpong,ring,pipeline,mutex,parallel_compute
+  --workers 2 --repetitions 7 "$@" --format json)
+stackless_command="threadlab ${stackless_args[*]}"
+"$bin" "${stackless_args[@]}" --output "$json" || true
 stackless_table=$(python3 scripts/stackless_targets.py "$json")
 {
   echo "## The stackless runtime's targets"

@@ -117,13 +117,6 @@ struct process_pages {
   std::uint64_t resident_pages = 0;  // VmRSS
 };
 
-// pages_before_growth() — read_process_pages(), after giving the heap's free pages back to the
-// kernel (glibc's malloc_trim(0), every arena). Read before a workload grows the process: memory
-// freed by an earlier repetition (frames, control blocks, connection buffers) would otherwise be
-// reused without becoming resident again, and what each new thread costs would read as almost
-// nothing after the warm-up.
-inline process_pages pages_before_growth();
-
 // read_process_pages() — /proc/self/statm now. Throws std::runtime_error when unreadable.
 inline process_pages read_process_pages() {
   std::ifstream statm("/proc/self/statm");
@@ -134,6 +127,11 @@ inline process_pages read_process_pages() {
   return p;
 }
 
+// pages_before_growth() — read_process_pages(), after giving the heap's free pages back to the
+// kernel (glibc's malloc_trim(0), every arena). Read before a workload grows the process: memory
+// freed by an earlier repetition (frames, control blocks, connection buffers) would otherwise be
+// reused without becoming resident again, and what each new thread costs would read as almost
+// nothing after the warm-up.
 inline process_pages pages_before_growth() {
   ::malloc_trim(0);
   return read_process_pages();
