@@ -52,7 +52,8 @@ enum class capability : std::uint32_t {
   // A blocking system call blocks only the calling thread, not its siblings.
   blocking_syscalls = 1u << 3,
   // TCP sockets whose blocking calls (accept, connect, read, write) block only the calling
-  // thread of the model: the model satisfies `net_model` below, and a server with one thread
+  // thread of the model: the model satisfies `net_model` (or, stackless, `stackless_net_model`)
+  // below, and a server with one thread
   // per connection keeps thousands of idle connections without a busy core.
   net = 1u << 4,
   // A thread may join threads it spawned, which join threads they spawned, to any depth
@@ -465,6 +466,30 @@ concept net_model = model<M> && has(M::capabilities, capability::net) &&
   { s.read_some(buf, n, d) } -> std::same_as<std::size_t>;
   { s.read_exact(buf, n, d) } -> std::same_as<std::size_t>;
   s.write_all(data, n, d);
+  s.shutdown();
+  s.close();
+  requires std::movable<typename M::listener> && std::movable<typename M::stream>;
+};
+
+// stackless_net_model — net_model's sockets on a stackless model: the same calls meaning the same
+// things (errors, deadlines, end of file, close() from any thread, RAII), except that every call
+// that may wait is an awaitable of the value net_model's call returns:
+//   `co_await l.accept(d)` an M::stream, `co_await M::connect(address, port, d)` an M::stream,
+//   `co_await s.read_some(buf, n, d)` and `co_await s.read_exact(buf, n, d)` a std::size_t,
+//   `co_await s.write_all(buf, n, d)` nothing.
+// bind, local_port, shutdown and close never wait, and are plain calls.
+template <class M>
+concept stackless_net_model = stackless_model<M> && has(M::capabilities, capability::net) &&
+    requires(typename M::listener& l, typename M::stream& s, char* buf, const char* data,
+             std::size_t n, net_deadline d) {
+  { M::listener::bind(std::string_view{}, std::uint16_t{}) } -> std::same_as<typename M::listener>;
+  { l.local_port() } -> std::same_as<std::uint16_t>;
+  { l.accept(d) } -> awaitable_of<M, typename M::stream>;
+  l.close();
+  { M::connect(std::string_view{}, std::uint16_t{}, d) } -> awaitable_of<M, typename M::stream>;
+  { s.read_some(buf, n, d) } -> awaitable_of<M, std::size_t>;
+  { s.read_exact(buf, n, d) } -> awaitable_of<M, std::size_t>;
+  { s.write_all(data, n, d) } -> awaitable_of<M, void>;
   s.shutdown();
   s.close();
   requires std::movable<typename M::listener> && std::movable<typename M::stream>;

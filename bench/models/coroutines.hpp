@@ -16,6 +16,7 @@
 #include <utility>
 
 #include <coroutines/channel.hpp>
+#include <coroutines/net.hpp>
 #include <coroutines/observer.hpp>
 #include <coroutines/runtime.hpp>
 #include <coroutines/sync.hpp>
@@ -54,7 +55,8 @@ class coroutines_bridge final : public ::coroutines::observer {
 // coroutines — M:N stackless threads. Cheap (a suspended thread is its frames: tens to hundreds
 // of bytes), on every core, and waiting only where the code says co_await; a blocking system call
 // holds its worker (no monitor can move a coroutine whose callers are on the worker's stack), so
-// no blocking_syscalls, and no sockets.
+// no blocking_syscalls. Sockets are the module's own (coroutines/net.hpp): a read that would
+// block suspends the thread on the run's netpoller.
 struct coroutines {
   static constexpr bool stackless = true;
   static constexpr std::string_view name = "coroutines";
@@ -62,7 +64,8 @@ struct coroutines {
       "M:N stackless C++20 coroutines on M kernel workers (our work-stealing scheduler, no "
       "stacks)";
   static constexpr capability capabilities = capability::multicore | capability::waits_on_threads |
-                                             capability::nested_joins | capability::many_threads;
+                                             capability::nested_joins | capability::many_threads |
+                                             capability::net;
   // thread_limit — as hybrid's: skynet's full tree fits, a spawn going to the LIFO end of the
   // worker's queue (the tree runs depth-first), and a parked thread costs only its frames.
   static constexpr std::uint64_t thread_limit = 2'000'000;
@@ -75,6 +78,13 @@ struct coroutines {
   using condition_variable = ::coroutines::condition_variable;
   template <class T>
   using channel = ::coroutines::channel<T>;
+  using listener = ::coroutines::net::listener;
+  using stream = ::coroutines::net::stream;
+
+  // connect(address, port, deadline) — a task connecting a stream (coroutines/net.hpp).
+  static task<stream> connect(std::string_view address, std::uint16_t port, net_deadline deadline) {
+    return ::coroutines::net::connect(address, port, deadline);
+  }
 
   // world_options(opts) — opts.workers (0: one per core); opts.stack_size means nothing here (a
   // coroutine has no stack: its frame is the size the compiler chose).
@@ -113,9 +123,10 @@ struct coroutines {
   // hybrid's names where the event is the same (bench/scheduler_counters.hpp), and
   // frames_allocated, frames_from_heap, frame_bytes, largest_frame for the frame pool: the frame
   // sizes of the workload's coroutines (frame_bytes / frames_allocated is their mean, control
-  // blocks included).
+  // blocks included), and io_wakeups: threads a socket event woke.
   static void report_counters(const ::coroutines::stats& s, scheduler_counters& to) {
     detail::report_work_stealing_counters(s, to);
+    to.add("io_wakeups", s.io_wakeups);
     to.add("frames_allocated", s.frames_allocated);
     to.add("frames_from_heap", s.frames_from_heap);
     to.add("frame_bytes", s.frame_bytes);
@@ -143,5 +154,6 @@ struct coroutines {
 };
 
 static_assert(threadlab::stackless_model<coroutines>);
+static_assert(threadlab::stackless_net_model<coroutines>);
 
 }  // namespace threadlab::models

@@ -24,6 +24,10 @@
 // established.
 // Checked: the client exits 0 (every byte of every echo intact, no connection dropped), and the
 // server accepted exactly the connections asked for.
+// Coroutine form (run_async): the same client, sizes and checks, served by a coroutine per
+// connection (net_support::async_server), every read and write a co_await on the model's
+// sockets.
+//
 // Reported: round_trips_per_s (headline), latency_p50_ns, latency_p99_ns, latency_max_ns,
 // rss_bytes_per_connection, idle_cpu_percent (of one core), connections.
 #pragma once
@@ -32,10 +36,13 @@
 
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "bench/model.hpp"
 #include "bench/workload.hpp"
@@ -78,60 +85,149 @@ struct echo {
 
   template <model M>
   static sample run(const run_options& opts, std::uint64_t size) {
+    sample s = plan<M>(opts, size);
+    const std::uint64_t connections = s.size;
+    outcome out;
+    M::run(opts, [&] {
+      auto l = M::listener::bind(net_support::loopback, 0);
+      const support::process_pages before = support::pages_before_growth();
+      net_support::server<M> srv(l, [] { return echo_protocol{}; });
+      net_support::child_process client(client_command(l.local_port(), connections));
+      // Every connection established: the server's memory with all of them open.
+      for (const auto give_up = give_up_at(); !all_open(srv, client, connections, give_up);) {
+        M::sleep_for(std::chrono::milliseconds(1));
+      }
+      srv.end_if_failed(client);
+      out.rss_per_connection = rss_per_connection(before, connections);
+      net_support::wait_for<M>(client, client_limit(), "the echo client",
+                               [&] { return srv.failed(); });
+      srv.end_if_failed(client);
+      out.output = client.output();
+      out.status = client.status();
+      srv.stop();
+      out.accepted = srv.accepted();
+    });
+    return report(std::move(s), out);
+  }
+
+  // run_async<M>(opts, size) — run's coroutine form: the same client, sizes and checks, served by
+  // net_support::async_server (a coroutine per connection, every read and write a co_await).
+  template <stackless_model M>
+  static sample run_async(const run_options& opts, std::uint64_t size) {
+    using task = typename M::template task<void>;
+    sample s = plan<M>(opts, size);
+    const std::uint64_t connections = s.size;
+    outcome out;
+    M::run(opts, [&]() -> task {
+      const support::process_pages before = support::pages_before_growth();
+      net_support::async_server<M> srv(M::listener::bind(net_support::loopback, 0),
+                                       [] { return echo_protocol{}; });
+      // An error below still stops the server before it is destroyed (a destructor cannot
+      // co_await): the client, killed by its destructor, ends every connection.
+      std::exception_ptr error;
+      try {
+        net_support::child_process client(client_command(srv.port(), connections));
+        for (const auto give_up = give_up_at(); !all_open(srv, client, connections, give_up);) {
+          co_await M::sleep_for(std::chrono::milliseconds(1));
+        }
+        co_await srv.end_if_failed(client);
+        out.rss_per_connection = rss_per_connection(before, connections);
+        co_await net_support::wait_for_async<M>(client, client_limit(), "the echo client",
+                                                [&] { return srv.failed(); });
+        co_await srv.end_if_failed(client);
+        out.output = client.output();
+        out.status = client.status();
+      } catch (...) {
+        error = std::current_exception();
+      }
+      co_await srv.stop();
+      out.accepted = srv.accepted();
+      if (error) std::rethrow_exception(error);
+    });
+    return report(std::move(s), out);
+  }
+
+ private:
+  // outcome — what one run's body hands to report.
+  struct outcome {
+    double rss_per_connection = 0;
+    std::uint64_t accepted = 0;
+    std::string output;  // the client's JSON
+    int status = 0;      // the client's wait status
+  };
+
+  // plan<M>(opts, size) — the sample to fill, its size the connections M serves: fewer (scaled)
+  // when a thread per connection does not fit M's thread_limit. Raises the descriptor limit.
+  template <class M>
+  static sample plan(const run_options& opts, std::uint64_t size) {
     if (size == 0) throw std::invalid_argument("echo: size must be at least 1");
     sample s;
     s.size = size;
     // Thread-per-connection servers need a thread per connection; a model's own server
     // (a reactor) does not.
     const std::uint64_t budget = support::thread_budget<M>(opts);
-    if (!net_support::brings_own_server<M> && budget < size + extra_threads) {
+    bool own_server = false;
+    if constexpr (!is_stackless<M>) own_server = net_support::brings_own_server<M>;
+    if (!own_server && budget < size + extra_threads) {
       s.size = budget > extra_threads ? budget - extra_threads : 1;
       s.scaled = true;
       s.note = "scaled to " + support::grouped(s.size) + " connections: thread_limit " +
                support::grouped(M::thread_limit) + " cannot hold a thread for each of " +
                support::grouped(size);
     }
-    const std::uint64_t connections = s.size;
     net_support::raise_open_files();
+    return s;
+  }
 
-    double rss_per_connection = 0;
-    std::uint64_t accepted = 0;
-    std::string output;
-    int status = 0;
-    M::run(opts, [&] {
-      auto l = M::listener::bind(net_support::loopback, 0);
-      const support::process_pages before = support::pages_before_growth();
-      net_support::server<M> srv(l, [] { return echo_protocol{}; });
-      net_support::child_process client(
-          {net_support::tool_path("threadlab-echo-client"), "--port",
-           std::to_string(l.local_port()), "--connections", std::to_string(connections), "--millis",
-           std::to_string(window.count()), "--bytes", std::to_string(message_bytes),
-           "--idle-millis", std::to_string(idle_window.count())});
-      // Every connection established: the server's memory with all of them open.
-      const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-      while (srv.accepted() < connections && !client.finished() && !srv.failed() &&
-             std::chrono::steady_clock::now() < give_up) {
-        M::sleep_for(std::chrono::milliseconds(1));
-      }
-      srv.end_if_failed(client);
-      const support::process_pages all_open = support::read_process_pages();
-      rss_per_connection = support::pages_per_unit_in_bytes(before.resident_pages,
-                                                            all_open.resident_pages, connections);
-      net_support::wait_for<M>(client, idle_window + window + std::chrono::seconds(120),
-                               "the echo client", [&] { return srv.failed(); });
-      srv.end_if_failed(client);
-      output = client.output();
-      status = client.status();
-      srv.stop();
-      accepted = srv.accepted();
-    });
+  // client_command(port, connections) — the echo client's command line.
+  static std::vector<std::string> client_command(std::uint16_t port, std::uint64_t connections) {
+    return {net_support::tool_path("threadlab-echo-client"),
+            "--port",
+            std::to_string(port),
+            "--connections",
+            std::to_string(connections),
+            "--millis",
+            std::to_string(window.count()),
+            "--bytes",
+            std::to_string(message_bytes),
+            "--idle-millis",
+            std::to_string(idle_window.count())};
+  }
 
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-      throw wrong_result("echo: the client failed (status " + std::to_string(status) +
+  // give_up_at() — how long the body waits for every connection to be accepted: a minute.
+  static std::chrono::steady_clock::time_point give_up_at() {
+    return std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  }
+  // all_open(srv, client, connections, give_up) — stop waiting for connections: all accepted,
+  // or the client or the server ended, or give_up passed.
+  template <class Server>
+  static bool all_open(const Server& srv, net_support::child_process& client,
+                       std::uint64_t connections, std::chrono::steady_clock::time_point give_up) {
+    return srv.accepted() >= connections || client.finished() || srv.failed() ||
+           std::chrono::steady_clock::now() >= give_up;
+  }
+  // rss_per_connection(before, connections) — resident memory added since before, per
+  // connection.
+  static double rss_per_connection(const support::process_pages& before,
+                                   std::uint64_t connections) {
+    const support::process_pages all_open = support::read_process_pages();
+    return support::pages_per_unit_in_bytes(before.resident_pages, all_open.resident_pages,
+                                            connections);
+  }
+  // client_limit() — how long the client may run before the body gives up on it.
+  static std::chrono::milliseconds client_limit() {
+    return idle_window + window + std::chrono::seconds(120);
+  }
+
+  // report(s, out) — both forms' checks and metrics.
+  static sample report(sample s, const outcome& out) {
+    const std::uint64_t connections = s.size;
+    if (!WIFEXITED(out.status) || WEXITSTATUS(out.status) != 0) {
+      throw wrong_result("echo: the client failed (status " + std::to_string(out.status) +
                          "); its last words are on stderr");
     }
-    const nlohmann::json r = nlohmann::json::parse(output);
-    support::expect_equal("echo: connections accepted", connections, accepted);
+    const nlohmann::json r = nlohmann::json::parse(out.output);
+    support::expect_equal("echo: connections accepted", connections, out.accepted);
     const double seconds = r.at("seconds").get<double>();
     const auto trips = r.at("round_trips").get<std::uint64_t>();
     if (trips == 0) throw wrong_result("echo: no round trip completed");
@@ -143,7 +239,7 @@ struct echo {
         support::metric("latency_p50_ns", "ns", r.at("p50_ns").get<double>()),
         support::metric("latency_p99_ns", "ns", r.at("p99_ns").get<double>()),
         support::metric("latency_max_ns", "ns", r.at("max_ns").get<double>()),
-        support::metric("rss_bytes_per_connection", "bytes", rss_per_connection),
+        support::metric("rss_bytes_per_connection", "bytes", out.rss_per_connection),
         support::metric("idle_cpu_percent", "% of a core", idle_cpu_percent),
         support::metric("connections", "connections", static_cast<double>(connections), false),
     };

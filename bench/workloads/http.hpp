@@ -24,6 +24,9 @@
 // 10,000 connections a request whose connection waited for a retried handshake is slow, and
 // shows in the latency percentiles, but it is not lost.
 //
+// Coroutine form (run_async): the same wrk run and checks, served by a coroutine per connection
+// (net_support::async_server), every read and write a co_await on the model's sockets.
+//
 // Checked: wrk ran to the end and counted no socket error (connect, read, write, timeout) and
 // no non-2xx response: each of those makes the run an error, not a number; the server accepted
 // every connection wrk opened.
@@ -41,6 +44,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -48,6 +52,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/core/error.hpp>
@@ -227,68 +232,54 @@ struct http {
 
   template <model M>
   static sample run(const run_options& opts, std::uint64_t size) {
-    if (size == 0) throw std::invalid_argument("http: size must be at least 1");
     const std::string wrk = find_wrk();
-    sample s;
-    s.size = size;
-    const std::uint64_t budget = support::thread_budget<M>(opts);
-    if (!net_support::brings_own_server<M> && budget < size + extra_threads) {
-      s.size = budget > extra_threads ? budget - extra_threads : 1;
-      s.scaled = true;
-      s.note = "scaled to " + support::grouped(s.size) + " connections: thread_limit " +
-               support::grouped(M::thread_limit) + " cannot hold a thread for each of " +
-               support::grouped(size);
-    }
+    sample s = plan<M>(opts, size);
     const std::uint64_t connections = s.size;
-    // The server's ends of the connections; wrk, a process of its own, inherits the raised
-    // limit for its ends.
-    net_support::raise_open_files();
-
-    std::string output;
-    int status = 0;
-    std::uint64_t accepted = 0;
+    outcome out;
     M::run(opts, [&] {
       auto l = M::listener::bind(net_support::loopback, 0);
       net_support::server<M> srv(l, [] { return http_protocol{}; });
-      net_support::child_process client(
-          {wrk, "-t1", "-c" + std::to_string(connections),
-           "-d" + std::to_string(wrk_seconds(connections)) + "s", "--latency", "--timeout",
-           std::to_string(wrk_timeout_seconds(connections)) + "s",
-           "http://127.0.0.1:" + std::to_string(l.local_port()) + "/"});
-      net_support::wait_for<M>(client, std::chrono::seconds(60 + 2 * wrk_seconds(connections)),
-                               "wrk", [&] { return srv.failed(); });
+      net_support::child_process client(wrk_command(wrk, l.local_port(), connections));
+      net_support::wait_for<M>(client, wrk_limit(connections), "wrk", [&] { return srv.failed(); });
       srv.end_if_failed(client);
-      output = client.output();
-      status = client.status();
+      out.output = client.output();
+      out.status = client.status();
       srv.stop();
-      accepted = srv.accepted();
+      out.accepted = srv.accepted();
     });
+    return report(std::move(s), out);
+  }
 
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-      throw wrong_result("http: wrk failed (status " + std::to_string(status) +
-                         "): " + wrk_text::one_line(output));
-    }
-    const wrk_report r = parse_wrk(output);
-    if (r.socket_errors != 0 || r.non_2xx != 0) {
-      throw wrong_result("http: wrk counted " + support::grouped(r.socket_errors) +
-                         " socket errors (" + r.socket_error_kinds + ") and " +
-                         support::grouped(r.non_2xx) + " non-2xx responses");
-    }
-    if (r.requests == 0) throw wrong_result("http: wrk completed no request");
-    if (accepted < connections) {
-      support::fail("http: connections the server accepted", connections, accepted);
-    }
-    s.metrics = {
-        support::metric("requests_per_s", "requests/s", r.requests_per_s, false),
-        support::metric("latency_p50_ns", "ns", r.p50_ns),
-        support::metric("latency_p90_ns", "ns", r.p90_ns),
-        support::metric("latency_p99_ns", "ns", r.p99_ns),
-        support::metric("transfer_bytes_per_s", "bytes/s", r.transfer_bytes_per_s, false),
-        support::metric("connections", "connections", static_cast<double>(connections), false),
-    };
-    s.check = support::grouped(r.requests) + " requests from wrk over " +
-              support::grouped(connections) + " connections, no socket error, all 2xx";
-    return s;
+  // run_async<M>(opts, size) — run's coroutine form: the same wrk run and checks, served by
+  // net_support::async_server (a coroutine per connection, every read and write a co_await).
+  template <stackless_model M>
+  static sample run_async(const run_options& opts, std::uint64_t size) {
+    using task = typename M::template task<void>;
+    const std::string wrk = find_wrk();
+    sample s = plan<M>(opts, size);
+    const std::uint64_t connections = s.size;
+    outcome out;
+    M::run(opts, [&]() -> task {
+      net_support::async_server<M> srv(M::listener::bind(net_support::loopback, 0),
+                                       [] { return http_protocol{}; });
+      // An error below still stops the server before it is destroyed (a destructor cannot
+      // co_await): wrk, killed by its destructor, ends every connection.
+      std::exception_ptr error;
+      try {
+        net_support::child_process client(wrk_command(wrk, srv.port(), connections));
+        co_await net_support::wait_for_async<M>(client, wrk_limit(connections), "wrk",
+                                                [&] { return srv.failed(); });
+        co_await srv.end_if_failed(client);
+        out.output = client.output();
+        out.status = client.status();
+      } catch (...) {
+        error = std::current_exception();
+      }
+      co_await srv.stop();
+      out.accepted = srv.accepted();
+      if (error) std::rethrow_exception(error);
+    });
+    return report(std::move(s), out);
   }
 
   // find_wrk() — wrk's path from PATH; throws cannot_run_here when it is not installed.
@@ -301,6 +292,83 @@ struct http {
       if (::access(candidate.c_str(), X_OK) == 0) return candidate;
     }
     throw cannot_run_here("wrk not installed (scripts/deps.sh installs it)");
+  }
+
+ private:
+  // outcome — what one run's body hands to report.
+  struct outcome {
+    std::uint64_t accepted = 0;
+    std::string output;  // wrk's report
+    int status = 0;      // wrk's wait status
+  };
+
+  // plan<M>(opts, size) — the sample to fill, its size the connections M serves: fewer (scaled)
+  // when a thread per connection does not fit M's thread_limit. Raises the descriptor limit for
+  // the server's ends of the connections (wrk, a process of its own, inherits it for its ends).
+  template <class M>
+  static sample plan(const run_options& opts, std::uint64_t size) {
+    if (size == 0) throw std::invalid_argument("http: size must be at least 1");
+    sample s;
+    s.size = size;
+    const std::uint64_t budget = support::thread_budget<M>(opts);
+    bool own_server = false;
+    if constexpr (!is_stackless<M>) own_server = net_support::brings_own_server<M>;
+    if (!own_server && budget < size + extra_threads) {
+      s.size = budget > extra_threads ? budget - extra_threads : 1;
+      s.scaled = true;
+      s.note = "scaled to " + support::grouped(s.size) + " connections: thread_limit " +
+               support::grouped(M::thread_limit) + " cannot hold a thread for each of " +
+               support::grouped(size);
+    }
+    net_support::raise_open_files();
+    return s;
+  }
+
+  // wrk_command(wrk, port, connections) — wrk's command line (see the file comment).
+  static std::vector<std::string> wrk_command(const std::string& wrk, std::uint16_t port,
+                                              std::uint64_t connections) {
+    return {wrk,
+            "-t1",
+            "-c" + std::to_string(connections),
+            "-d" + std::to_string(wrk_seconds(connections)) + "s",
+            "--latency",
+            "--timeout",
+            std::to_string(wrk_timeout_seconds(connections)) + "s",
+            "http://127.0.0.1:" + std::to_string(port) + "/"};
+  }
+  // wrk_limit(connections) — how long wrk may run before the body gives up on it.
+  static std::chrono::milliseconds wrk_limit(std::uint64_t connections) {
+    return std::chrono::seconds(60 + 2 * wrk_seconds(connections));
+  }
+
+  // report(s, out) — both forms' checks and metrics.
+  static sample report(sample s, const outcome& out) {
+    const std::uint64_t connections = s.size;
+    if (!WIFEXITED(out.status) || WEXITSTATUS(out.status) != 0) {
+      throw wrong_result("http: wrk failed (status " + std::to_string(out.status) +
+                         "): " + wrk_text::one_line(out.output));
+    }
+    const wrk_report r = parse_wrk(out.output);
+    if (r.socket_errors != 0 || r.non_2xx != 0) {
+      throw wrong_result("http: wrk counted " + support::grouped(r.socket_errors) +
+                         " socket errors (" + r.socket_error_kinds + ") and " +
+                         support::grouped(r.non_2xx) + " non-2xx responses");
+    }
+    if (r.requests == 0) throw wrong_result("http: wrk completed no request");
+    if (out.accepted < connections) {
+      support::fail("http: connections the server accepted", connections, out.accepted);
+    }
+    s.metrics = {
+        support::metric("requests_per_s", "requests/s", r.requests_per_s, false),
+        support::metric("latency_p50_ns", "ns", r.p50_ns),
+        support::metric("latency_p90_ns", "ns", r.p90_ns),
+        support::metric("latency_p99_ns", "ns", r.p99_ns),
+        support::metric("transfer_bytes_per_s", "bytes/s", r.transfer_bytes_per_s, false),
+        support::metric("connections", "connections", static_cast<double>(connections), false),
+    };
+    s.check = support::grouped(r.requests) + " requests from wrk over " +
+              support::grouped(connections) + " connections, no socket error, all 2xx";
+    return s;
   }
 };
 

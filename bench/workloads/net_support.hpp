@@ -1,6 +1,6 @@
 // bench/workloads/net_support.hpp — what the network workloads (echo, http) share: a server
 // written once against the model contract's sockets, the load generator run as a process of its
-// own, and the descriptor limit.
+// own, and the descriptor limit; and the server's coroutine form.
 //
 // The server. A workload describes its protocol as a class with one member,
 //   bool on_data(const char* data, std::size_t n, std::string& reply);
@@ -11,6 +11,10 @@
 // A model for which that shape is wrong (a fixed pool: `workers` connections at a time) brings
 // its own server, as a static `M::serve(listener, new_protocol, accepted)` returning a handle
 // with stop(); kernel_pool does, with a reactor (kernel_threads/reactor.hpp).
+//
+// On a stackless model (whose sockets are awaitables, stackless_net_model) the same server is
+// written again as coroutines, at the end of this file: async_server, a coroutine per connection
+// feeding the same protocol classes.
 //
 // The load generator is a separate program (a `threadlab-echo-client`, or wrk), started with
 // posix_spawn and waited for with M::sleep_for between looks, so that waiting for it never
@@ -30,12 +34,14 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <system_error>
 #include <utility>
 #include <vector>
 
+#include "async_thread_group.hpp"
 #include "bench/model.hpp"
 #include "bench/workload.hpp"
 #include "support.hpp"
@@ -156,23 +162,63 @@ class child_process {
   std::string output_;
 };
 
+// child_wait — the schedule of a wait for a child process, shared by wait_for and
+// wait_for_async: look (done), sleep (pause), look again. The looks start 1 ms apart and back off
+// to 50 ms, so that a long wait costs the server next to no CPU (echo measures what an idle
+// server spends).
+class child_wait {
+ public:
+  child_wait(child_process& child, std::chrono::milliseconds limit, std::string what,
+             std::function<bool()> abandon)
+      : child_(child),
+        give_up_(std::chrono::steady_clock::now() + limit),
+        limit_(limit),
+        what_(std::move(what)),
+        abandon_(std::move(abandon)) {}
+
+  // done() — the child has exited, or abandon() (when given) is true. Throws std::runtime_error
+  // when `limit` has passed first (the child is then killed by its destructor).
+  bool done() {
+    if (child_.finished() || (abandon_ && abandon_())) return true;
+    if (std::chrono::steady_clock::now() > give_up_) {
+      throw std::runtime_error(what_ + " did not finish within " + std::to_string(limit_.count()) +
+                               " ms");
+    }
+    return false;
+  }
+  // pause() — how long to sleep before the next look.
+  std::chrono::milliseconds pause() {
+    const std::chrono::milliseconds now = pause_;
+    pause_ = std::min(pause_ * 2, std::chrono::milliseconds(50));
+    return now;
+  }
+
+ private:
+  child_process& child_;
+  std::chrono::steady_clock::time_point give_up_;
+  std::chrono::milliseconds limit_;
+  std::string what_;
+  std::function<bool()> abandon_;
+  std::chrono::milliseconds pause_{1};
+};
+
 // wait_for<M>(child, limit, what, abandon) — waits, from a thread of M, until child has exited
-// or abandon() (when given) is true: M::sleep_for between looks, so the wait parks this thread
-// only. The looks start 1 ms apart and back off to 50 ms, so that a long wait costs the server
-// next to no CPU (echo measures what an idle server spends). Throws std::runtime_error when
-// `limit` passes first (the child is then killed by its destructor).
+// or abandon() (when given) is true: M::sleep_for between looks (child_wait), so the wait parks
+// this thread only. Throws std::runtime_error when `limit` passes first.
 template <model M>
 void wait_for(child_process& child, std::chrono::milliseconds limit, const std::string& what,
               const std::function<bool()>& abandon = {}) {
-  const auto give_up = std::chrono::steady_clock::now() + limit;
-  std::chrono::milliseconds pause{1};
-  while (!child.finished() && !(abandon && abandon())) {
-    if (std::chrono::steady_clock::now() > give_up) {
-      throw std::runtime_error(what + " did not finish within " + std::to_string(limit.count()) +
-                               " ms");
-    }
-    M::sleep_for(pause);
-    pause = std::min(pause * 2, std::chrono::milliseconds(50));
+  for (child_wait wait(child, limit, what, abandon); !wait.done();) M::sleep_for(wait.pause());
+}
+
+// wait_for_async<M>(child, limit, what, abandon) — wait_for's coroutine form, for a stackless
+// model: `co_await` it.
+template <stackless_model M>
+typename M::template task<void> wait_for_async(child_process& child,
+                                               std::chrono::milliseconds limit, std::string what,
+                                               std::function<bool()> abandon = {}) {
+  for (child_wait wait(child, limit, std::move(what), std::move(abandon)); !wait.done();) {
+    co_await M::sleep_for(wait.pause());
   }
 }
 
@@ -192,9 +238,13 @@ constexpr bool brings_own_server = requires(typename M::listener& l,
 // from s to protocol and writes the reply, until end of file or on_data's false. A peer that
 // resets or vanishes ends it quietly. (tests/fuzz/http_request_fuzz.cpp drives it over a
 // socketpair.)
+// connection_buffer_bytes — what one read of a connection may take: the buffer each
+// connection's handler holds (on its stack, or in its coroutine frame).
+inline constexpr std::size_t connection_buffer_bytes = 16 * 1024;
+
 template <class Stream, class Protocol>
 void serve_connection(Stream& s, Protocol& protocol) {
-  char buf[16 * 1024];
+  char buf[connection_buffer_bytes];
   std::string reply;
   try {
     while (const std::size_t n = s.read_some(buf, sizeof buf)) {
@@ -218,6 +268,20 @@ void serve_connection(Stream& s, Protocol& protocol) {
 // (resource_exhausted, "when accepting connection <k> failed", bench/run/exhaustion.hpp),
 // `failed` is set so that the workload ends its client (whose connections the handlers wait
 // on), the handlers are joined, and the failure is rethrown.
+//
+// accept_failure(e, accepted) — why an acceptor stops when accept threw e: nullptr when the
+// workload closed the listener (operation_canceled), else the diagnosed error, to rethrow once
+// the handlers are joined. Called from the catch handler.
+inline std::exception_ptr accept_failure(const std::system_error& e, std::uint64_t accepted) {
+  if (e.code() == std::errc::operation_canceled) return nullptr;  // the workload stopped us
+  try {
+    rethrow_diagnosed("accepting connection", accepted + 1);
+  } catch (...) {
+    return std::current_exception();
+  }
+  return nullptr;
+}
+
 template <net_model M, class NewProtocol>
 void thread_per_connection(typename M::listener& l, NewProtocol new_protocol,
                            std::atomic<std::uint64_t>& accepted, std::atomic<bool>& failed) {
@@ -228,12 +292,7 @@ void thread_per_connection(typename M::listener& l, NewProtocol new_protocol,
     try {
       s = l.accept();
     } catch (const std::system_error& e) {
-      if (e.code() == std::errc::operation_canceled) break;  // the workload stopped us
-      try {
-        rethrow_diagnosed("accepting connection", accepted.load() + 1);
-      } catch (...) {
-        failure = std::current_exception();
-      }
+      failure = accept_failure(e, accepted.load());
       break;
     }
     accepted.fetch_add(1, std::memory_order_relaxed);
@@ -296,6 +355,116 @@ class server {
   support::thread_group<M> acceptor_{1};
   std::shared_ptr<void> holder_;  // a model's own server, when it brings one
   std::function<void()> stop_;
+};
+
+// ---- The coroutine forms: the same server on a stackless model -----------------------------
+//
+// A stackless model's sockets are awaitables (stackless_net_model, bench/model.hpp), so the
+// server is written again with every wait a co_await: serve_connection_async and
+// async_thread_per_connection do what serve_connection and thread_per_connection do, with the
+// same protocol classes, and async_server is server's coroutine form. A stackless model brings no
+// server of its own: a coroutine per connection is the shape it exists for.
+
+// serve_connection_async<M>(s, protocol) — serve_connection's coroutine form: `co_await` it.
+template <stackless_net_model M, class Protocol>
+typename M::template task<void> serve_connection_async(typename M::stream& s, Protocol& protocol) {
+  char buf[connection_buffer_bytes];  // in the frame: touched only as far as a read fills it
+  std::string reply;
+  try {
+    for (;;) {
+      const std::size_t n = co_await s.read_some(buf, sizeof buf, net_forever);
+      if (n == 0) break;
+      reply.clear();
+      const bool keep = protocol.on_data(buf, n, reply);
+      if (!reply.empty()) co_await s.write_all(reply.data(), reply.size(), net_forever);
+      if (!keep) break;
+    }
+  } catch (const std::system_error&) {
+    // The peer reset or vanished: this connection ends, the others go on.
+  }
+}
+
+// async_thread_per_connection<M>(l, new_protocol, accepted, failed) — thread_per_connection's
+// coroutine form: accepts until l is closed, a thread of M per connection running
+// serve_connection_async, then joins them; an accept that fails otherwise is handled as there.
+template <stackless_net_model M, class NewProtocol>
+typename M::template task<void> async_thread_per_connection(typename M::listener& l,
+                                                            NewProtocol new_protocol,
+                                                            std::atomic<std::uint64_t>& accepted,
+                                                            std::atomic<bool>& failed) {
+  using task = typename M::template task<void>;
+  support::async_thread_group<M> connections;
+  std::exception_ptr failure;
+  for (;;) {
+    std::optional<typename M::stream> s;
+    try {
+      s.emplace(co_await l.accept(net_forever));
+    } catch (const std::system_error& e) {
+      failure = accept_failure(e, accepted.load());
+      break;
+    }
+    accepted.fetch_add(1, std::memory_order_relaxed);
+    connections.spawn([s = std::move(*s), protocol = new_protocol()]() mutable -> task {
+      co_await serve_connection_async<M>(s, protocol);
+    });
+  }
+  if (failure) failed.store(true);
+  co_await connections.join_all();
+  if (failure) std::rethrow_exception(failure);
+}
+
+// async_server<M> — server's coroutine form: an acceptor thread of M running
+// async_thread_per_connection on a listener the server owns. `co_await stop()` before the server
+// is destroyed: a destructor cannot co_await, so one reached without stop() (an exception left
+// the body) only closes the listener, and the acceptor, which shares ownership of the listener
+// and the counts, ends by itself once its connections have (M::run waits for it).
+template <stackless_net_model M>
+class async_server {
+ public:
+  using task = typename M::template task<void>;
+
+  // async_server(l, new_protocol) — starts serving l, which it takes.
+  template <class NewProtocol>
+  async_server(typename M::listener l, NewProtocol new_protocol)
+      : state_(std::make_shared<state>(std::move(l))) {
+    acceptor_.spawn([st = state_, new_protocol]() mutable -> task {
+      co_await async_thread_per_connection<M>(st->listener, new_protocol, st->accepted, st->failed);
+    });
+  }
+  async_server(const async_server&) = delete;
+  async_server& operator=(const async_server&) = delete;
+  ~async_server() { state_->listener.close(); }
+
+  // port() — the port it listens on.
+  std::uint16_t port() const { return state_->listener.local_port(); }
+  // accepted() / failed() — as server's.
+  std::uint64_t accepted() const noexcept {
+    return state_->accepted.load(std::memory_order_relaxed);
+  }
+  bool failed() const noexcept { return state_->failed.load(); }
+  // end_if_failed(client) — as server's: `co_await` it.
+  task end_if_failed(child_process& client) {
+    if (!failed()) co_return;
+    client.kill();
+    co_await stop();
+  }
+  // stop() — as server's: stop accepting, wait for every connection to end, and rethrow what
+  // the acceptor threw. `co_await` it.
+  task stop() {
+    state_->listener.close();
+    co_await acceptor_.join_all();
+  }
+
+ private:
+  // state — what the acceptor shares with the server: it may outlive the server (above).
+  struct state {
+    explicit state(typename M::listener l) : listener(std::move(l)) {}
+    typename M::listener listener;
+    std::atomic<std::uint64_t> accepted{0};
+    std::atomic<bool> failed{false};
+  };
+  std::shared_ptr<state> state_;
+  support::async_thread_group<M> acceptor_{1};
 };
 
 }  // namespace threadlab::workloads::net_support

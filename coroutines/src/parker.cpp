@@ -6,6 +6,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 namespace coroutines::detail {
 
 namespace {
@@ -49,11 +51,39 @@ void parker::park(std::optional<std::chrono::steady_clock::time_point> deadline)
   }
 }
 
+void parker::park_in(std::optional<std::chrono::steady_clock::time_point> deadline,
+                     ready_list& woken) noexcept {
+  std::uint32_t state = notified;
+  // acquire: pairs with unpark's release, as in park.
+  if (word_.compare_exchange_strong(state, empty, std::memory_order_acquire)) return;
+  state = empty;
+  if (!word_.compare_exchange_strong(state, polling, std::memory_order_acquire)) {
+    word_.store(empty, std::memory_order_relaxed);  // it was `notified`: consumed
+    return;
+  }
+  int timeout_ms = -1;
+  if (deadline) {
+    // epoll_wait counts whole milliseconds: rounded up, so that a timer never fires early.
+    const auto left = *deadline - std::chrono::steady_clock::now();
+    // At most a minute at a time (an int of milliseconds): a longer sleep returns early and the
+    // worker parks again.
+    const auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
+    timeout_ms = left <= left.zero() ? 0 : static_cast<int>(std::min<decltype(ms)>(ms, 60'000));
+  }
+  io_.poll(timeout_ms, woken);
+  // Back: `polling`, or `notified` by an unpark (whose interrupt ended the poll or will end the
+  // next one harmlessly). acquire: what the unparker did before is visible.
+  word_.exchange(empty, std::memory_order_acquire);
+}
+
 void parker::unpark() noexcept {
-  // release: pairs with park's acquire.
-  if (word_.exchange(notified, std::memory_order_release) == parked) {
+  // release: pairs with park's and park_in's acquire.
+  const std::uint32_t was = word_.exchange(notified, std::memory_order_release);
+  if (was == parked) {
     ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word_), FUTEX_WAKE | FUTEX_PRIVATE_FLAG,
               1, nullptr, nullptr, 0);
+  } else if (was == polling) {
+    io_.interrupt();
   }
 }
 

@@ -29,7 +29,9 @@
 //   scheduler       what the workers share (this file): the injection queue, the idle list and
 //                   the searching/sleeping counts. Each worker counts the threads started and
 //                   ended on it; their sum is the count of live threads (Shutdown).
-//   parker          the futex a worker sleeps on (parker.hpp).
+//   parker          the futex a worker sleeps on, or the poller it sleeps in (parker.hpp).
+//   poller          the netpoller (poller.hpp): one epoll instance per scheduler, through which
+//                   threads that wait on sockets are woken (I/O, below).
 //   frame pool      per-worker free lists by size class with global lists behind them
 //                   (frame_pool.cpp): every coroutine frame and control block comes from it.
 //
@@ -115,6 +117,48 @@
 // Under ThreadSanitizer, which does not model a standalone fence, both fences are a seq_cst
 // read-modify-write of one shared location (store_load_fence), which orders the same way.
 //
+// I/O: threads that wait on sockets, and workers that poll
+// --------------------------------------------------------
+// A socket read that would block must suspend the thread, not the worker (net.hpp). The
+// netpoller is hybrid's: one epoll instance in the scheduler, edge-triggered, because a
+// suspended thread may be resumed on any worker, and one set means one worker at a time can
+// sleep in it (Go makes the same choice). What differs is who publishes the wait.
+//
+// Suspending a thread on a socket (net.cpp; the slot protocol is in poller.hpp):
+//   I1. the thread tries the system call; on EAGAIN it takes a pending `ready` from the
+//       direction's wait slot and retries, or co_awaits io_wait;
+//   I2. io_wait's await_suspend, the frame already suspended, counts the thread parked
+//       (poller::count_parked) and CASes the slot idle -> thread (release). hybrid's worker must
+//       do this after the fiber's registers are saved; here nothing is left to save, as with
+//       every other wait (Parking, above). Finding `ready` instead, the thread goes on. A
+//       deadline is a timer node in the worker's heap, pushed before the CAS; its firing wakes
+//       the thread only by the same CAS (worker::fire_timers);
+//   I3. a waker (an epoll event, that timer, or close()) CASes the slot thread -> idle and makes
+//       the thread ready; the CAS picks one winner, and the thread always retries its call. The
+//       resumed thread takes its timer node out of the heap under the heap's lock, so a stale
+//       deadline is never left behind (hybrid leaves it and drops it later).
+// Polling, woven into the worker loop:
+//   Q1. a worker polls with timeout 0 in find_work before it searches, and at the fairness tick
+//       (so sockets are served even when no worker is ever idle); only when threads are
+//       suspended on sockets and no worker sleeps in the poller;
+//   Q2. at P5, a worker about to sleep while threads are suspended on sockets and no other
+//       worker holds the poller takes the "blocking poll" and sleeps in epoll_wait instead of on
+//       its futex, until its next timer at most. The threads an event wakes go to its local
+//       queue (stealable, and published: N1-N5);
+//   Q3. an unpark (N5, shutdown) reaches a worker in epoll_wait through the parker: the CAS that
+//       records "asleep" records "asleep in the poller", and unpark then writes the poller's
+//       eventfd instead of waking the futex. The no-lost-wake-up argument above is unchanged:
+//       the poll is just another place to sleep at P5;
+//   Q4. when the last suspended thread is woken by something other than the poll (a timer,
+//       close()), the sleeper in epoll_wait would wait for nothing: uncount_parked interrupts
+//       it, and it goes back to its futex. seq_cst on the count and on the blocking-poll flag,
+//       both sides store then load: either the taker sees the count at zero, or the uncounter
+//       sees the flag and interrupts.
+// The deadlock check (Shutdown) counts a thread suspended on a socket, and a worker in the
+// poller, as a wake-up still to come: an event may arrive from outside the run. That worker ends
+// its blocking poll only after it has left the idle list, so the check never sees it settled
+// while it holds threads the poll took out of their slots and has not yet made ready.
+//
 // Blocking and hogs: when a thread keeps its worker
 // -------------------------------------------------
 // A worker gets control back only when the coroutine it resumed suspends (a co_await that waits)
@@ -165,7 +209,8 @@
 //      thread has ended: the worker that settled last stops the run (stopping_, release, and an
 //      unpark of every worker). The end is seen once the last worker has looked for work and
 //      found none, as in hybrid, instead of by the thread that ends last.
-//   3. A deadlock: the same check finds threads alive with no timer pending on any worker. No
+//   3. A deadlock: the same check finds threads alive with no timer pending on any worker, none
+//      suspended on a socket and no worker in the poller (I/O, above). No
 //      thread runs and nothing can make one ready (wake-ups come from threads of the run: a
 //      stop requested from outside it while the run is settled is not supported). It stops the
 //      run, and run() throws deadlock_error with the count. The suspended frames are not
@@ -230,7 +275,7 @@ void store_load_fence() noexcept {
 scheduler::scheduler(const options& o) : observer_(o.observer) {
   const unsigned n = o.workers != 0 ? o.workers : default_workers();
   workers.reserve(n);
-  for (unsigned i = 0; i < n; ++i) workers.push_back(std::make_unique<worker>(*this, i, n));
+  for (unsigned i = 0; i < n; ++i) workers.push_back(std::make_unique<worker>(*this, io, i, n));
   idle_.reserve(n);
 }
 
@@ -350,8 +395,12 @@ void scheduler::park_worker(worker& w) {
       if (all_settled && !stopping()) {
         std::int64_t live = 0;
         for (const auto& x : workers) live += x->live_balance();
-        const bool timer_pending = std::any_of(workers.begin(), workers.end(),
-                                               [](const auto& x) { return x->settled_with_timer; });
+        // A wake-up may still come from a timer, a socket (a thread suspended on one), or a
+        // worker in the poller holding threads it woke.
+        const bool timer_pending =
+            std::any_of(workers.begin(), workers.end(),
+                        [](const auto& x) { return x->settled_with_timer; }) ||
+            io.parked() != 0 || io.someone_blocks();
         if (live == 0) {
           stop();
         } else if (!timer_pending) {
@@ -362,8 +411,11 @@ void scheduler::park_worker(worker& w) {
     }
   }
   ++w.counters().worker_parks;
-  w.sleeper.park(deadline);  // P5
+  const bool polled = w.sleep(deadline);  // P5
   leave_idle(w);
+  // Only now, out of the idle list: the deadlock check above counts a worker in the poller as a
+  // pending wake-up, and must not see this one settled and not polling (I/O, below).
+  if (polled) io.end_blocking_poll();
 }
 
 stats scheduler::run(void (*start)(void*), void* context) {
@@ -399,6 +451,7 @@ stats scheduler::run(void (*start)(void*), void* context) {
     s.worker_unparks += c.worker_unparks;
     s.empty_wakeups += c.empty_wakeups;
     s.timer_fires += c.timer_fires;
+    s.io_wakeups += c.io_wakeups;
   }
   frame_counts frames = off_worker_frame_counts();
   for (const auto& w : workers) {

@@ -14,6 +14,7 @@
 #include <coroutines/runtime.hpp>
 
 #include "injection_queue.hpp"
+#include "poller.hpp"
 #include "worker.hpp"
 
 namespace coroutines::detail {
@@ -57,6 +58,7 @@ class scheduler {
     }
   }
 
+  poller io;  // the netpoller (poller.hpp): every socket of the run is registered here
   injection_queue injection;
   std::vector<std::unique_ptr<worker>> workers;
 

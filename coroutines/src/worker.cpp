@@ -72,6 +72,7 @@ void worker::loop() {
       if (std::exchange(woke_, false)) ++stats_.empty_wakeups;
       scheduler_.park_worker(*this);
       woke_ = true;
+      make_woken_ready();
       continue;
     }
     woke_ = false;
@@ -148,6 +149,9 @@ void worker::fire_timers() {
     while (n < std::size(fired)) {
       timer_node* node = timers.pop_due(now);
       if (node == nullptr) break;
+      // A socket wait's deadline: the thread is this timer's only if it takes it out of its
+      // slot; else an event or close() woke it first (poller.hpp).
+      if (node->io_slot != nullptr && !scheduler_.io.claim(*node->io_slot, node->thread)) continue;
       node->fired = true;
       fired[n++] = node->thread;
     }
@@ -163,9 +167,15 @@ void worker::fire_timers() {
 
 thread_control* worker::find_work() {
   fire_timers();
+  // Sockets, when threads wait on them and no worker sleeps in the netpoller: with every worker
+  // busy, nobody else would look (Go's sysmon polls for the same reason).
+  const bool poll_due = scheduler_.io.parked() != 0 && !scheduler_.io.someone_blocks();
   if (tick_ % fairness_interval == 0) {
     if (thread_control* t = pop_fifo()) return t;
     if (thread_control* t = scheduler_.injection.pop()) return t;
+    if (poll_due) {
+      if (thread_control* t = poll_io(0)) return t;
+    }
   }
   if (lifo_ != nullptr) {
     const bool others_wait = fifo_head_ != nullptr || queue.size() > 0;
@@ -180,7 +190,50 @@ thread_control* worker::find_work() {
   if (thread_control* t = queue.pop()) return t;
   if (thread_control* t = pop_fifo()) return t;
   if (thread_control* t = scheduler_.injection.pop()) return t;
+  if (poll_due) {
+    if (thread_control* t = poll_io(0)) return t;
+  }
   return search();
+}
+
+thread_control* worker::poll_io(int timeout_ms) {
+  scheduler_.io.poll(timeout_ms, woken_);
+  if (woken_.empty()) return nullptr;
+  thread_control* first = woken_.front();
+  woken_.front() = woken_.back();
+  woken_.pop_back();
+  make_woken_ready();
+  scheduler_.report(first, thread_state::ready, this);
+  return first;
+}
+
+void worker::make_woken_ready() noexcept {
+  for (thread_control* t : woken_) {
+    ++stats_.io_wakeups;
+    scheduler_.report(t, thread_state::ready, this);
+    make_ready_local(t);
+  }
+  woken_.clear();
+}
+
+bool worker::take_blocking_poll() noexcept {
+  // The re-check of parked() after taking the poll pairs with poller::uncount_parked (seq_cst
+  // both): either this worker sees the count fall to zero, or the thread that made it fall sees
+  // this worker polling and interrupts the poll.
+  poller& p = scheduler_.io;
+  if (p.parked() == 0 || !p.begin_blocking_poll()) return false;
+  if (p.parked() != 0) return true;
+  p.end_blocking_poll();
+  return false;
+}
+
+bool worker::sleep(std::optional<std::chrono::steady_clock::time_point> deadline) noexcept {
+  if (!take_blocking_poll()) {
+    sleeper.park(deadline);
+    return false;
+  }
+  sleeper.park_in(deadline, woken_);
+  return true;
 }
 
 thread_control* worker::search() {

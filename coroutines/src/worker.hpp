@@ -14,6 +14,7 @@
 
 #include "frame_pool.hpp"
 #include "parker.hpp"
+#include "poller.hpp"
 #include "run_queue.hpp"
 #include "timer_heap.hpp"
 
@@ -23,8 +24,13 @@ class scheduler;
 
 class worker {
  public:
-  worker(scheduler& s, unsigned index, unsigned count)
-      : scheduler_(s), index_(index), id_stride_(count), next_id_(1 + index), views_(count) {}
+  worker(scheduler& s, poller& io, unsigned index, unsigned count)
+      : sleeper(io),
+        scheduler_(s),
+        index_(index),
+        id_stride_(count),
+        next_id_(1 + index),
+        views_(count) {}
   worker(const worker&) = delete;
   worker& operator=(const worker&) = delete;
 
@@ -42,6 +48,14 @@ class worker {
   void make_ready_local(thread_control* t) noexcept;
   // make_ready_later(t) — a yield or a fired timer: the back of the FIFO list.
   void make_ready_later(thread_control* t) noexcept;
+  // sleep(deadline) — P5 of the parking protocol (scheduler.cpp): on the futex, or, when threads
+  // wait on sockets and no other worker sleeps in the netpoller, in the netpoller. Returns true
+  // when it slept in the netpoller: the caller ends that blocking poll once it has left the idle
+  // list (scheduler.cpp, I/O). The threads a poll woke are made ready by make_woken_ready.
+  bool sleep(std::optional<std::chrono::steady_clock::time_point> deadline) noexcept;
+  // make_woken_ready() — the threads the last poll took out of their sockets' slots: ready on
+  // this worker's local queue (stealable).
+  void make_woken_ready() noexcept;
   // current() — the thread being resumed, or nullptr between threads.
   thread_control* current() const noexcept { return current_; }
 
@@ -89,6 +103,11 @@ class worker {
   bool worth_stealing(worker& victim) noexcept;
   thread_control* pop_fifo() noexcept;
   void fire_timers();
+  // poll_io(timeout_ms) — poll the netpoller (timeout 0: only look): the first thread it woke,
+  // to run now; the others ready on the local queue.
+  thread_control* poll_io(int timeout_ms);
+  // take_blocking_poll() — true when this worker should sleep in the netpoller (sleep above).
+  bool take_blocking_poll() noexcept;
   void resume(thread_control* t);
 
   scheduler& scheduler_;
@@ -122,6 +141,7 @@ class worker {
   unsigned steal_patience_;  // rounds of signal a steal needs now (worker.cpp, stealing policy)
   stats stats_;
   frame_cache frames_;
+  ready_list woken_;  // threads a poll woke, not yet made ready
 };
 
 // current_worker() — the worker bound to the calling kernel thread, or nullptr. Out of line: a

@@ -35,21 +35,16 @@ constexpr thread_state to_trace_state(State s) noexcept {
 }
 
 // to_trace_wait(w) — the tracer's name for a module's wait_kind: the six every module has
-// (unknown, mutex, condition, channel, join, sleep) and, in a module with sockets and off-worker
-// calls, readable, writable and blocking_call.
+// (unknown, mutex, condition, channel, join, sleep) and, in a module with sockets, readable and
+// writable, and with off-worker calls, blocking_call.
 template <class Wait>
 constexpr wait_kind to_trace_wait(Wait w) noexcept {
   if constexpr (requires { Wait::readable; }) {
-    switch (w) {
-      case Wait::readable:
-        return wait_kind::readable;
-      case Wait::writable:
-        return wait_kind::writable;
-      case Wait::blocking_call:
-        return wait_kind::blocking_call;
-      default:
-        break;
-    }
+    if (w == Wait::readable) return wait_kind::readable;
+    if (w == Wait::writable) return wait_kind::writable;
+  }
+  if constexpr (requires { Wait::blocking_call; }) {
+    if (w == Wait::blocking_call) return wait_kind::blocking_call;
   }
   switch (w) {
     case Wait::unknown:

@@ -47,6 +47,8 @@ enum class wait_kind : std::uint8_t {
   channel,
   join,
   sleep,
+  readable,  // a socket to be readable (net.hpp)
+  writable,  // a socket to be writable
 };
 
 // transition — one state change of one thread.

@@ -30,6 +30,7 @@ struct stats {
   std::uint64_t worker_unparks = 0;    // times a worker woke another for new work
   std::uint64_t empty_wakeups = 0;     // wake-ups after which the worker found nothing to run
   std::uint64_t timer_fires = 0;       // sleeps ended by their timer (not by a stop request)
+  std::uint64_t io_wakeups = 0;        // threads a socket event woke (the netpoller)
   std::uint64_t frames_allocated = 0;  // coroutine frames and thread control blocks allocated
   std::uint64_t frames_from_heap = 0;  // of those, the ones the frame pool had to take from new
   std::uint64_t frame_bytes = 0;       // the sizes the compiler asked for, summed

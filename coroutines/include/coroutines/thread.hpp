@@ -9,6 +9,7 @@
 // Pitfall: a thread_local read before such a co_await may be another worker's after it.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <concepts>
 #include <coroutine>
@@ -207,7 +208,7 @@ inline yield_awaiter yield() noexcept { return {}; }
 
 namespace detail {
 // timer_node — a sleeping thread in its worker's timer heap (src/timer_heap.hpp), living in the
-// sleep awaiter; heap and index are the heap's, under its lock.
+// sleep awaiter (or a socket wait's); heap and index are the heap's, under its lock.
 struct timer_node : wait_node {
   std::chrono::steady_clock::time_point deadline;
   void* heap = nullptr;        // the timer heap it is in (or was last in)
@@ -215,6 +216,9 @@ struct timer_node : wait_node {
   std::size_t index = 0;       // its place in the heap while in it (under the heap's lock)
   bool in_heap = false;        // under the heap's lock
   bool fired = false;          // the deadline, not a stop request, ended the sleep
+  // io_slot — for a socket wait's deadline (src/net.cpp): the wait slot the thread is suspended
+  // in. Firing then wakes the thread only if it takes it out of the slot (src/poller.hpp).
+  std::atomic<std::uintptr_t>* io_slot = nullptr;
 };
 // cancel_timer(n) — the stop request's half of a stoppable sleep (as wait_canceller).
 void cancel_timer(timer_node* n) noexcept;
