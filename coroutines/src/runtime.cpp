@@ -24,7 +24,7 @@ std::string describe(const options& o) {
          std::to_string(detail::largest_pooled_frame) +
          " B every 16, per-worker free lists) local_queue=" + std::to_string(local_queue_capacity) +
          " (Chase-Lev, steal half) lifo_limit=" + std::to_string(lifo_streak_limit) +
-         " switch=stackless (symmetric transfer)";
+         " switch=stackless (symmetric transfer) io=epoll (one netpoller)";
 }
 
 unsigned worker_id() noexcept { return detail::current_worker()->index(); }

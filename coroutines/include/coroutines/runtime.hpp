@@ -30,7 +30,7 @@ unsigned default_workers() noexcept;
 
 // describe(o) — the configuration in one line, e.g. "workers=2 frames=pooled (size classes
 // 24..2056 B every 16, per-worker free lists) local_queue=256 (Chase-Lev, steal half) lifo_limit=16
-// switch=stackless (symmetric transfer)".
+// switch=stackless (symmetric transfer) io=epoll (one netpoller)".
 std::string describe(const options& o);
 
 // deadlock_error — thrown by run when every worker is idle, no timer is pending, and threads are
