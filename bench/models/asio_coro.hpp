@@ -59,6 +59,26 @@
 // Asio offers no mutex or condition variable of its own for coroutines; a strand would serialise
 // the code that holds it instead of locking, and would change what the workloads measure.
 //
+// Sockets: Asio's tcp::acceptor and tcp::socket on the run's io_context (so their waits are
+// epoll_wait in Asio's reactor, whose turn comes round in the shared queue), each call a co_await
+// of the asynchronous operation (async_accept, async_connect, async_read_some, async_write_some:
+// write_all loops on it). Asio's sockets are not thread-safe and the contract lets close() come
+// from any kernel thread, so each handle's socket shares its heap state with a mutex, held around
+// every start of an operation, around close() and shutdown(): a start then comes wholly before a
+// close (which ends it with operation_aborted) or after it (which fails it at once), reported
+// either way as operation_canceled. Posting the close to the io_context instead would run it on
+// any worker, still beside a start on another, and end the waiting calls only after close()
+// returned. The cost with no deadline: that mutex, held for the start alone (a stream's reader and
+// writer meet on it only when they start at the same moment), and a shared_ptr copy per
+// operation, beside Asio's own. A deadline adds a steady_timer
+// and a heap guard per operation: when the timer fires first it cancels that operation alone,
+// through a cancellation slot bound to its handler (Asio's per-operation cancellation; a waiting
+// write beside the read is untouched), and the result is timed_out; the completion cancels the
+// timer (a pending timer would keep run() waiting). Asio's `||` of awaitable_operators was the
+// other way: it co_spawns both operations into a parallel_group per call, its cancellation of the
+// loser runs on whichever worker completed the winner, unsynchronised with the loser's own
+// completion on another worker, and a read that completed as the timer won loses its count.
+//
 // Lifetimes: the io_context lives in run(); every channel registers with it when made (so the
 // contract's rule applies strictly here: primitives are made inside M::run, from its body or its
 // threads, and destroyed before run returns). A kernel thread that starts an operation on a
@@ -76,16 +96,23 @@
 #include <asio/any_io_executor.hpp>
 #include <asio/async_result.hpp>
 #include <asio/awaitable.hpp>
+#include <asio/bind_cancellation_slot.hpp>
+#include <asio/buffer.hpp>
+#include <asio/cancellation_signal.hpp>
+#include <asio/cancellation_type.hpp>
 #include <asio/co_spawn.hpp>
 #include <asio/error.hpp>
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/experimental/concurrent_channel.hpp>
 #include <asio/io_context.hpp>
+#include <asio/ip/address.hpp>
+#include <asio/ip/tcp.hpp>
 #include <asio/post.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/version.hpp>
 
+#include <atomic>
 #include <cassert>
 #include <chrono>
 #include <concepts>
@@ -98,6 +125,7 @@
 #include <stop_token>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <thread>
 #include <tuple>
 #include <type_traits>
@@ -459,11 +487,318 @@ class channel {
   bool closed_ = false;  // under m_
 };
 
+// ---- sockets (see the file comment, "Sockets") ------------------------------------------------
+
+using tcp = asio::ip::tcp;
+
+// error_for(e) — e as the contract's errors carry it: an errno in std::system_category().
+inline std::error_code error_for(std::errc e) noexcept {
+  return std::error_code(static_cast<int>(e), std::system_category());
+}
+
+// fail(ec, closed, what) — throws the contract's error for a socket call that ended with ec:
+// operation_canceled when the handle was closed (whatever Asio reported: operation_aborted for a
+// call that was waiting, bad_descriptor for one started after), else ec, whose errno Asio keeps in
+// std::system_category().
+[[noreturn]] inline void fail(const asio::error_code& ec, bool closed, const char* what) {
+  if (closed) {
+    throw std::system_error(error_for(std::errc::operation_canceled), "asio_coro::net: closed");
+  }
+  throw std::system_error(ec, std::string("asio_coro::net: ") + what);
+}
+
+// endpoint_of(address, port) — a numeric IPv4 or IPv6 address; EINVAL for anything else.
+inline tcp::endpoint endpoint_of(std::string_view address, std::uint16_t port) {
+  asio::error_code ec;
+  const asio::ip::address parsed = asio::ip::make_address(std::string(address), ec);
+  if (ec) {
+    throw std::system_error(
+        error_for(std::errc::invalid_argument),
+        "asio_coro::net: not a numeric IPv4 or IPv6 address: '" + std::string(address) + "'");
+  }
+  return tcp::endpoint(parsed, port);
+}
+
+// io_state<Object> — a socket or an acceptor, with what makes its handle's close() safe from any
+// kernel thread. Asio's I/O objects are not thread-safe: close() from another kernel thread than
+// the one starting an operation would race with that start (both read and write the object's
+// descriptor and reactor registration). So `m` is held around every start of an operation on
+// `object`, around close() and shutdown(), and around a deadline's cancellation; never across a
+// suspension, and never while a completion runs (Asio posts every completion, even one that is
+// ready when the operation starts). A close() therefore comes wholly before or after a start:
+// before, the operation fails at once (bad_descriptor, reported as operation_canceled); after, it
+// is among those Asio's close() ends with operation_aborted.
+//
+// Owned jointly (shared_ptr) by the handle and each operation's start: the start still releases
+// m after its operation is queued, when the completion may already have resumed the coroutine on
+// another worker, which may destroy the handle. The state never moves (Asio's per-operation
+// cancellation keeps pointers into the object), so handles move by moving the pointer.
+template <class Object>
+struct io_state {
+  explicit io_state(Object o) : object(std::move(o)) {}
+  std::mutex m;
+  Object object;                    // under m
+  std::atomic<bool> closed{false};  // written under m by close(); read after a failure
+};
+
+// deadline_guard — one operation's deadline: a steady_timer that, when it fires first, cancels the
+// operation through the cancellation slot bound to its completion handler (Asio's per-operation
+// cancellation: the reactor removes that operation only, not the others on the same socket, such
+// as a write waiting beside a read). The timer's handler runs on any worker, perhaps while the
+// operation completes on another, so `m` decides which came first: the completion sets `done`, the
+// timer sets `expired` and emits only while !done, that is while the operation (and so its
+// io_state, which the operation's coroutine keeps alive) is still there. The emit also holds the
+// io_state's mutex: it reads the socket's registration, which close() changes. Lock order: m,
+// then io_mutex; a start holds io_mutex alone, before the guard is shared.
+//
+// Owned jointly (shared_ptr) by the completion handler and the timer's handler; the completion
+// cancels the timer, so a finished operation leaves no timer behind (an io_context with a pending
+// timer still has work, and run() would wait for it).
+struct deadline_guard {
+  deadline_guard(const asio::any_io_executor& ex, net_deadline d, std::mutex* io)
+      : timer(ex, d), io_mutex(io) {}
+  std::mutex m;
+  bool done = false;     // under m: the operation's completion has run
+  bool expired = false;  // under m: the timer cancelled the operation
+  asio::cancellation_signal signal;
+  asio::steady_timer timer;  // started by the start, then touched only by the completion
+  std::mutex* io_mutex;      // the operation's io_state::m; valid while !done
+};
+
+// on_expiry — the timer's handler: cancels the operation unless it has completed.
+struct on_expiry {
+  std::shared_ptr<deadline_guard> guard;
+  void operator()(const asio::error_code& ec) const {
+    if (ec) return;  // cancelled by the completion
+    const std::lock_guard lock(guard->m);
+    if (guard->done) return;
+    guard->expired = true;
+    const std::lock_guard io_lock(*guard->io_mutex);
+    guard->signal.emit(asio::cancellation_type::terminal);
+  }
+};
+
+// finish_before_deadline<Handler> — wraps an operation's completion handler: marks the operation
+// done, cancels the timer, and reports an operation the timer cancelled as timed_out. An operation
+// that completed before the cancellation reached it keeps its result (no byte read is lost).
+template <class Handler>
+struct finish_before_deadline {
+  std::shared_ptr<deadline_guard> guard;
+  Handler handler;
+
+  template <class... Values>
+  void operator()(asio::error_code ec, Values&&... values) {
+    bool expired = false;
+    {
+      const std::lock_guard lock(guard->m);
+      guard->done = true;
+      expired = guard->expired;
+      guard->timer.cancel();
+    }
+    if (expired && ec == asio::error::operation_aborted) ec = error_for(std::errc::timed_out);
+    std::move(handler)(ec, std::forward<Values>(values)...);
+  }
+};
+
+// async_on(state, d, start) — `co_await`s to the result of start(state->object, handler), an
+// Asio asynchronous operation of completion signature Signature, as a tuple (the error code
+// first): started under state->m, and cancelled as timed_out when d passes first. With no
+// deadline (net_forever) it is the plain operation: no timer, no guard, no allocation.
+template <class Signature, class Object, class Start>
+auto async_on(const std::shared_ptr<io_state<Object>>& state, net_deadline d, Start start) {
+  auto completion = as_tuple_awaitable();
+  return asio::async_initiate<decltype(completion), Signature>(
+      [](auto handler, std::shared_ptr<io_state<Object>> s, net_deadline deadline, Start begin) {
+        const std::lock_guard lock(s->m);  // released before s: s outlives it
+        if (deadline == net_forever) {
+          begin(s->object, std::move(handler));
+          return;
+        }
+        auto guard = std::make_shared<deadline_guard>(s->object.get_executor(), deadline, &s->m);
+        // The timer first: the completion, which cancels it, can then only come after its start.
+        guard->timer.async_wait(on_expiry{guard});
+        const asio::cancellation_slot slot = guard->signal.slot();
+        begin(s->object,
+              asio::bind_cancellation_slot(slot, finish_before_deadline<decltype(handler)>{
+                                                     std::move(guard), std::move(handler)}));
+      },
+      completion, state, d, std::move(start));
+}
+
+// stream — a connected TCP socket (TCP_NODELAY set), owned: closed when the handle is destroyed.
+// Movable; a default or moved-from stream holds nothing. A read and a write may wait at once, from
+// two threads; close() may come from any thread.
+class stream {
+ public:
+  stream() noexcept = default;
+  // stream(socket) — takes a connected socket.
+  explicit stream(tcp::socket socket)
+      : state_(std::make_shared<io_state<tcp::socket>>(std::move(socket))) {
+    asio::error_code ignored;
+    state_->object.set_option(tcp::no_delay(true), ignored);
+  }
+
+  // read_some(buf, n, d) — `co_await s.read_some(buf, n, d)`: 1..n bytes once some are there; 0
+  // at end of file.
+  asio::awaitable<std::size_t> read_some(void* buf, std::size_t n, net_deadline d = net_forever) {
+    assert(state_ && "asio_coro::stream::read_some: no socket");
+    const std::tuple<asio::error_code, std::size_t> got =
+        co_await async_on<void(asio::error_code, std::size_t)>(
+            state_, d, [buf, n](tcp::socket& s, auto handler) {
+              s.async_read_some(asio::buffer(buf, n), std::move(handler));
+            });
+    const asio::error_code& ec = std::get<0>(got);
+    if (ec == asio::error::eof) co_return 0;
+    if (ec) fail(ec, state_->closed.load(), "read");
+    co_return std::get<1>(got);
+  }
+
+  // read_exact(buf, n, d) — `co_await s.read_exact(buf, n, d)`: read_some until n bytes or end
+  // of file; how many were read. d is for the whole call.
+  asio::awaitable<std::size_t> read_exact(void* buf, std::size_t n, net_deadline d = net_forever) {
+    std::size_t done = 0;
+    while (done < n) {
+      const std::size_t got = co_await read_some(static_cast<char*>(buf) + done, n - done, d);
+      if (got == 0) break;
+      done += got;
+    }
+    co_return done;
+  }
+
+  // write_all(buf, n, d) — `co_await s.write_all(buf, n, d)`: every byte written. One
+  // async_write_some per partial write, each started under the state's mutex (asio::async_write
+  // would start its later writes from its completions, outside it).
+  asio::awaitable<void> write_all(const void* buf, std::size_t n, net_deadline d = net_forever) {
+    assert(state_ && "asio_coro::stream::write_all: no socket");
+    std::size_t done = 0;
+    while (done < n) {
+      const char* from = static_cast<const char*>(buf) + done;
+      const std::size_t left = n - done;
+      const std::tuple<asio::error_code, std::size_t> sent =
+          co_await async_on<void(asio::error_code, std::size_t)>(
+              state_, d, [from, left](tcp::socket& s, auto handler) {
+                s.async_write_some(asio::buffer(from, left), std::move(handler));
+              });
+      const asio::error_code& ec = std::get<0>(sent);
+      if (ec) fail(ec, state_->closed.load(), "write");
+      done += std::get<1>(sent);
+    }
+  }
+
+  // shutdown() — no more writes: the peer reads end of file after what was sent.
+  void shutdown() {
+    assert(state_ && "asio_coro::stream::shutdown: no socket");
+    const std::lock_guard lock(state_->m);
+    asio::error_code ec;
+    state_->object.shutdown(tcp::socket::shutdown_send, ec);
+    if (ec && ec != asio::error::not_connected) fail(ec, state_->closed.load(), "shutdown");
+  }
+
+  // close() — from any thread: every call waiting on the stream ends with operation_canceled,
+  // and so does every later one. The descriptor is closed here.
+  void close() noexcept {
+    if (!state_) return;
+    const std::lock_guard lock(state_->m);
+    state_->closed.store(true);
+    asio::error_code ignored;
+    state_->object.close(ignored);
+  }
+
+ private:
+  friend struct asio_coro_net;
+  explicit stream(std::shared_ptr<io_state<tcp::socket>> state) noexcept
+      : state_(std::move(state)) {}
+
+  std::shared_ptr<io_state<tcp::socket>> state_;
+};
+
+// listener — a listening TCP socket (SO_REUSEADDR, backlog 4096), owned: closed when the handle
+// is destroyed. Movable; a default or moved-from listener holds nothing.
+class listener {
+ public:
+  listener() noexcept = default;
+
+  // bind(address, port) — listen on a numeric address ("127.0.0.1"; port 0: the kernel picks
+  // one). Throws std::system_error (EADDRINUSE, EACCES, EINVAL for a bad address). Precondition:
+  // inside asio_coro::run.
+  static listener bind(std::string_view address, std::uint16_t port) {
+    const tcp::endpoint at = endpoint_of(address, port);
+    tcp::acceptor acceptor(current_context().get_executor());
+    asio::error_code ec;
+    acceptor.open(at.protocol(), ec);
+    if (ec) fail(ec, false, "socket");
+    acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+    if (ec) fail(ec, false, "setsockopt");
+    acceptor.bind(at, ec);
+    if (ec) fail(ec, false, "bind");
+    acceptor.listen(4096, ec);
+    if (ec) fail(ec, false, "listen");
+    listener l;
+    l.state_ = std::make_shared<io_state<tcp::acceptor>>(std::move(acceptor));
+    return l;
+  }
+
+  // local_port() — the port listened on (the kernel's pick after bind(address, 0)).
+  std::uint16_t local_port() const {
+    assert(state_ && "asio_coro::listener::local_port: no socket");
+    const std::lock_guard lock(state_->m);
+    asio::error_code ec;
+    const tcp::endpoint at = state_->object.local_endpoint(ec);
+    if (ec) fail(ec, state_->closed.load(), "getsockname");
+    return at.port();
+  }
+
+  // accept(d) — `co_await l.accept(d)`: the next connection. Throws as stream::read_some
+  // (operation_canceled after close(), timed_out at d, EMFILE...).
+  asio::awaitable<stream> accept(net_deadline d = net_forever) {
+    assert(state_ && "asio_coro::listener::accept: no socket");
+    std::tuple<asio::error_code, tcp::socket> got =
+        co_await async_on<void(asio::error_code, tcp::socket)>(
+            state_, d, [](tcp::acceptor& a, auto handler) { a.async_accept(std::move(handler)); });
+    const asio::error_code& ec = std::get<0>(got);
+    if (ec) fail(ec, state_->closed.load(), "accept");
+    co_return stream(std::move(std::get<1>(got)));
+  }
+
+  // close() — from any thread: a waiting accept ends with operation_canceled, and so does every
+  // later one. The descriptor is closed here.
+  void close() noexcept {
+    if (!state_) return;
+    const std::lock_guard lock(state_->m);
+    state_->closed.store(true);
+    asio::error_code ignored;
+    state_->object.close(ignored);
+  }
+
+ private:
+  std::shared_ptr<io_state<tcp::acceptor>> state_;
+};
+
+// asio_coro_net — connect's implementation, a friend of stream.
+struct asio_coro_net {
+  // connect(to, d) — the coroutine of asio_coro::connect, given the parsed address (a coroutine
+  // starts when awaited, by when a string_view parameter could be gone).
+  static asio::awaitable<stream> connect(tcp::endpoint to, net_deadline d) {
+    auto state =
+        std::make_shared<io_state<tcp::socket>>(tcp::socket(current_context().get_executor()));
+    const std::tuple<asio::error_code> done = co_await async_on<void(asio::error_code)>(
+        state, d, [to](tcp::socket& s, auto handler) { s.async_connect(to, std::move(handler)); });
+    const asio::error_code& ec = std::get<0>(done);
+    if (ec) fail(ec, false, "connect");
+    {
+      const std::lock_guard lock(state->m);  // the start may not have released it yet
+      asio::error_code ignored;
+      state->object.set_option(tcp::no_delay(true), ignored);
+    }
+    co_return stream(std::move(state));
+  }
+};
+
 }  // namespace detail::asio_coro_impl
 
 // asio_coro — M:N stackless threads on Asio: cheap (a parked thread is its frames and its join
 // channel), on every core, waiting only where the code says co_await. A blocking system call holds
-// its worker, so no blocking_syscalls; no sockets here, so no net.
+// its worker, so no blocking_syscalls; its sockets are Asio's, their waits co_awaits (net).
 struct asio_coro {
   static constexpr bool stackless = true;
   static constexpr std::string_view name = "asio_coro";
@@ -471,7 +806,8 @@ struct asio_coro {
       "Asio C++20 coroutines: awaitable threads co_spawned onto one io_context run by M kernel "
       "threads (one shared queue)";
   static constexpr capability capabilities = capability::multicore | capability::waits_on_threads |
-                                             capability::nested_joins | capability::many_threads;
+                                             capability::nested_joins | capability::many_threads |
+                                             capability::net;
   // thread_limit — as coroutines': skynet's full tree (1,111,111 threads) fits. Here the whole
   // tree is alive at once (the shared queue is FIFO, so the tree runs breadth-first: every node is
   // spawned before the first leaves' ends reach their parents), at about 1.1 KiB a thread: its
@@ -489,6 +825,8 @@ struct asio_coro {
   using condition_variable = detail::asio_coro_impl::condition_variable;
   template <class T>
   using channel = detail::asio_coro_impl::channel<T>;
+  using listener = detail::asio_coro_impl::listener;
+  using stream = detail::asio_coro_impl::stream;
 
   // version() — "1.22.1", from ASIO_VERSION (major * 100000 + minor * 100 + patch).
   static std::string version() {
@@ -500,7 +838,8 @@ struct asio_coro {
     return std::to_string(threadlab::resolved_workers(opts)) +
            " kernel threads running one asio::io_context (one mutex-guarded queue shared by all, "
            "no work stealing); threads co_spawned asio::awaitable frames; primitives on "
-           "asio::experimental::concurrent_channel; Asio " +
+           "asio::experimental::concurrent_channel; sockets Asio's tcp on its epoll reactor; "
+           "Asio " +
            version() + "; stack_size ignored (no stacks)";
   }
 
@@ -578,6 +917,15 @@ struct asio_coro {
                       asio::use_awaitable);
   }
 
+  // connect(address, port, d) — `co_await asio_coro::connect(address, port, d)`: a stream
+  // connected to a numeric address (EINVAL, thrown here, for anything else), established before d.
+  // Throws std::system_error: ECONNREFUSED, timed_out at d. Precondition: inside run().
+  static asio::awaitable<stream> connect(std::string_view address, std::uint16_t port,
+                                         net_deadline d = net_forever) {
+    return detail::asio_coro_impl::asio_coro_net::connect(
+        detail::asio_coro_impl::endpoint_of(address, port), d);
+  }
+
   // sleep_for(d) — `co_await asio_coro::sleep_for(d)`: a steady_timer's wait, at least d.
   template <class Rep, class Period>
   static asio::awaitable<void> sleep_for(std::chrono::duration<Rep, Period> d) {
@@ -598,5 +946,6 @@ struct asio_coro {
 };
 
 static_assert(threadlab::stackless_model<asio_coro>);
+static_assert(threadlab::stackless_net_model<asio_coro>);
 
 }  // namespace threadlab::models
