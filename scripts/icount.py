@@ -51,7 +51,7 @@ WORKLOADS = [
 ]
 # The models that run on one worker (kernel's threads are one kernel thread each); the
 # baseline workload runs without one.
-MODELS = ["hybrid", "green", "boost_fiber_ws", "kernel_pool"]
+MODELS = ["hybrid", "green", "boost_fiber_ws", "kernel_pool", "coroutines", "asio_coro"]
 # Reported but not checked: kernel_pool's user-space count depends on how often its kernel
 # threads sleep and are woken (futex paths), which is timing, not code: it moves by a few
 # percent with the machine's load.

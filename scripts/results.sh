@@ -187,7 +187,7 @@ rm -f "$block"
 # Instructions per operation (callgrind, one worker), beside the times of the same pairs at one
 # worker: the counts do not move with the machine's noise, the times do.
 icount_pairs="context_switch,yield,pingpong,spawn_join,ring,pipeline,skynet,mutex"
-icount_models="hybrid,green,boost_fiber_ws,kernel_pool"
+icount_models="hybrid,green,boost_fiber_ws,kernel_pool,coroutines,asio_coro"
 "$bin" run --workload "$icount_pairs" --model "$icount_models" --workers 1 --repetitions 5 "$@" \
   --format json --output "$json" || true
 {

@@ -71,30 +71,23 @@ void give_global(std::size_t c, free_block* first, free_block* last, std::size_t
 void frame_cache::bind() noexcept { bound_cache = this; }
 void frame_cache::unbind() noexcept { bound_cache = nullptr; }
 
-void* frame_cache::allocate(std::size_t c) {
-  if (free_[c] == nullptr) {
-    free_block* list = nullptr;
-    length_[c] = take_global(c, &list, refill_batch);
-    free_[c] = reinterpret_cast<block*>(list);
-    if (free_[c] == nullptr) return nullptr;
-  }
-  block* b = free_[c];
-  free_[c] = b->next;
+void* frame_cache::refill(std::size_t c) {
+  free_block* list = nullptr;
+  length_[c] = take_global(c, &list, refill_batch);
+  if (list == nullptr) return nullptr;
+  free_[c] = reinterpret_cast<block*>(list->next);
   --length_[c];
-  return b;
+  return list;
 }
 
-void frame_cache::free(void* p, std::size_t c) noexcept {
-  auto* b = static_cast<block*>(p);
-  b->next = free_[c];
-  free_[c] = b;
-  if (++length_[c] < spill_at) return;
-  // Spill half: the first spill_at / 2 blocks go back to the global list.
-  block* last = b;
+void frame_cache::spill(std::size_t c) noexcept {
+  // The first spill_at / 2 blocks go back to the global list.
+  block* first = free_[c];
+  block* last = first;
   for (std::size_t i = 1; i < spill_at / 2; ++i) last = last->next;
   free_[c] = last->next;
   length_[c] -= spill_at / 2;
-  give_global(c, reinterpret_cast<free_block*>(b), reinterpret_cast<free_block*>(last),
+  give_global(c, reinterpret_cast<free_block*>(first), reinterpret_cast<free_block*>(last),
               spill_at / 2);
 }
 
@@ -110,8 +103,11 @@ void frame_cache::flush() noexcept {
   }
 }
 
-void* allocate_frame(std::size_t size) {
-  const std::size_t c = size_class_of(size);
+namespace {
+// allocate_slow(size, c) / free_slow(p, c) — allocate_frame's and free_frame's other paths: a
+// refill from the global list, operator new, off a worker. Apart, so that the common path (a pop
+// or push on the worker's own list) needs no registers saved.
+[[gnu::noinline]] void* allocate_slow(std::size_t size, std::size_t c) {
   if (c == frame_class_count) {
     void* p = ::operator new(size);
     if (bound_cache != nullptr) {
@@ -136,8 +132,7 @@ void* allocate_frame(std::size_t size) {
   return b != nullptr ? static_cast<void*>(b) : new_block(c);
 }
 
-void free_frame(void* p, std::size_t size) noexcept {
-  const std::size_t c = size_class_of(size);
+[[gnu::noinline]] void free_slow(void* p, std::size_t c) noexcept {
   if (c == frame_class_count) {
     ::operator delete(p);
   } else if (frame_cache* cache = bound_cache) {
@@ -146,6 +141,29 @@ void free_frame(void* p, std::size_t size) noexcept {
     auto* b = static_cast<free_block*>(p);
     give_global(c, b, b, 1);
   }
+}
+}  // namespace
+
+void* allocate_frame(std::size_t size) {
+  const std::size_t c = size_class_of(size);
+  frame_cache* cache = bound_cache;
+  if (c < frame_class_count && cache != nullptr) [[likely]] {
+    if (void* p = cache->pop(c)) {
+      cache->counts.note(size, false);
+      return p;
+    }
+  }
+  return allocate_slow(size, c);
+}
+
+void free_frame(void* p, std::size_t size) noexcept {
+  const std::size_t c = size_class_of(size);
+  frame_cache* cache = bound_cache;
+  if (c < frame_class_count && cache != nullptr) [[likely]] {
+    cache->free(p, c);
+    return;
+  }
+  free_slow(p, c);
 }
 
 frame_counts off_worker_frame_counts() noexcept {

@@ -121,7 +121,8 @@ void worker::make_ready_local(thread_control* t) noexcept {
     queue.push(t);  // room now: only the owner pushes
   }
   ++stats_.local_pushes;
-  scheduler_.notify_work();
+  // Alone, nobody else could take it: this worker looks at its own queue before it sleeps.
+  if (id_stride_ > 1) scheduler_.notify_work();
 }
 
 void worker::make_ready_later(thread_control* t) noexcept {
