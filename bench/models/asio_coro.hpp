@@ -536,6 +536,14 @@ inline tcp::endpoint endpoint_of(std::string_view address, std::uint16_t port) {
 template <class Object>
 struct io_state {
   explicit io_state(Object o) : object(std::move(o)) {}
+  // close() — the handles' close(), from any thread: under m, so it comes wholly before or after
+  // any start; every waiting operation ends (operation_aborted), and every later one fails.
+  void close() noexcept {
+    const std::lock_guard lock(m);
+    closed.store(true);
+    asio::error_code ignored;
+    object.close(ignored);
+  }
   std::mutex m;
   Object object;                    // under m
   std::atomic<bool> closed{false};  // written under m by close(); read after a failure
@@ -697,11 +705,7 @@ class stream {
   // close() — from any thread: every call waiting on the stream ends with operation_canceled,
   // and so does every later one. The descriptor is closed here.
   void close() noexcept {
-    if (!state_) return;
-    const std::lock_guard lock(state_->m);
-    state_->closed.store(true);
-    asio::error_code ignored;
-    state_->object.close(ignored);
+    if (state_) state_->close();
   }
 
  private:
@@ -763,11 +767,7 @@ class listener {
   // close() — from any thread: a waiting accept ends with operation_canceled, and so does every
   // later one. The descriptor is closed here.
   void close() noexcept {
-    if (!state_) return;
-    const std::lock_guard lock(state_->m);
-    state_->closed.store(true);
-    asio::error_code ignored;
-    state_->object.close(ignored);
+    if (state_) state_->close();
   }
 
  private:

@@ -36,7 +36,6 @@
 
 #include <chrono>
 #include <cstdint>
-#include <exception>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
@@ -85,7 +84,7 @@ struct echo {
 
   template <model M>
   static sample run(const run_options& opts, std::uint64_t size) {
-    sample s = plan<M>(opts, size);
+    sample s = net_support::plan_connections<M>(opts, size, name, extra_threads);
     const std::uint64_t connections = s.size;
     outcome out;
     M::run(opts, [&] {
@@ -115,17 +114,16 @@ struct echo {
   template <stackless_model M>
   static sample run_async(const run_options& opts, std::uint64_t size) {
     using task = typename M::template task<void>;
-    sample s = plan<M>(opts, size);
+    sample s = net_support::plan_connections<M>(opts, size, name, extra_threads);
     const std::uint64_t connections = s.size;
     outcome out;
     M::run(opts, [&]() -> task {
       const support::process_pages before = support::pages_before_growth();
       net_support::async_server<M> srv(M::listener::bind(net_support::loopback, 0),
                                        [] { return echo_protocol{}; });
-      // An error below still stops the server before it is destroyed (a destructor cannot
-      // co_await): the client, killed by its destructor, ends every connection.
-      std::exception_ptr error;
-      try {
+      // The client lives in the body given to serve_until: an error there kills it (its
+      // destructor), which ends every connection, and the server is still stopped.
+      co_await net_support::serve_until(srv, [&]() -> task {
         net_support::child_process client(client_command(srv.port(), connections));
         for (const auto give_up = give_up_at(); !all_open(srv, client, connections, give_up);) {
           co_await M::sleep_for(std::chrono::milliseconds(1));
@@ -137,12 +135,8 @@ struct echo {
         co_await srv.end_if_failed(client);
         out.output = client.output();
         out.status = client.status();
-      } catch (...) {
-        error = std::current_exception();
-      }
-      co_await srv.stop();
+      });
       out.accepted = srv.accepted();
-      if (error) std::rethrow_exception(error);
     });
     return report(std::move(s), out);
   }
@@ -155,29 +149,6 @@ struct echo {
     std::string output;  // the client's JSON
     int status = 0;      // the client's wait status
   };
-
-  // plan<M>(opts, size) — the sample to fill, its size the connections M serves: fewer (scaled)
-  // when a thread per connection does not fit M's thread_limit. Raises the descriptor limit.
-  template <class M>
-  static sample plan(const run_options& opts, std::uint64_t size) {
-    if (size == 0) throw std::invalid_argument("echo: size must be at least 1");
-    sample s;
-    s.size = size;
-    // Thread-per-connection servers need a thread per connection; a model's own server
-    // (a reactor) does not.
-    const std::uint64_t budget = support::thread_budget<M>(opts);
-    bool own_server = false;
-    if constexpr (!is_stackless<M>) own_server = net_support::brings_own_server<M>;
-    if (!own_server && budget < size + extra_threads) {
-      s.size = budget > extra_threads ? budget - extra_threads : 1;
-      s.scaled = true;
-      s.note = "scaled to " + support::grouped(s.size) + " connections: thread_limit " +
-               support::grouped(M::thread_limit) + " cannot hold a thread for each of " +
-               support::grouped(size);
-    }
-    net_support::raise_open_files();
-    return s;
-  }
 
   // client_command(port, connections) — the echo client's command line.
   static std::vector<std::string> client_command(std::uint16_t port, std::uint64_t connections) {

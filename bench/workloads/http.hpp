@@ -44,7 +44,6 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
-#include <exception>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -233,7 +232,7 @@ struct http {
   template <model M>
   static sample run(const run_options& opts, std::uint64_t size) {
     const std::string wrk = find_wrk();
-    sample s = plan<M>(opts, size);
+    sample s = net_support::plan_connections<M>(opts, size, name, extra_threads);
     const std::uint64_t connections = s.size;
     outcome out;
     M::run(opts, [&] {
@@ -256,28 +255,23 @@ struct http {
   static sample run_async(const run_options& opts, std::uint64_t size) {
     using task = typename M::template task<void>;
     const std::string wrk = find_wrk();
-    sample s = plan<M>(opts, size);
+    sample s = net_support::plan_connections<M>(opts, size, name, extra_threads);
     const std::uint64_t connections = s.size;
     outcome out;
     M::run(opts, [&]() -> task {
       net_support::async_server<M> srv(M::listener::bind(net_support::loopback, 0),
                                        [] { return http_protocol{}; });
-      // An error below still stops the server before it is destroyed (a destructor cannot
-      // co_await): wrk, killed by its destructor, ends every connection.
-      std::exception_ptr error;
-      try {
+      // wrk lives in the body given to serve_until: an error there kills it (its destructor),
+      // which ends every connection, and the server is still stopped.
+      co_await net_support::serve_until(srv, [&]() -> task {
         net_support::child_process client(wrk_command(wrk, srv.port(), connections));
         co_await net_support::wait_for_async<M>(client, wrk_limit(connections), "wrk",
                                                 [&] { return srv.failed(); });
         co_await srv.end_if_failed(client);
         out.output = client.output();
         out.status = client.status();
-      } catch (...) {
-        error = std::current_exception();
-      }
-      co_await srv.stop();
+      });
       out.accepted = srv.accepted();
-      if (error) std::rethrow_exception(error);
     });
     return report(std::move(s), out);
   }
@@ -301,28 +295,6 @@ struct http {
     std::string output;  // wrk's report
     int status = 0;      // wrk's wait status
   };
-
-  // plan<M>(opts, size) — the sample to fill, its size the connections M serves: fewer (scaled)
-  // when a thread per connection does not fit M's thread_limit. Raises the descriptor limit for
-  // the server's ends of the connections (wrk, a process of its own, inherits it for its ends).
-  template <class M>
-  static sample plan(const run_options& opts, std::uint64_t size) {
-    if (size == 0) throw std::invalid_argument("http: size must be at least 1");
-    sample s;
-    s.size = size;
-    const std::uint64_t budget = support::thread_budget<M>(opts);
-    bool own_server = false;
-    if constexpr (!is_stackless<M>) own_server = net_support::brings_own_server<M>;
-    if (!own_server && budget < size + extra_threads) {
-      s.size = budget > extra_threads ? budget - extra_threads : 1;
-      s.scaled = true;
-      s.note = "scaled to " + support::grouped(s.size) + " connections: thread_limit " +
-               support::grouped(M::thread_limit) + " cannot hold a thread for each of " +
-               support::grouped(size);
-    }
-    net_support::raise_open_files();
-    return s;
-  }
 
   // wrk_command(wrk, port, connections) — wrk's command line (see the file comment).
   static std::vector<std::string> wrk_command(const std::string& wrk, std::uint16_t port,

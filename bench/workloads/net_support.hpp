@@ -32,11 +32,13 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <utility>
 #include <vector>
@@ -238,6 +240,33 @@ constexpr bool brings_own_server = requires(typename M::listener& l,
 // from s to protocol and writes the reply, until end of file or on_data's false. A peer that
 // resets or vanishes ends it quietly. (tests/fuzz/http_request_fuzz.cpp drives it over a
 // socketpair.)
+// plan_connections<M>(opts, size, workload, extra_threads) — the sample a server workload fills
+// for `size` connections on M, its size the connections M serves: fewer, marked scaled, when a
+// thread per connection and the `extra_threads` (body, acceptor) do not fit M's thread budget; a
+// model with a server of its own (brings_own_server) needs no thread per connection. Also raises
+// the descriptor limit (raise_open_files). Throws std::invalid_argument when size is 0.
+template <class M>
+sample plan_connections(const run_options& opts, std::uint64_t size, std::string_view workload,
+                        std::uint64_t extra_threads) {
+  if (size == 0) {
+    throw std::invalid_argument(std::string(workload) + ": size must be at least 1");
+  }
+  sample s;
+  s.size = size;
+  bool own_server = false;
+  if constexpr (!is_stackless<M>) own_server = brings_own_server<M>;
+  const std::uint64_t budget = support::thread_budget<M>(opts);
+  if (!own_server && budget < size + extra_threads) {
+    s.size = budget > extra_threads ? budget - extra_threads : 1;
+    s.scaled = true;
+    s.note = "scaled to " + support::grouped(s.size) + " connections: thread_limit " +
+             support::grouped(M::thread_limit) + " cannot hold a thread for each of " +
+             support::grouped(size);
+  }
+  raise_open_files();
+  return s;
+}
+
 // connection_buffer_bytes — what one read of a connection may take: the buffer each
 // connection's handler holds (on its stack, or in its coroutine frame).
 inline constexpr std::size_t connection_buffer_bytes = 16 * 1024;
@@ -466,5 +495,20 @@ class async_server {
   std::shared_ptr<state> state_;
   support::async_thread_group<M> acceptor_{1};
 };
+
+// serve_until<M>(srv, body) — `co_await body()` (a coroutine driving the load on srv), then
+// `co_await srv.stop()` whether body threw or not, then rethrow what body threw: the coroutine form
+// of "the server's destructor stops it", which a destructor cannot do (async_server).
+template <stackless_net_model M, class Body>
+typename M::template task<void> serve_until(async_server<M>& srv, Body body) {
+  std::exception_ptr error;
+  try {
+    co_await body();
+  } catch (...) {
+    error = std::current_exception();
+  }
+  co_await srv.stop();
+  if (error) std::rethrow_exception(error);
+}
 
 }  // namespace threadlab::workloads::net_support
