@@ -43,7 +43,7 @@ class coroutines_bridge final : public ::coroutines::observer {
   void on_transition(const ::coroutines::transition& t) noexcept override {
     sink_.record_at(sink_.since_origin(t.timestamp_ns), t.thread_id,
                     static_cast<std::int32_t>(t.worker_id), to_trace_state(t.state),
-                    to_trace_wait(t.waiting));
+                    to_trace_wait(t.waiting), t.wait_detail);
   }
 
  private:

@@ -67,8 +67,9 @@ bool again(int e) { return e == EAGAIN || e == EWOULDBLOCK; }
 // lock, which the firing also holds while it touches the node: after that, nothing refers to it.
 class io_wait {
  public:
-  io_wait(detail::poller& p, std::atomic<std::uintptr_t>& slot, wait_kind why, deadline dl) noexcept
-      : poller_(p), slot_(slot), why_(why) {
+  io_wait(detail::poller& p, int fd, std::atomic<std::uintptr_t>& slot, wait_kind why,
+          deadline dl) noexcept
+      : poller_(p), slot_(slot), why_(why), fd_(fd) {
     timer_.deadline = dl;
   }
   io_wait(io_wait&&) = delete;
@@ -82,6 +83,7 @@ class io_wait {
 
   bool await_suspend(std::coroutine_handle<> h) noexcept {
     detail::worker* w = detail::current_worker();
+    w->current()->wait_detail = static_cast<std::uint32_t>(fd_);
     detail::thread_control* self = detail::suspend_current(h, why_);
     if (timer_.deadline != forever) {
       timer_.thread = self;
@@ -124,13 +126,14 @@ class io_wait {
   detail::poller& poller_;
   std::atomic<std::uintptr_t>& slot_;
   wait_kind why_;
+  int fd_;  // for the observer (wait_detail)
   detail::timer_node timer_;
 };
 
 // wait_for(d, slot, why, dl) — the retry loop's wait: timed_out once dl has passed, else io_wait.
 task<void> wait_for(io_desc* d, std::atomic<std::uintptr_t>& slot, wait_kind why, deadline dl) {
   if (dl != forever && deadline::clock::now() >= dl) fail_with(std::errc::timed_out, "deadline");
-  co_await io_wait(run_poller(), slot, why, dl);
+  co_await io_wait(run_poller(), d->fd, slot, why, dl);
   check_open(d);
 }
 

@@ -295,6 +295,8 @@ void scheduler::notify_observer(thread_control* t, thread_state state,
                           std::chrono::steady_clock::now().time_since_epoch())
                           .count();
     tr.waiting = state == thread_state::blocked ? t->waiting : wait_kind::unknown;
+    const bool on_socket = t->waiting == wait_kind::readable || t->waiting == wait_kind::writable;
+    tr.wait_detail = state == thread_state::blocked && on_socket ? t->wait_detail : 0;
     observer_->on_transition(tr);
   }
 }

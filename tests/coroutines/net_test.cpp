@@ -1,20 +1,23 @@
 // tests/coroutines/net_test.cpp — socket waits from the scheduler's side (the conformance suite's
 // coroutine forms cover the socket contract): many connections per worker, a read deadline that
 // its data beats (its timer must not keep the run alive), deadlines racing their data, close()
-// waking a suspended reader, workers asleep while every thread waits on a socket, and a deadlock
-// still found after the last socket waiter left. Every test runs at each worker count; the suite
-// also runs under ThreadSanitizer.
+// waking a suspended reader, workers asleep while every thread waits on a socket, a deadlock
+// still found after the last socket waiter left, and the observer's view of a socket wait. Every
+// test runs at each worker count but the last (two workers); the suite also runs under
+// ThreadSanitizer.
 #include <doctest/doctest.h>
 #include <time.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <system_error>
 #include <vector>
 
 #include <coroutines/channel.hpp>
 #include <coroutines/net.hpp>
+#include <coroutines/observer.hpp>
 #include <coroutines/runtime.hpp>
 #include <coroutines/thread.hpp>
 
@@ -247,4 +250,42 @@ TEST_CASE("coroutines net: a deadlock after the last socket waiter was closed is
     }
     CHECK(blocked == 1);
   }
+}
+
+TEST_CASE("coroutines net: the observer sees a socket wait as readable, with its descriptor") {
+  if (!coroutines::hooks_compiled) return;
+  struct recorder : coroutines::observer {
+    void on_transition(const coroutines::transition& t) noexcept override {
+      const std::lock_guard<std::mutex> hold(mutex);
+      if (t.state == coroutines::thread_state::blocked) blocked.push_back(t);
+    }
+    std::mutex mutex;
+    std::vector<coroutines::transition> blocked;
+  } r;
+  coroutines::options o = coroutines_test::with_workers(2);
+  o.observer = &r;
+  int reader_fd = -1;
+  coroutines::run(o, [&]() -> task<void> {
+    auto l = net::listener::bind(loopback, 0);
+    net::stream c = co_await net::connect(loopback, l.local_port());
+    net::stream s = co_await l.accept();
+    reader_fd = s.native_handle();
+    auto reader = coroutines::spawn([&]() -> task<void> {
+      char got = 0;
+      static_cast<void>(co_await s.read_some(&got, 1));
+    });
+    co_await coroutines::sleep_for(5ms);  // the reader suspends on its socket
+    co_await c.write_all("x", 1);
+    co_await reader;
+  });
+  bool seen = false;
+  for (const coroutines::transition& t : r.blocked) {
+    if (t.waiting == coroutines::wait_kind::readable) {
+      CHECK(t.wait_detail == static_cast<std::uint64_t>(reader_fd));
+      seen = true;
+    } else {
+      CHECK(t.wait_detail == 0);  // a descriptor only for a socket wait
+    }
+  }
+  CHECK(seen);
 }

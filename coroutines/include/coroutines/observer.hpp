@@ -47,8 +47,8 @@ enum class wait_kind : std::uint8_t {
   channel,
   join,
   sleep,
-  readable,  // a socket to be readable (net.hpp)
-  writable,  // a socket to be writable
+  readable,  // a socket to be readable (net.hpp; wait_detail: its descriptor)
+  writable,  // a socket to be writable (wait_detail: its descriptor)
 };
 
 // transition — one state change of one thread.
@@ -58,6 +58,7 @@ struct transition {
   thread_state state = thread_state::created;  // the state entered
   std::int64_t timestamp_ns = 0;               // steady_clock, nanoseconds since its epoch
   wait_kind waiting = wait_kind::unknown;      // blocked: what it waits for
+  std::uint64_t wait_detail = 0;               // readable / writable: the descriptor
 };
 
 // observer — receives transitions. on_transition is called on a worker's kernel thread, from

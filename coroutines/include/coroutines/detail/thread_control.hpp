@@ -33,6 +33,9 @@ struct thread_control : pooled {
   // the thread (the same hand-offs as resume), read by the observer report.
   thread_state state = thread_state::created;
   wait_kind waiting = wait_kind::unknown;
+  // wait_detail — for a socket wait, the descriptor (the observer's transition::wait_detail). In
+  // the padding before join_word: no byte added to a parked thread.
+  std::uint32_t wait_detail = 0;
   // join_word — join_running, join_terminated, join_detached, or the control block of the
   // thread waiting in join (a lock-free list of at most one waiter: see thread.cpp). It also
   // says who deletes the control block and the frames: the handle, once the thread has
