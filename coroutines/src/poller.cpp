@@ -10,12 +10,6 @@
 
 namespace coroutines::detail {
 
-namespace {
-// events_per_poll — how many events one epoll_wait may return; the rest wait for the next poll.
-// 128 keeps the array on the stack and is plenty for a few workers' worth of threads.
-constexpr int events_per_poll = 128;
-}  // namespace
-
 poller::poller() {
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
   if (epoll_fd_ < 0)

@@ -54,6 +54,10 @@ using ready_list = std::vector<thread_control*>;
 
 class poller {
  public:
+  // events_per_poll — how many events one epoll_wait may return; the rest wait for the next poll.
+  // 128 keeps the array on the stack and is plenty for a few workers' worth of threads.
+  static constexpr int events_per_poll = 128;
+
   // poller() — an epoll instance and an eventfd to interrupt its wait. Throws std::system_error
   // when the kernel refuses either.
   poller();
@@ -70,7 +74,8 @@ class poller {
   // poll(timeout_ms, woken) — wait up to timeout_ms (0: only look; -1: no limit) for events,
   // and take out the suspended thread of every slot they make ready, appending it to woken (the
   // caller makes them ready). Any worker; several may poll at once (epoll hands each edge to one
-  // of them).
+  // of them). Precondition: woken has capacity for 2 * events_per_poll more, so that waking
+  // (noexcept) never allocates.
   void poll(int timeout_ms, ready_list& woken);
   // interrupt() — make a poll in progress (or the next one) return. Any thread.
   void interrupt() noexcept;

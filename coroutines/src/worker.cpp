@@ -203,6 +203,7 @@ thread_control* worker::poll_io(int timeout_ms) {
   thread_control* first = woken_.front();
   woken_.front() = woken_.back();
   woken_.pop_back();
+  ++stats_.io_wakeups;
   make_woken_ready();
   scheduler_.report(first, thread_state::ready, this);
   return first;

@@ -30,7 +30,10 @@ class worker {
         index_(index),
         id_stride_(count),
         next_id_(1 + index),
-        views_(count) {}
+        views_(count) {
+    // Room for every thread one poll can wake (two per event), so that a poll never allocates.
+    woken_.reserve(2 * poller::events_per_poll);
+  }
   worker(const worker&) = delete;
   worker& operator=(const worker&) = delete;
 
