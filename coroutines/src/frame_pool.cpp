@@ -119,7 +119,7 @@ namespace {
     return p;
   }
   if (frame_cache* cache = bound_cache) {
-    void* p = cache->allocate(c);
+    void* p = cache->refill(c);  // allocate_frame's pop found the list empty
     cache->counts.note(size, p == nullptr);
     return p != nullptr ? p : new_block(c);
   }

@@ -47,15 +47,9 @@ class frame_cache {
   void bind() noexcept;
   void unbind() noexcept;
 
-  // allocate(c) — a block of class c from this cache, refilled from the global list when empty;
-  // nullptr when that is empty too. free(p, c) — p back to this cache, which spills half of a
-  // list that grows too long. Inline: a spawn allocates and frees two blocks, and the common path
-  // is a list pop or push.
-  void* allocate(std::size_t c) {
-    if (void* b = pop(c)) return b;
-    return refill(c);
-  }
-  // pop(c) — allocate's common path alone: nullptr when this cache's list is empty.
+  // pop(c) — a block of class c from this cache, or nullptr when its list is empty (then
+  // refill). free(p, c) — p back to this cache, which spills half of a list that grows too long.
+  // Inline: a spawn allocates and frees two blocks, and the common path is a list pop or push.
   void* pop(std::size_t c) noexcept {
     block* b = free_[c];
     if (b == nullptr) return nullptr;
@@ -63,6 +57,9 @@ class frame_cache {
     --length_[c];
     return b;
   }
+  // refill(c) — pop's slow path: a batch of class c from the global list, and one of it; nullptr
+  // when the global list is empty too (frame_pool.cpp).
+  void* refill(std::size_t c);
   void free(void* p, std::size_t c) noexcept {
     auto* b = static_cast<block*>(p);
     b->next = free_[c];
@@ -83,8 +80,7 @@ class frame_cache {
   // half of itself back.
   static constexpr std::size_t refill_batch = 32;
   static constexpr std::size_t spill_at = 256;
-  // refill(c) / spill(c) — the slow paths of allocate and free (frame_pool.cpp).
-  void* refill(std::size_t c);
+  // spill(c) — free's slow path (frame_pool.cpp).
   void spill(std::size_t c) noexcept;
   std::array<block*, frame_class_count> free_{};
   std::array<std::size_t, frame_class_count> length_{};

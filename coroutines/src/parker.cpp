@@ -29,18 +29,23 @@ void futex_wait(std::atomic<std::uint32_t>& word, std::uint32_t expected,
 }
 }  // namespace
 
-void parker::park(std::optional<std::chrono::steady_clock::time_point> deadline) noexcept {
+bool parker::fall_asleep(std::uint32_t asleep) noexcept {
   std::uint32_t state = notified;
   // acquire: pairs with unpark's release; what the unparker did before is visible.
-  if (word_.compare_exchange_strong(state, empty, std::memory_order_acquire)) return;
+  if (word_.compare_exchange_strong(state, empty, std::memory_order_acquire)) return false;
   state = empty;
-  if (!word_.compare_exchange_strong(state, parked, std::memory_order_acquire)) {
+  if (!word_.compare_exchange_strong(state, asleep, std::memory_order_acquire)) {
     word_.store(empty, std::memory_order_relaxed);  // it was `notified`: consumed
-    return;
+    return false;
   }
+  return true;
+}
+
+void parker::park(std::optional<std::chrono::steady_clock::time_point> deadline) noexcept {
+  if (!fall_asleep(parked)) return;
   for (;;) {
     futex_wait(word_, parked, deadline);
-    state = notified;
+    std::uint32_t state = notified;
     if (word_.compare_exchange_strong(state, empty, std::memory_order_acquire)) return;
     if (deadline && std::chrono::steady_clock::now() >= *deadline) {
       state = parked;
@@ -53,14 +58,7 @@ void parker::park(std::optional<std::chrono::steady_clock::time_point> deadline)
 
 void parker::park_in(std::optional<std::chrono::steady_clock::time_point> deadline,
                      ready_list& woken) noexcept {
-  std::uint32_t state = notified;
-  // acquire: pairs with unpark's release, as in park.
-  if (word_.compare_exchange_strong(state, empty, std::memory_order_acquire)) return;
-  state = empty;
-  if (!word_.compare_exchange_strong(state, polling, std::memory_order_acquire)) {
-    word_.store(empty, std::memory_order_relaxed);  // it was `notified`: consumed
-    return;
-  }
+  if (!fall_asleep(polling)) return;
   int timeout_ms = -1;
   if (deadline) {
     // epoll_wait counts whole milliseconds: rounded up, so that a timer never fires early.

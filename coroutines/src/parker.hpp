@@ -35,6 +35,9 @@ class parker {
   static constexpr std::uint32_t parked = 1;
   static constexpr std::uint32_t notified = 2;
   static constexpr std::uint32_t polling = 3;  // asleep in io_.poll
+  // fall_asleep(asleep) — the start of park and park_in: consume a pending `notified` (false: do
+  // not sleep), or record `asleep` (parked or polling) for unpark to see.
+  bool fall_asleep(std::uint32_t asleep) noexcept;
   std::atomic<std::uint32_t> word_{empty};
   poller& io_;
 };

@@ -399,13 +399,13 @@ void scheduler::park_worker(worker& w) {
         for (const auto& x : workers) live += x->live_balance();
         // A wake-up may still come from a timer, a socket (a thread suspended on one), or a
         // worker in the poller holding threads it woke.
-        const bool timer_pending =
+        const bool wake_pending =
             std::any_of(workers.begin(), workers.end(),
                         [](const auto& x) { return x->settled_with_timer; }) ||
             io.parked() != 0 || io.someone_blocks();
         if (live == 0) {
           stop();
-        } else if (!timer_pending) {
+        } else if (!wake_pending) {
           deadlocked_ = static_cast<std::size_t>(live);
           stop();
         }

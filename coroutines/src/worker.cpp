@@ -169,12 +169,15 @@ void worker::fire_timers() {
 thread_control* worker::find_work() {
   fire_timers();
   // Sockets, when threads wait on them and no worker sleeps in the netpoller: with every worker
-  // busy, nobody else would look (Go's sysmon polls for the same reason).
-  const bool poll_due = scheduler_.io.parked() != 0 && !scheduler_.io.someone_blocks();
+  // busy, nobody else would look (Go's sysmon polls for the same reason). Asked only at the
+  // fairness tick and before a search, not on every dispatch.
+  const auto poll_due = [this] {
+    return scheduler_.io.parked() != 0 && !scheduler_.io.someone_blocks();
+  };
   if (tick_ % fairness_interval == 0) {
     if (thread_control* t = pop_fifo()) return t;
     if (thread_control* t = scheduler_.injection.pop()) return t;
-    if (poll_due) {
+    if (poll_due()) {
       if (thread_control* t = poll_io(0)) return t;
     }
   }
@@ -191,7 +194,7 @@ thread_control* worker::find_work() {
   if (thread_control* t = queue.pop()) return t;
   if (thread_control* t = pop_fifo()) return t;
   if (thread_control* t = scheduler_.injection.pop()) return t;
-  if (poll_due) {
+  if (poll_due()) {
     if (thread_control* t = poll_io(0)) return t;
   }
   return search();
